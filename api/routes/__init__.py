@@ -1,0 +1,9 @@
+"""The routers, one module per resource; main.create_app includes them in this order."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.routes import health
+
+ROUTERS: list[APIRouter] = [health.router]

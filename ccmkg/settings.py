@@ -1,0 +1,64 @@
+"""One Settings object for the whole application, read from CCMKG_* environment variables.
+
+It is built once at the edge (CLI, app factory) and passed in; nothing reads it globally,
+so tests build their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where the data lives, how identifiers are minted, and the limits that protect the server."""
+
+    model_config = SettingsConfigDict(env_prefix="CCMKG_", env_file=None, extra="ignore")
+
+    store: str = Field(
+        default="./data/store",
+        description="A directory for the embedded store, or an http(s) URL of a SPARQL 1.1 server.",
+    )
+    store_update_url: str | None = Field(
+        default=None,
+        description="SPARQL Update endpoint of a remote store, when it differs from the query URL.",
+    )
+    store_gsp_url: str | None = Field(
+        default=None,
+        description="Graph Store Protocol endpoint of a remote store, if it offers one.",
+    )
+    base_iri: str = Field(
+        default="https://ccm-kg.org/",
+        description="Base IRI under which entities, documents and passages get their identifiers.",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    corpus_dir: Path | None = Field(
+        default=None, description="Documents loaded by `serve` into an empty store (default: bundled corpus)."
+    )
+
+    # Limits of the public read API.
+    query_timeout_s: float = Field(default=10.0, gt=0)
+    max_result_rows: int = Field(default=10_000, gt=0)
+    max_query_bytes: int = Field(default=100_000, gt=0)
+    max_query_depth: int = Field(default=200, gt=0)
+    service_allowlist: list[str] = Field(default_factory=list)
+    query_workers: int = Field(default=2, gt=0)
+
+    # Limits and credentials of the write API.
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    parse_timeout_s: float = Field(default=20.0, gt=0)
+    ingest_token: SecretStr | None = None
+
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+
+    @property
+    def is_remote(self) -> bool:
+        """True when `store` names a SPARQL server rather than a local directory."""
+        return self.store.startswith(("http://", "https://"))
+
+    def with_store(self, store: str | None) -> Settings:
+        """A copy pointing at another store (the CLI's --store option)."""
+        return self if store is None else self.model_copy(update={"store": store})
