@@ -1,0 +1,230 @@
+"""Typed records: what the extractors read off a document, before it becomes triples.
+
+This is the contract between the family extractors (which read) and emit.py (which writes
+RDF). Every fact record carries the Passage it was read from, so nothing reaches the graph
+without its source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+ActorKind = Literal["state", "organization"]
+MeetingKind = Literal[
+    "coordination-committee",
+    "friends-of-the-president",
+    "meeting-of-states-parties",
+    "review-conference",
+    "intersessional",
+    "workshop",
+]
+DocumentFamily = Literal[
+    "coordination-committee-minutes",
+    "friends-of-the-president-minutes",
+    "working-paper",
+    "unknown",
+]
+PostKind = Literal["coordinator", "friend", "president", "president-designate", "past-president"]
+MeetingFormat = Literal["in-person", "hybrid", "virtual"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A span of the original file: `quote == original_text[start:end]` (code-point offsets)."""
+
+    start: int
+    end: int
+    quote: str
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """A State or organisation as written, and what the gazetteer resolved it to.
+
+    `key` is the ISO 3166-1 alpha-3 code (States) or the acronym (organisations); for a name
+    that did not resolve it is a slug of the name and `resolved` is False (flagged for review).
+    """
+
+    kind: ActorKind
+    key: str
+    name_as_written: str
+    label: str
+    resolved: bool = True
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A person as written; `key` is the normalised name key that identifies them."""
+
+    name_as_written: str
+    name: str
+    key: str
+    honorific: str | None = None
+
+
+@dataclass(frozen=True)
+class MeetingRef:
+    """A meeting named in the text, e.g. the 6MSP or the 2RC."""
+
+    kind: MeetingKind
+    ordinal: int | None = None
+    label: str | None = None  # "6MSP", "2RC"
+
+
+@dataclass
+class DocumentRecord:
+    sha256: str
+    file_name: str
+    family: DocumentFamily
+    title: str | None
+    date: dt.date | None
+    date_inferred: bool
+    passage: Passage
+    symbol: str | None = None
+
+
+@dataclass
+class MeetingRecord:
+    """The meeting a document records (minutes) or addresses."""
+
+    kind: MeetingKind
+    date: dt.date | None
+    passage: Passage
+    date_inferred: bool = False
+    end_date: dt.date | None = None
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    venue: str | None = None
+    format: MeetingFormat | None = None
+    ordinal: int | None = None
+    ordinal_scope: str | None = None  # "of 2016", "under the UK Presidency"
+    chair: ActorRef | None = None
+    chair_person: PersonRef | None = None
+    title: str | None = None
+
+
+@dataclass
+class ParticipantRecord:
+    person: PersonRef
+    passage: Passage
+    role: str | None = None  # "Intern", "Head of delegation"
+
+
+@dataclass
+class AttendanceRecord:
+    actor: ActorRef
+    passage: Passage
+    participants: list[ParticipantRecord] = field(default_factory=list)
+
+
+@dataclass
+class ApologyRecord:
+    actor: ActorRef
+    received: bool
+    passage: Passage
+
+
+@dataclass
+class PostHoldingRecord:
+    """A State (or organisation) holding a post, as attested by the passage on the doc's date."""
+
+    holder: ActorRef
+    post: PostKind
+    passage: Passage
+    area: str | None = None  # thematic-area slug for coordinator / friend posts
+    topic: str | None = None  # a Friend's topic when it is not a thematic area
+    meeting: MeetingRef | None = None  # the MSP/RC of a presidency role, where stated
+    mandate_years: tuple[int, ...] = ()
+
+
+@dataclass
+class ObligationEventRecord:
+    state: ActorRef
+    article: int
+    event: str  # see ontology: ccm:ObligationEventType individuals, by local name slug
+    passage: Passage
+    date: dt.date | None = None
+    text: str | None = None
+
+
+@dataclass
+class AggregateStatementRecord:
+    article: int
+    count: int
+    text: str
+    passage: Passage
+    date: dt.date | None = None
+
+
+@dataclass
+class AgendaItemRecord:
+    number: str | None
+    title: str
+    passage: Passage
+
+
+@dataclass
+class ActionPointRecord:
+    text: str
+    passage: Passage
+    responsible: list[ActorRef] = field(default_factory=list)
+    responsible_text: str | None = None
+    due: dt.date | None = None
+    due_text: str | None = None
+
+
+@dataclass
+class MinutesApprovalRecord:
+    """'The minutes of the meeting held on D were approved' (D may conflict within a document)."""
+
+    minutes_date: dt.date | None
+    passage: Passage
+
+
+@dataclass
+class NextMeetingRecord:
+    passage: Passage
+    date: dt.date | None = None
+    date_text: str | None = None
+    start_time: dt.time | None = None
+    venue: str | None = None
+
+
+@dataclass
+class ConflictRecord:
+    """Two (or more) claims in the record that cannot both be true; all are kept."""
+
+    about: str  # what differs, for a person
+    passages: list[Passage]
+    values: list[str]
+
+
+@dataclass
+class Issue:
+    """A warning or an unresolved name, with where it was found; reported, never fatal."""
+
+    kind: Literal["warning", "unresolved"]
+    message: str
+    passage: Passage | None = None
+
+
+@dataclass
+class Extraction:
+    """Everything read off one document."""
+
+    document: DocumentRecord
+    meeting: MeetingRecord | None = None
+    attendance: list[AttendanceRecord] = field(default_factory=list)
+    apologies: list[ApologyRecord] = field(default_factory=list)
+    holdings: list[PostHoldingRecord] = field(default_factory=list)
+    obligation_events: list[ObligationEventRecord] = field(default_factory=list)
+    aggregate_statements: list[AggregateStatementRecord] = field(default_factory=list)
+    agenda: list[AgendaItemRecord] = field(default_factory=list)
+    action_points: list[ActionPointRecord] = field(default_factory=list)
+    minutes_approvals: list[MinutesApprovalRecord] = field(default_factory=list)
+    next_meeting: NextMeetingRecord | None = None
+    conflicts: list[ConflictRecord] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
