@@ -1,0 +1,618 @@
+"""Records → triples: one rdflib Graph per document, following ontology/ccm.ttl and its IRI policy.
+
+Guarantees (each tested in tests/loaders_pipeline/test_emit.py):
+- every fact node (a ccm:Fact subclass) is prov:wasDerivedFrom the ccm:Passage it was read
+  from, and every passage carries its document, its quote and its character offsets;
+- IRIs are minted from natural keys only (ontology/README.md), never from load order and never
+  as blank nodes: the same Extraction always gives the same graph;
+- a name the gazetteers did not resolve becomes an entity flagged `ccm:needsReview true` and is
+  listed in `Emitted.unresolved`; nothing is dropped silently and nothing is guessed;
+- conflicting claims are all kept and linked by a ccm:Conflict node.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import quote
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SKOS, TIME
+
+from loaders.records import (
+    ActionPointRecord,
+    ActorRef,
+    AgendaItemRecord,
+    AggregateStatementRecord,
+    ApologyRecord,
+    AttendanceRecord,
+    ConflictRecord,
+    Extraction,
+    MeetingRecord,
+    MeetingRef,
+    MinutesApprovalRecord,
+    NextMeetingRecord,
+    ObligationEventRecord,
+    Passage,
+    PersonRef,
+    PostHoldingRecord,
+)
+
+CCM = Namespace("https://ccm-kg.org/ontology#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace("https://schema.org/")
+
+PREFIXES = {
+    "ccm": CCM,
+    "oa": OA,
+    "schema": SCHEMA,
+    "dcterms": DCTERMS,
+    "foaf": FOAF,
+    "org": ORG,
+    "prov": PROV,
+    "skos": SKOS,
+    "time": TIME,
+}
+
+# Registries: record vocabulary (records.py literals) → ontology terms.
+MEETING_CLASS: dict[str, URIRef] = {
+    "coordination-committee": CCM.CoordinationCommitteeMeeting,
+    "friends-of-the-president": CCM.FriendsOfThePresidentMeeting,
+    "meeting-of-states-parties": CCM.MeetingOfStatesParties,
+    "review-conference": CCM.ReviewConference,
+    "intersessional": CCM.IntersessionalMeeting,
+    "workshop": CCM.Workshop,
+}
+NUMBERED_MEETING_PREFIX = {"meeting-of-states-parties": "msp", "review-conference": "rc"}
+NUMBERED_MEETING_LABEL = {"meeting-of-states-parties": "MSP", "review-conference": "RC"}
+FAMILY: dict[str, URIRef] = {
+    "coordination-committee-minutes": CCM.CoordinationCommitteeMinutes,
+    "friends-of-the-president-minutes": CCM.FriendsOfThePresidentMinutes,
+    "working-paper": CCM.WorkingPaper,
+    "unknown": CCM.UnknownFamily,
+}
+FORMAT: dict[str, URIRef] = {
+    "in-person": CCM.InPerson,
+    "hybrid": CCM.Hybrid,
+    "virtual": CCM.Virtual,
+}
+ROLE: dict[str, URIRef] = {
+    "coordinator": CCM.Coordinator,
+    "friend": CCM.FriendOfThePresident,
+    "president": CCM.President,
+    "president-designate": CCM.PresidentDesignate,
+    "past-president": CCM.PastPresident,
+}
+PRESIDENCY_ROLES = frozenset({"president", "president-designate", "past-president"})
+ACTOR_CLASS = {"state": CCM.State, "organization": CCM.Organization}
+ACTOR_PATH = {"state": "state", "organization": "org"}
+ARTICLE = {3: CCM.Article3, 4: CCM.Article4, 7: CCM.Article7}
+# The obligation type an article's events concern; Article 7 has two (see _obligation_type).
+OBLIGATION_TYPE = {3: CCM.StockpileDestruction, 4: CCM.Clearance, 7: CCM.AnnualReport}
+INITIAL_REPORT_WORD = re.compile(r"\binitial\b", re.IGNORECASE)
+
+# The body coordinator and presidency posts belong to (not yet in the IRI policy table).
+COORDINATION_COMMITTEE_PATH = "id/body/coordination-committee"
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A name no gazetteer resolved: minted as a new entity flagged for review."""
+
+    kind: str
+    name: str
+    iri: str
+    quote: str
+    start: int
+
+
+@dataclass
+class Emitted:
+    """The graph of one document and what the load summary reports about it."""
+
+    graph: Graph
+    document: URIRef
+    facts: Counter[str] = field(default_factory=Counter)
+    unresolved: list[Unresolved] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+
+def digest(*parts: object) -> str:
+    """First 16 hex digits of sha1 over the '|'-joined natural key (the IRI policy's `h`)."""
+    return hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def kebab(camel: str) -> str:
+    """`ExtensionRequested` → `extension-requested` (event slugs in records.py)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", camel).lower()
+
+
+def _segment(key: str) -> str:
+    """A natural key made safe as one IRI path segment (keys are slugs; this is a backstop)."""
+    return quote(key, safe="-._~")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Lookups read from the ontology itself, so that new areas or event types need no code."""
+
+    areas: dict[str, URIRef]
+    event_types: dict[str, URIRef]
+
+
+@lru_cache(maxsize=1)
+def reference() -> Reference:
+    """Area notation → concept and event slug → individual, from ontology/ccm.ttl."""
+    from ccmkg.resources import ontology_file
+
+    g = Graph().parse(ontology_file(), format="turtle")
+    areas = {
+        str(notation): s
+        for s in g.subjects(RDF.type, CCM.ThematicArea)
+        for notation in g.objects(s, SKOS.notation)
+        if isinstance(s, URIRef)
+    }
+    events: dict[str, URIRef] = {}
+    for s in g.subjects(RDF.type, CCM.ObligationEventType):
+        if isinstance(s, URIRef):
+            local = str(s).removeprefix(str(CCM))
+            events[kebab(local)] = s
+            events[local] = s
+    return Reference(areas=areas, event_types=events)
+
+
+def document_iri(base: str, sha256: str) -> URIRef:
+    return URIRef(f"{base}id/doc/{sha256[:16]}")
+
+
+def graph_iri(base: str, sha256: str) -> str:
+    return f"{base}graph/doc/{sha256[:16]}"
+
+
+def ontology_graph_iri(base: str) -> str:
+    return f"{base}graph/ontology"
+
+
+class _Emitter:
+    """Writes one Extraction into one Graph; each method handles one kind of record."""
+
+    def __init__(self, extraction: Extraction, base: str) -> None:
+        self.x = extraction
+        self.base = base
+        self.g = Graph()
+        for prefix, ns in PREFIXES.items():
+            self.g.bind(prefix, ns)
+        doc = extraction.document
+        self.sha16 = doc.sha256[:16]
+        self.doc = document_iri(base, doc.sha256)
+        self.doc_date = doc.date
+        self.out = Emitted(graph=self.g, document=self.doc)
+        self._passages: dict[Passage, URIRef] = {}
+        self._facts_by_passage: dict[URIRef, list[URIRef]] = {}
+        self._unresolved_seen: set[str] = set()
+        self.meeting: URIRef | None = None
+
+    # --- small helpers ------------------------------------------------------------------------
+
+    def iri(self, path: str) -> URIRef:
+        return URIRef(f"{self.base}{path}")
+
+    def add(self, s: URIRef, p: URIRef, o: object) -> None:
+        """Add a triple, turning Python values into typed literals; None adds nothing."""
+        if o is None:
+            return
+        if isinstance(o, URIRef | Literal):
+            self.g.add((s, p, o))
+        elif isinstance(o, bool):
+            self.g.add((s, p, Literal(o, datatype=XSD.boolean)))
+        elif isinstance(o, int):
+            self.g.add((s, p, Literal(o, datatype=XSD.integer)))
+        elif isinstance(o, dt.date):
+            self.g.add((s, p, Literal(o.isoformat(), datatype=XSD.date)))
+        elif isinstance(o, dt.time):
+            self.g.add((s, p, Literal(o.isoformat(timespec="seconds"), datatype=XSD.time)))
+        else:
+            self.g.add((s, p, Literal(str(o))))
+
+    def passage(self, p: Passage) -> URIRef:
+        """The passage node with its two selectors (added once per span)."""
+        if p in self._passages:
+            return self._passages[p]
+        node = self.iri(f"id/doc/{self.sha16}/passage/{p.start}-{p.end}")
+        quote_sel, position = URIRef(f"{node}#quote"), URIRef(f"{node}#position")
+        g = self.g
+        g.add((node, RDF.type, CCM.Passage))
+        g.add((node, OA.hasSource, self.doc))
+        self.add(node, CCM.section, p.section)
+        g.add((node, OA.hasSelector, quote_sel))
+        g.add((node, OA.hasSelector, position))
+        g.add((quote_sel, RDF.type, OA.TextQuoteSelector))
+        g.add((quote_sel, OA.exact, Literal(p.quote)))
+        g.add((position, RDF.type, OA.TextPositionSelector))
+        g.add((position, OA.start, Literal(p.start, datatype=XSD.nonNegativeInteger)))
+        g.add((position, OA.end, Literal(p.end, datatype=XSD.nonNegativeInteger)))
+        self._passages[p] = node
+        return node
+
+    def fact(self, kind: str, cls: URIRef, passage: Passage, *key: object) -> URIRef:
+        """A fact node `{base}id/{kind}/{h}`, typed and derived from its passage."""
+        node = self.iri(f"id/{kind}/{digest(*key)}")
+        p = self.passage(passage)
+        if (node, RDF.type, cls) not in self.g:  # counted once: a fact read twice is merged
+            self.out.facts[kind] += 1
+        self.g.add((node, RDF.type, cls))
+        self.g.add((node, PROV.wasDerivedFrom, p))
+        claims = self._facts_by_passage.setdefault(p, [])
+        if node not in claims:
+            claims.append(node)
+        return node
+
+    def actor(self, ref: ActorRef, passage: Passage) -> URIRef:
+        """A State or organisation; unresolved names are minted with an `x-` key for review."""
+        key = ref.key if ref.resolved else f"x-{ref.key}"
+        node = self.iri(f"id/{ACTOR_PATH[ref.kind]}/{_segment(key)}")
+        g = self.g
+        g.add((node, RDF.type, ACTOR_CLASS[ref.kind]))
+        self.add(node, RDFS.label, ref.label)
+        self.add(node, CCM.nameAsWritten, ref.name_as_written)
+        if ref.resolved:
+            self.add(node, CCM.iso3 if ref.kind == "state" else CCM.acronym, ref.key)
+        else:
+            self.add(node, CCM.needsReview, True)
+            self.add(node, PROV.wasDerivedFrom, self.passage(passage))
+            if str(node) not in self._unresolved_seen:
+                self._unresolved_seen.add(str(node))
+                self.out.unresolved.append(
+                    Unresolved(
+                        ref.kind, ref.name_as_written, str(node), passage.quote, passage.start
+                    )
+                )
+        return node
+
+    def person(self, ref: PersonRef) -> URIRef:
+        node = self.iri(f"id/person/{_segment(ref.key)}")
+        self.g.add((node, RDF.type, CCM.Person))
+        self.add(node, FOAF.name, ref.name)
+        self.add(node, CCM.nameKey, ref.key)
+        self.add(node, CCM.nameAsWritten, ref.name_as_written)
+        return node
+
+    def numbered_meeting(self, ref: MeetingRef, passage: Passage) -> URIRef | None:
+        """An MSP or Review Conference named by its ordinal (`msp-6`), or None if unnumbered."""
+        prefix = NUMBERED_MEETING_PREFIX.get(ref.kind)
+        if prefix is None or ref.ordinal is None:
+            return None
+        node = self.iri(f"id/meeting/{prefix}-{ref.ordinal}")
+        self.g.add((node, RDF.type, MEETING_CLASS[ref.kind]))
+        self.add(node, CCM.ordinal, ref.ordinal)
+        self.add(node, RDFS.label, ref.label or f"{ref.ordinal}{NUMBERED_MEETING_LABEL[ref.kind]}")
+        self.add(node, PROV.wasDerivedFrom, self.passage(passage))
+        return node
+
+    @property
+    def context(self) -> URIRef:
+        """What per-meeting facts are keyed on: the meeting, or the document when there is none."""
+        return self.meeting if self.meeting is not None else self.doc
+
+    # --- records ----------------------------------------------------------------------------
+
+    def document(self) -> None:
+        d = self.x.document
+        node = self.doc
+        self.add(node, RDF.type, CCM.Document)
+        self.add(node, CCM.sha256, d.sha256)
+        self.add(node, CCM.fileName, d.file_name)
+        self.add(node, DCTERMS.title, d.title)
+        self.add(node, DCTERMS.date, d.date)
+        if d.date is not None:
+            self.add(node, CCM.dateInferred, d.date_inferred)
+        self.add(node, CCM.documentFamily, FAMILY[d.family])
+        self.add(node, CCM.symbol, d.symbol)
+        self.add(node, PROV.wasDerivedFrom, self.passage(d.passage))
+
+    def meeting_record(self, m: MeetingRecord) -> None:
+        node = None
+        prefix = NUMBERED_MEETING_PREFIX.get(m.kind)
+        if prefix is not None and m.ordinal is not None:
+            node = self.iri(f"id/meeting/{prefix}-{m.ordinal}")
+        elif m.date is not None:
+            node = self.iri(f"id/meeting/{m.kind}-{m.date.isoformat()}")
+        else:
+            # No natural key in the text: the meeting is known only as this document's.
+            node = self.iri(f"id/meeting/{m.kind}-undated-{self.sha16}")
+            self.out.warnings.append(f"meeting without a date ({m.kind}): {m.passage.quote!r}")
+        self.meeting = node
+        g = self.g
+        g.add((node, RDF.type, MEETING_CLASS[m.kind]))
+        g.add((node, PROV.wasDerivedFrom, self.passage(m.passage)))
+        self.add(node, DCTERMS.date, m.date)
+        if m.date is not None:
+            self.add(node, CCM.dateInferred, m.date_inferred)
+        self.add(node, CCM.endDate, m.end_date)
+        self.add(node, CCM.startTime, m.start_time)
+        self.add(node, CCM.endTime, m.end_time)
+        self.add(node, CCM.venue, m.venue)
+        self.add(node, CCM.meetingFormat, FORMAT.get(m.format) if m.format else None)
+        self.add(node, CCM.ordinal, m.ordinal)
+        self.add(node, CCM.ordinalScope, m.ordinal_scope)
+        self.add(node, DCTERMS.title, m.title)
+        if m.chair is not None:
+            self.add(node, CCM.chair, self.actor(m.chair, m.passage))
+        if m.chair_person is not None:
+            self.add(node, CCM.chairPerson, self.person(m.chair_person))
+        self.add(self.doc, CCM.recordsMeeting, node)
+
+    def attendance(self, a: AttendanceRecord) -> None:
+        actor = self.actor(a.actor, a.passage)
+        node = self.fact("attendance", CCM.Attendance, a.passage, self.context, actor)
+        self.add(node, CCM.delegation, actor)
+        self.add(node, CCM.atMeeting, self.meeting)
+        for p in a.participants:
+            person = self.person(p.person)
+            part = self.fact(
+                "participation", CCM.Participation, p.passage, self.context, actor, person
+            )
+            self.add(part, CCM.participant, person)
+            self.add(part, CCM.delegation, actor)
+            self.add(part, ORG.organization, actor)
+            self.add(part, CCM.inAttendance, node)
+            self.add(part, CCM.atMeeting, self.meeting)
+            self.add(part, CCM.participantRole, p.role)
+            self.add(part, CCM.honorific, p.person.honorific)
+
+    def apology(self, a: ApologyRecord) -> None:
+        actor = self.actor(a.actor, a.passage)
+        node = self.fact("apology", CCM.Apology, a.passage, self.context, actor)
+        self.add(node, CCM.delegation, actor)
+        self.add(node, CCM.atMeeting, self.meeting)
+        self.add(node, CCM.apologyReceived, a.received)
+
+    def post(self, h: PostHoldingRecord) -> URIRef | None:
+        """The post a holding is of: coordinator/friend by area or topic, presidency by meeting."""
+        areas = reference().areas
+        committee = self.iri(COORDINATION_COMMITTEE_PATH)
+        if h.post in ("coordinator", "friend"):
+            slug = h.area or (_slug(h.topic) if h.topic else None)
+            if slug is None:
+                self.out.warnings.append(
+                    f"{h.post} post without area or topic: {h.passage.quote!r}"
+                )
+                return None
+            cls = CCM.CoordinatorPost if h.post == "coordinator" else CCM.FriendPost
+            node = self.iri(f"id/post/{h.post}/{_segment(slug)}")
+            self.g.add((node, RDF.type, cls))
+            if h.area is not None:
+                area = areas.get(h.area)
+                if area is None:
+                    self.out.warnings.append(
+                        f"unknown thematic area {h.area!r} (not a skos:notation): "
+                        f"{h.passage.quote!r}"
+                    )
+                else:
+                    self.add(node, CCM.coversArea, area)
+            if h.topic is not None and h.area is None:
+                self.add(node, CCM.topic, h.topic)
+            noun = "Coordinator" if h.post == "coordinator" else "Friend of the President"
+            self.add(node, RDFS.label, f"{noun}: {h.area or h.topic}")
+            if h.post == "coordinator":
+                self.add(node, ORG.postIn, committee)
+        else:
+            meeting = self.numbered_meeting(h.meeting, h.passage) if h.meeting else None
+            suffix = str(meeting).rsplit("/", 1)[-1] if meeting is not None else "convention"
+            node = self.iri(f"id/post/presidency/{suffix}")
+            self.g.add((node, RDF.type, CCM.PresidencyPost))
+            self.add(node, CCM.presidencyOf, meeting)
+            self.add(node, ORG.postIn, committee)
+            label = (h.meeting.label if h.meeting else None) or suffix
+            self.add(node, RDFS.label, f"Presidency ({label})")
+        if (node, ORG.postIn, committee) in self.g:
+            self.g.add((committee, RDF.type, CCM.CoordinationCommittee))
+            self.add(committee, RDFS.label, "Coordination Committee")
+        return node
+
+    def holding(self, h: PostHoldingRecord) -> None:
+        post = self.post(h)
+        if post is None:
+            return
+        holder = self.actor(h.holder, h.passage)
+        role = ROLE[h.post]
+        years = sorted(set(h.mandate_years))
+        if years:
+            term, basis = f"{years[0]}-{years[-1]}", "mandate-years"
+        else:
+            term = str(self.doc_date.year) if self.doc_date else ""
+            presidency = h.post in PRESIDENCY_ROLES and h.meeting is not None
+            basis = "presidency" if presidency else "attestation"
+        node = self.fact("holding", CCM.PostHolding, h.passage, holder, post, role, term)
+        self.add(node, CCM.holder, holder)
+        self.add(node, CCM.post, post)
+        self.add(node, ORG.role, role)
+        self.add(node, CCM.termBasis, basis)
+        for y in years:
+            self.add(node, CCM.mandateYear, Literal(f"{y:04d}", datatype=XSD.gYear))
+        if years:
+            interval = URIRef(f"{node}#term")
+            self.add(node, ORG.memberDuring, interval)
+            self.add(interval, RDF.type, TIME.Interval)
+            self.add(interval, CCM.startDate, dt.date(years[0], 1, 1))
+            self.add(interval, CCM.endDate, dt.date(years[-1], 12, 31))
+        passage = self.passage(h.passage)
+        att = self.fact("attestation", CCM.Attestation, h.passage, node, passage)
+        self.add(att, CCM.attests, node)
+        self.add(att, CCM.inDocument, self.doc)
+        self.add(att, DCTERMS.date, self.doc_date)
+
+    def obligation_event(self, e: ObligationEventRecord) -> None:
+        event_type = reference().event_types.get(e.event)
+        article = ARTICLE.get(e.article)
+        if event_type is None or article is None:
+            self.out.warnings.append(
+                f"obligation event not recorded (unknown event {e.event!r} or article "
+                f"{e.article}): {e.passage.quote!r}"
+            )
+            return
+        state = self.actor(e.state, e.passage)
+        otype = _obligation_type(e.article, e.text or e.passage.quote)
+        key = e.state.key if e.state.resolved else f"x-{e.state.key}"
+        obligation = self.iri(f"id/obligation/{_segment(key)}/{str(otype).removeprefix(str(CCM))}")
+        self.g.add((obligation, RDF.type, CCM.Obligation))
+        self.add(obligation, CCM.obligedState, state)
+        self.add(obligation, CCM.obligationType, otype)
+        self.add(obligation, PROV.wasDerivedFrom, self.passage(e.passage))
+        node = self.fact(
+            "obligation-event",
+            CCM.ObligationEvent,
+            e.passage,
+            obligation,
+            event_type,
+            e.date or "",
+            self.passage(e.passage),
+        )
+        self.add(node, CCM.ofObligation, obligation)
+        self.add(node, CCM.eventType, event_type)
+        self.add(node, CCM.underArticle, article)
+        self.add(node, DCTERMS.date, e.date)
+        self.add(node, CCM.text, e.text)
+        self.add(node, CCM.inDocument, self.doc)
+
+    def aggregate(self, a: AggregateStatementRecord) -> None:
+        article = ARTICLE.get(a.article)
+        if article is None:
+            self.out.warnings.append(f"statement under unknown article {a.article}: {a.text!r}")
+            return
+        node = self.fact(
+            "aggregate-statement",
+            CCM.AggregateStatement,
+            a.passage,
+            self.doc,
+            self.passage(a.passage),
+            a.article,
+            a.count,
+        )
+        self.add(node, CCM.underArticle, article)
+        self.add(node, CCM.obligationType, _obligation_type(a.article, a.text))
+        self.add(node, CCM["count"], a.count)
+        self.add(node, CCM.text, a.text)
+        self.add(node, DCTERMS.date, a.date or self.doc_date)
+        self.add(node, CCM.inDocument, self.doc)
+
+    def agenda_item(self, a: AgendaItemRecord) -> None:
+        node = self.fact(
+            "agenda-item", CCM.AgendaItem, a.passage, self.context, a.number or "", a.title
+        )
+        self.add(node, CCM.itemNumber, a.number)
+        self.add(node, CCM.text, a.title)
+        self.add(node, CCM.atMeeting, self.meeting)
+
+    def action_point(self, a: ActionPointRecord) -> None:
+        node = self.fact("action-point", CCM.ActionPoint, a.passage, self.context, a.text)
+        self.add(node, CCM.text, a.text)
+        self.add(node, CCM.atMeeting, self.meeting)
+        for r in a.responsible:
+            self.add(node, CCM.responsible, self.actor(r, a.passage))
+        self.add(node, CCM.responsibleText, a.responsible_text)
+        self.add(node, CCM.dueDate, a.due)
+        self.add(node, CCM.dueText, a.due_text)
+
+    def minutes_approval(self, m: MinutesApprovalRecord) -> None:
+        node = self.fact(
+            "minutes-approval",
+            CCM.MinutesApproval,
+            m.passage,
+            self.context,
+            m.minutes_date or "",
+            self.passage(m.passage),
+        )
+        self.add(node, CCM.approvedMinutesDate, m.minutes_date)
+        self.add(node, CCM.atMeeting, self.meeting)
+
+    def next_meeting(self, n: NextMeetingRecord) -> None:
+        node = self.fact("next-meeting", CCM.NextMeetingAnnouncement, n.passage, self.context)
+        self.add(node, CCM.announcedDate, n.date)
+        self.add(node, CCM.announcedText, n.date_text)
+        self.add(node, CCM.startTime, n.start_time)
+        self.add(node, CCM.venue, n.venue)
+        self.add(node, CCM.atMeeting, self.meeting)
+
+    def conflict(self, c: ConflictRecord) -> None:
+        """Both (all) claims kept: the conflict links each fact read from a passage, or the
+        passage itself where no fact was."""
+        if not c.passages:
+            self.out.warnings.append(f"conflict without passages: {c.about}")
+            return
+        spans = sorted(f"{p.start}-{p.end}" for p in c.passages)
+        node = self.fact("conflict", CCM.Conflict, c.passages[0], self.doc, c.about, *spans)
+        self.out.facts.pop("conflict", None)  # a conflict is reported apart, not as a fact
+        self.add(node, CCM.conflictAbout, c.about)
+        for value in c.values:
+            self.add(node, CCM.claimedValue, value)
+        for p in c.passages:
+            passage = self.passage(p)
+            self.add(node, PROV.wasDerivedFrom, passage)
+            claims = [f for f in self._facts_by_passage.get(passage, []) if f != node]
+            for claim in claims or [passage]:
+                self.add(node, CCM.conflictingClaim, claim)
+        self.out.conflicts.append(f"{c.about}: {' vs '.join(c.values)}")
+
+    def run(self) -> Emitted:
+        self.document()
+        if self.x.meeting is not None:
+            self.meeting_record(self.x.meeting)
+        for a in self.x.attendance:
+            self.attendance(a)
+        for ap in self.x.apologies:
+            self.apology(ap)
+        for h in self.x.holdings:
+            self.holding(h)
+        for e in self.x.obligation_events:
+            self.obligation_event(e)
+        for s in self.x.aggregate_statements:
+            self.aggregate(s)
+        for item in self.x.agenda:
+            self.agenda_item(item)
+        for point in self.x.action_points:
+            self.action_point(point)
+        for m in self.x.minutes_approvals:
+            self.minutes_approval(m)
+        if self.x.next_meeting is not None:
+            self.next_meeting(self.x.next_meeting)
+        for c in self.x.conflicts:  # last: they link the facts emitted above
+            self.conflict(c)
+        named = {u.name for u in self.out.unresolved}
+        for issue in self.x.issues:
+            if issue.kind == "warning":
+                where = f" at {issue.passage.start}" if issue.passage else ""
+                self.out.warnings.append(f"{issue.message}{where}")
+            elif issue.message not in named:  # e.g. a name that became no entity at all
+                p = issue.passage
+                self.out.unresolved.append(
+                    Unresolved(
+                        "name", issue.message, "", p.quote if p else "", p.start if p else -1
+                    )
+                )
+        return self.out
+
+
+def _slug(text: str) -> str:
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _obligation_type(article: int, wording: str) -> URIRef:
+    """Article 7 covers the initial report and the annual update; the wording tells which."""
+    if article == 7 and INITIAL_REPORT_WORD.search(wording):
+        return CCM.InitialReport
+    return OBLIGATION_TYPE.get(article, CCM.AnnualReport)
+
+
+def emit(extraction: Extraction, base_iri: str) -> Emitted:
+    """The triples of one document (see the module docstring for the guarantees)."""
+    base = base_iri if base_iri.endswith(("/", "#")) else base_iri + "/"
+    return _Emitter(extraction, base).run()
