@@ -23,6 +23,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SKOS, TIME
 
+from ccmkg.terms import CCM
 from loaders.records import (
     ActionPointRecord,
     ActorRef,
@@ -42,12 +43,11 @@ from loaders.records import (
     PostHoldingRecord,
 )
 
-CCM = Namespace("https://ccm-kg.org/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 
 PREFIXES = {
-    "ccm": CCM,
+    "ccm": CCM._NS,
     "oa": OA,
     "schema": SCHEMA,
     "dcterms": DCTERMS,
@@ -496,7 +496,7 @@ class _Emitter:
         )
         self.add(node, CCM.underArticle, article)
         self.add(node, CCM.obligationType, _obligation_type(a.article, a.text))
-        self.add(node, CCM["count"], a.count)
+        self.add(node, CCM.count, a.count)
         self.add(node, CCM.text, a.text)
         self.add(node, DCTERMS.date, a.date or self.doc_date)
         self.add(node, CCM.inDocument, self.doc)
