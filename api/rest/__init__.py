@@ -1,0 +1,1 @@
+"""Shared helpers of the REST resources: models, parameters, sources, pagination and output."""

@@ -1,0 +1,55 @@
+"""Post holdings (coordinators, presidency roles) folded from query rows, and their periods.
+
+A holding's stated term (from mandate years) is kept; where none is stated its period is
+bounded by the earliest and latest attestation, and `term_basis` says which evidence it rests
+on. A period filter matches a holding whose period meets it (an attestation on the day counts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from api.rest.params import Period
+from api.rest.refs import overlaps
+from api.rest.sources import add_unique, fold_rows
+from api.rest.terms import Row, day, integer, text
+
+
+def fold_holdings(
+    rows: Iterable[Row], build: Callable[[Row], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """One item per holding, with `mandate_years`, `attested` dates and `sources` collected."""
+
+    def first(row: Row) -> dict[str, Any]:
+        item = build(row)
+        item.update(
+            id=text(row, "holding"),
+            start=day(row, "start"),
+            end=day(row, "end"),
+            term_basis=text(row, "termBasis"),
+            mandate_years=[],
+            attested=[],
+        )
+        return item
+
+    def more(item: dict[str, Any], row: Row) -> None:
+        add_unique(item, "mandate_years", integer(row, "mandateYear"))
+        add_unique(item, "attested", day(row, "attested"))
+
+    items = fold_rows(rows, "holding", first, more)
+    for item in items:
+        item["mandate_years"].sort()
+        item["attested"].sort()
+        if item["attested"]:
+            item["start"] = item["start"] or item["attested"][0]
+            item["end"] = item["end"] or item["attested"][-1]
+    return items
+
+
+def in_period(item: dict[str, Any], period: Period) -> bool:
+    """The holding's period meets the one asked for (attestations extend a stated term)."""
+    days = [d for d in (item.get("start"), item.get("end"), *item.get("attested", [])) if d]
+    if not days:
+        return period.start is None and period.end is None
+    return overlaps(min(days), max(days), period.start, period.end)

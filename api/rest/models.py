@@ -1,0 +1,229 @@
+"""Response models of the REST API: the field names are the public contract (see /docs)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx/5xx answer: a stable machine code, a sentence for a person, and what to do."""
+
+    code: str = Field(examples=["bad-parameter"])
+    message: str
+    hint: str = ""
+
+
+class DocumentRef(BaseModel):
+    id: str = Field(description="IRI of the source document")
+    title: str | None = None
+    date: str | None = Field(None, description="Date of the document, YYYY-MM-DD")
+
+
+class Source(BaseModel):
+    """A citable passage: `quote == document text[start:end]` (Unicode code points)."""
+
+    document: DocumentRef
+    section: str | None = None
+    quote: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class AreaRef(BaseModel):
+    id: str
+    slug: str
+    label: str
+
+
+class StateRef(BaseModel):
+    id: str
+    iso3: str | None = None
+    label: str | None = None
+
+
+class ActorRef(BaseModel):
+    """A State (natural key `iso3`) or an organisation (natural key `acronym`)."""
+
+    id: str
+    type: Literal["state", "organization"] | None = None
+    iso3: str | None = None
+    acronym: str | None = None
+    label: str | None = None
+
+
+class MeetingRef(BaseModel):
+    id: str
+    label: str | None = Field(None, examples=["6MSP"])
+    kind: Literal["MSP", "RC"] | None = None
+    ordinal: int | None = None
+
+
+class Coordinator(BaseModel):
+    """A State holding a thematic coordinator post; `attested` are the dates documents say so."""
+
+    id: str = Field(description="IRI of the post holding")
+    area: AreaRef
+    state: StateRef
+    start: str | None = Field(None, description="First day of the term, if known")
+    end: str | None = Field(None, description="Last day of the term, if known")
+    term_basis: str | None = Field(None, description="mandate-years | presidency | attestation")
+    mandate_years: list[int] = []
+    attested: list[str] = []
+    sources: list[Source]
+
+
+class Presidency(BaseModel):
+    id: str
+    meeting: MeetingRef | None = None
+    state: StateRef
+    role: Literal["president", "president-designate", "past-president"]
+    start: str | None = None
+    end: str | None = None
+    attested: list[str] = []
+    sources: list[Source]
+
+
+class PersonRef(BaseModel):
+    id: str
+    name: str | None = None
+    honorific: str | None = None
+    role: str | None = None
+    sources: list[Source] = []
+
+
+class Meeting(BaseModel):
+    id: str = Field(description="Last path segment of the meeting IRI; GET /meetings/{id}")
+    iri: str
+    date: str | None = None
+    kind: str | None = Field(None, examples=["coordination-committee"])
+    title: str | None = None
+    venue: str | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    format: str | None = Field(None, examples=["hybrid"])
+    chair: ActorRef | None = None
+    sources: list[Source] = []
+
+
+class Presence(BaseModel):
+    actor: ActorRef
+    persons: list[PersonRef]
+    sources: list[Source] = []
+
+
+class ApologyItem(BaseModel):
+    actor: ActorRef
+    received: bool | None = None
+    sources: list[Source] = []
+
+
+class TextItem(BaseModel):
+    """An agenda item or action point: its wording as written, with its passage."""
+
+    id: str
+    number: str | None = None
+    text: str | None = None
+    responsible: str | None = None
+    due: str | None = None
+    sources: list[Source] = []
+
+
+class MinutesApproved(BaseModel):
+    id: str
+    date: str | None = Field(
+        None, description="Date of the earlier meeting whose minutes were approved"
+    )
+    sources: list[Source] = []
+
+
+class NextMeeting(BaseModel):
+    id: str
+    date: str | None = None
+    text: str | None = None
+    sources: list[Source] = []
+
+
+class MeetingDetail(Meeting):
+    present: list[Presence] = []
+    apologies: list[ApologyItem] = []
+    agenda: list[TextItem] = []
+    action_points: list[TextItem] = []
+    previous_minutes_approved: list[MinutesApproved] = []
+    next_meeting: list[NextMeeting] = []
+
+
+class Actor(ActorRef):
+    names: list[str] = Field([], description="Every spelling met in the record")
+    needs_review: bool = False
+
+
+class TimelineEvent(BaseModel):
+    """One thing an actor did, in date order."""
+
+    fact: str | None = Field(None, description="IRI of the fact (or of the meeting chaired)")
+    date: str | None = None
+    end: str | None = None
+    received: bool | None = Field(None, description="For apologies: received or not")
+    kind: str = Field(examples=["coordinator", "president", "attended", "apology", "obligation"])
+    label: str | None = None
+    ref: str | None = Field(None, description="IRI of the post, meeting or obligation involved")
+    sources: list[Source] = []
+
+
+class Timeline(BaseModel):
+    actor: Actor
+    items: list[TimelineEvent]
+    count: int
+
+
+class PersonMeeting(BaseModel):
+    meeting: Meeting
+    delegation: ActorRef
+    role: str | None = None
+    sources: list[Source] = []
+
+
+class Person(BaseModel):
+    id: str
+    name: str | None = None
+    honorific: str | None = None
+    spellings: list[str] = []
+    needs_review: bool = False
+
+
+class PersonDetail(Person):
+    meetings: list[PersonMeeting] = []
+
+
+class Obligation(BaseModel):
+    id: str
+    state: StateRef
+    article: int | None = None
+    type: str | None = Field(None, examples=["clearance"])
+    event: str | None = Field(None, examples=["extension-requested"])
+    date: str | None = None
+    text: str | None = None
+    sources: list[Source]
+
+
+class Conflict(BaseModel):
+    id: str
+    about: str | None = None
+    values: list[str] = []
+    claims: list[Source] = Field(description="The passages that disagree, each with its source")
+
+
+def list_of(model: type[BaseModel]) -> type[BaseModel]:
+    """`{"items": [...], "count": n}` for one item model (the shape of every list answer)."""
+    from pydantic import create_model
+
+    return create_model(
+        f"{model.__name__}List",
+        items=(list[model], ...),  # type: ignore[valid-type]
+        count=(int, Field(description="Items matching the filters, before limit/offset")),
+        limit=(int, ...),
+        offset=(int, ...),
+        truncated=(bool, Field(False, description="True when the row cap cut the answer")),
+    )

@@ -1,0 +1,69 @@
+"""Small JSON objects shared by the resources: actors, States, areas, meetings, periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from api.rest.terms import Row, local_name, text
+from ccmkg.naming import area_index
+
+CCM = "https://ccm-kg.org/ontology#"
+ACTOR_TYPE = {CCM + "State": "state", CCM + "Organization": "organization"}
+MEETING_KIND = {
+    CCM + "CoordinationCommitteeMeeting": "coordination-committee",
+    CCM + "FriendsOfThePresidentMeeting": "friends-of-the-president",
+    CCM + "MeetingOfStatesParties": "meeting-of-states-parties",
+    CCM + "ReviewConference": "review-conference",
+    CCM + "IntersessionalMeeting": "intersessional",
+    CCM + "Workshop": "workshop",
+}
+FORMAT = {CCM + "InPerson": "in-person", CCM + "Hybrid": "hybrid", CCM + "Virtual": "virtual"}
+
+
+def actor(row: Row, var: str) -> dict[str, Any] | None:
+    """`{id, type, iso3|acronym, label}` from the actor columns `<var>`, `<var>Class`, …"""
+    iri = text(row, var)
+    if iri is None:
+        return None
+    kind = ACTOR_TYPE.get(text(row, var + "Class") or "")
+    out: dict[str, Any] = {"id": iri, "type": kind, "label": text(row, var + "Label")}
+    if kind == "state":
+        out["iso3"] = text(row, var + "Iso3")
+    elif kind == "organization":
+        out["acronym"] = text(row, var + "Acronym")
+    return out
+
+
+def state(
+    row: Row, var: str = "state", iso3: str = "iso3", label: str = "stateLabel"
+) -> dict[str, Any]:
+    return {"id": text(row, var), "iso3": text(row, iso3), "label": text(row, label)}
+
+
+def area(row: Row) -> dict[str, Any]:
+    """The area from its columns, completed from the ontology when the store lacks its labels."""
+    iri = text(row, "area") or ""
+    known = area_index().by_iri(iri)
+    slug = text(row, "areaSlug") or (known.slug if known else local_name(iri))
+    label = text(row, "areaLabel") or (known.label if known else slug)
+    return {"id": iri, "slug": slug, "label": label}
+
+
+def meeting_segment(iri: str) -> str:
+    """`{id}` of GET /meetings/{id}: the last path segment of the meeting IRI."""
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def overlaps(start: str | None, end: str | None, lo: dt.date | None, hi: dt.date | None) -> bool:
+    """Does [start, end] (ISO days; None = open) meet [lo, hi]?"""
+    if lo is not None and end is not None and end < lo.isoformat():
+        return False
+    return not (hi is not None and start is not None and start > hi.isoformat())
+
+
+def within(day: str | None, lo: dt.date | None, hi: dt.date | None) -> bool:
+    """Is the ISO day inside [lo, hi]? An unknown day is inside only an unbounded period."""
+    if day is None:
+        return lo is None and hi is None
+    return (lo is None or day >= lo.isoformat()) and (hi is None or day <= hi.isoformat())

@@ -1,0 +1,74 @@
+"""The `sources` of an item: every passage it was read from, as the named queries return them.
+
+The queries return one row per (item, passage); this module folds those rows into one item
+with its list of sources, keeping the order of first appearance and dropping duplicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from api.rest.terms import Row, day, integer, text
+
+# The columns every *_sources-bearing query returns for a passage.
+SOURCE_COLUMNS = ("passage", "doc", "docTitle", "docDate", "section", "quote", "pstart", "pend")
+
+
+def source(row: Row, prefix: str = "") -> dict[str, Any] | None:
+    """One `{document, section, quote, start, end}` from a row, None if it has no passage."""
+    doc = text(row, prefix + "doc")
+    if doc is None:
+        return None
+    return {
+        "document": {
+            "id": doc,
+            "title": text(row, prefix + "docTitle"),
+            "date": day(row, prefix + "docDate"),
+        },
+        "section": text(row, prefix + "section"),
+        "quote": text(row, prefix + "quote"),
+        "start": integer(row, prefix + "pstart"),
+        "end": integer(row, prefix + "pend"),
+    }
+
+
+def add_source(item: dict[str, Any], row: Row, prefix: str = "", field: str = "sources") -> None:
+    """Append the row's passage to item[field] unless it is already there."""
+    src = source(row, prefix)
+    if src is None:
+        return
+    bucket: list[dict[str, Any]] = item.setdefault(field, [])
+    if src not in bucket:
+        bucket.append(src)
+
+
+def fold_rows(
+    rows: Iterable[Row],
+    key: str,
+    build: Callable[[Row], dict[str, Any]],
+    more: Callable[[dict[str, Any], Row], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Group rows by the value of `key`: `build` makes the item from its first row, `more`
+    adds what each further row carries; every row's passage goes into `sources`."""
+    items: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        k = text(row, key)
+        if k is None:
+            continue
+        item = items.get(k)
+        if item is None:
+            item = items[k] = build(row)
+            item.setdefault("sources", [])
+        if more is not None:
+            more(item, row)
+        add_source(item, row)
+    return list(items.values())
+
+
+def add_unique(item: dict[str, Any], field: str, value: Any) -> None:
+    if value is None:
+        return
+    bucket = item.setdefault(field, [])
+    if value not in bucket:
+        bucket.append(value)
