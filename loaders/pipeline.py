@@ -74,7 +74,8 @@ def expand(paths: Iterable[Path | str]) -> list[Path]:
             found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
+                # a dangling link is listed, so that reading it fails loudly, not silently
+                if (p.is_file() or p.is_symlink())
                 and p.suffix.lower() in DOCUMENT_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
