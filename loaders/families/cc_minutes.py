@@ -1,0 +1,90 @@
+"""Coordination Committee minutes, in either layout: delegation blocks with persons under each
+(numbered sections, 'PRESENT', 'APOLOGIES') or a bulleted attendee list with roles in brackets
+('Agenda Item N - …', '(Coord. …):' bullets, 'Action point:' lines)."""
+
+from __future__ import annotations
+
+import re
+
+from loaders import metadata as md
+from loaders.families import common as c
+from loaders.families.header import body_format, read_head
+from loaders.records import MeetingRecord
+
+TITLE = re.compile(
+    r"(?:minutes|meeting).{0,60}(?:coordination|coordinating)\s+committee|"
+    r"(?:coordination|coordinating)\s+committee.{0,20}(?:meeting|minutes)|corcom",
+    re.IGNORECASE,
+)
+
+
+def extract(ctx: c.Ctx) -> None:
+    """Read every fact kind a CC minutes document carries."""
+    head = read_head(ctx, TITLE)
+    ex = ctx.ex
+    ex.document.title = head.title
+    if head.date and head.date.date:
+        ex.document.date = head.date.date
+        ex.document.date_inferred = head.date.inferred
+    if head.title_passage:
+        ex.document.passage = head.title_passage
+    c.read_attendance(ctx)
+    c.read_apologies(ctx)
+    c.read_heading_holdings(ctx)
+    c.read_sentence_holdings(ctx)
+    c.read_numbered_agenda(ctx)
+    c.read_action_points(ctx)
+    c.read_minutes_approvals(ctx)
+    c.read_next_meeting(ctx)
+    coordinators = c.holders_of(
+        ctx, "coordinator", "president", "president-designate", "past-president"
+    )
+    c.read_obligations(ctx, coordinators)
+    c.read_aggregates(ctx)
+    ordinal = md.find_meeting_ordinal(head.title or "") or md.find_meeting_ordinal(
+        ctx.ct.clean[:4000]
+    )
+    meeting = MeetingRecord(
+        "coordination-committee",
+        ex.document.date,
+        head.date_passage or ex.document.passage,
+        date_inferred=ex.document.date_inferred,
+        start_time=head.start_time,  # type: ignore[arg-type]
+        end_time=head.end_time,  # type: ignore[arg-type]
+        venue=head.venue,
+        format=head.format or body_format(ctx),
+        ordinal=ordinal[0] if ordinal else None,
+        ordinal_scope=ordinal[1] if ordinal else None,
+        title=head.title,
+    )
+    _chair(ctx, meeting)
+    ex.meeting = meeting
+    if ex.document.date is None:
+        ctx.warn("no meeting date found in the head of the minutes")
+
+
+def _chair(ctx: c.Ctx, meeting: MeetingRecord) -> None:
+    """The presidency chairs the Committee; its person is the first of its delegation named
+    in the opening section."""
+    presidents = [h for h in ctx.ex.holdings if h.post == "president"]
+    present = {a.actor.key: a for a in ctx.ex.attendance}
+    chair = next((h.holder for h in presidents if h.holder.key in present), None)
+    if chair is None:
+        return
+    meeting.chair = chair
+    people = {p.person.key: p.person for p in present[chair.key].participants}
+    from loaders.gazetteer import person_key
+
+    for p in ctx.paras:
+        if p.kind == "heading" or p.start < ctx.ex.attendance[-1].passage.start:
+            continue
+        for m in re.finditer(
+            r"(?:Ambassador|H\.E\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+(?P<n>(?:[A-Z][\w'’-]+|van|der|de)"
+            r"(?:\s+(?:[A-Z][\w'’-]+|van|der|de|[A-Z]\.)){1,4})",
+            p.text,
+        ):
+            key = person_key(m.group("n"))
+            if key in people:
+                meeting.chair_person = people[key]
+                return
+        break

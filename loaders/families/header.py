@@ -1,0 +1,81 @@
+"""The head of a document: title, date, time, venue and format lines before the body starts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from loaders import metadata as md
+from loaders.families.common import Ctx
+from loaders.records import MeetingFormat, Passage
+from loaders.segment import Paragraph
+
+
+@dataclass
+class Head:
+    """What the head states; passages point at the lines that state it."""
+
+    title: str | None = None
+    title_passage: Passage | None = None
+    date: md.DateMention | None = None
+    date_passage: Passage | None = None
+    start_time: object = None
+    end_time: object = None
+    venue: str | None = None
+    format: MeetingFormat | None = None
+
+
+def head_paragraphs(ctx: Ctx) -> list[Paragraph]:
+    """Paragraphs before the first block (attendee list) or first numbered/bulleted body."""
+    first_block = min((b.head.start for b in ctx.blocks), default=len(ctx.ct.clean))
+    out = []
+    for p in ctx.paras:
+        if p.start >= first_block or (
+            p.kind == "heading" and out and p.heading and p.heading.level == 1 and len(out) > 6
+        ):
+            break
+        if p.kind == "bullet" or len(p.text) > 300:
+            break
+        out.append(p)
+    return out
+
+
+def read_head(ctx: Ctx, title_rx: re.Pattern[str]) -> Head:
+    """Title (first line matching `title_rx`), then the date/time/venue lines after it."""
+    head = Head()
+    paras = head_paragraphs(ctx)
+    start_idx = 0
+    for i, p in enumerate(paras):
+        if title_rx.search(p.text):
+            head.title = " ".join(p.text.split())
+            head.title_passage = ctx.para_passage(p)
+            start_idx = i
+            break
+    for p in paras[start_idx:]:
+        if head.date is None:
+            dates = [d for d in md.find_dates(p.text, ctx.years) if d.date]
+            if dates:
+                head.date = dates[0]
+                head.date_passage = ctx.para_passage(p)
+        if head.start_time is None:
+            tr = md.find_time_range(p.text)
+            if tr:
+                head.start_time, head.end_time = tr[0], tr[1]
+        if head.venue is None:
+            head.venue = md.venue_from_line(p.text)
+        if head.format is None and (p is paras[start_idx] or len(p.text) < 120):
+            head.format = md.find_format(p.text)
+    return head
+
+
+_HELD_IN = re.compile(
+    r"\b(?:held|convened|took\s+place)\s+(?:in\s+|as\s+an?\s+)?(?P<f>hybrid|virtual|online|"
+    r"in[- ]person)\b(?:\s+(?:format|mode|meeting))?",
+    re.IGNORECASE,
+)
+
+
+def body_format(ctx: Ctx) -> MeetingFormat | None:
+    """'which was held in hybrid format' in the body."""
+    m = _HELD_IN.search(ctx.ct.clean)
+    return md.find_format(m.group("f")) if m else None
