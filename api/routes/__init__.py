@@ -7,3 +7,6 @@ from fastapi import APIRouter
 from api.routes import health
 
 ROUTERS: list[APIRouter] = [health.router]
+from api.routes import queries  # noqa: E402  issue 4
+
+ROUTERS += [queries.router]  # issue 4

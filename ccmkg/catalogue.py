@@ -1,0 +1,366 @@
+"""The named query library: queries/*.rq, each documented by its header, run with bound values.
+
+A query file starts with a comment block that is YAML once the leading ``# `` is removed::
+
+    # title: Coordinators of a thematic area in a year
+    # description: >
+    #   Who held a coordinator post ...
+    # params:
+    #   year: {type: year, required: true, doc: the calendar year}
+    #   area: {type: area, doc: thematic area slug; absent means every area}
+    # columns:
+    #   area: the thematic area
+    # example: {year: "2016", area: universalization}
+
+Parameter values are converted to RDF terms and handed to `Store.select(bindings=...)`; they are
+never pasted into the query text. An optional parameter that is absent stays unbound, and each
+query is written so that an unbound parameter means "any" (it only appears in triple patterns).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import yaml
+from rdflib import XSD, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Node
+
+from ccmkg.errors import BadParameter, InputError, NotFound
+from ccmkg.resources import ontology_file, queries_dir
+from ccmkg.store.base import Rows, Store
+
+CCM = "https://ccm-kg.org/ontology#"
+DEFAULT_BASE_IRI = "https://ccm-kg.org/"
+PARAM_TYPES = ("iri", "state", "area", "date", "year", "integer", "string")
+_IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+_SLUG_RE = re.compile(r"^x-[a-z0-9-]+$")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One documented parameter of a named query."""
+
+    name: str
+    type: str
+    required: bool
+    doc: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query file: its documentation (from the header) and its text."""
+
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    columns: tuple[str, ...]
+    column_docs: Mapping[str, str]
+    example: Mapping[str, str]
+    text: str
+    path: Path
+
+    def as_doc(self) -> dict[str, Any]:
+        """The documentation as plain data (for GET /queries and `ccmkg query --list`)."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "params": [
+                {"name": p.name, "type": p.type, "required": p.required, "doc": p.doc}
+                for p in self.params
+            ],
+            "columns": [{"name": c, "doc": self.column_docs.get(c, "")} for c in self.columns],
+            "example": dict(self.example),
+        }
+
+
+@dataclass
+class Catalogue:
+    """All named queries, loaded and checked once; `run` validates, binds and executes."""
+
+    queries: dict[str, NamedQuery]
+    base_iri: str = DEFAULT_BASE_IRI
+    areas: dict[str, str] = field(default_factory=dict)  # slug or label (lower) → area IRI
+
+    @classmethod
+    def load(cls, directory: Path | None = None, *, base_iri: str = DEFAULT_BASE_IRI) -> Catalogue:
+        """Read and check every `*.rq` of `directory` (default: the bundled queries/).
+
+        Raises:
+            InputError: a query file has a malformed header or does not parse.
+        """
+        directory = directory or queries_dir()
+        queries = {}
+        for path in sorted(directory.glob("*.rq")):
+            query = parse_query_file(path)
+            queries[query.name] = query
+        return cls(queries=queries, base_iri=base_iri, areas=_area_index())
+
+    def names(self) -> list[str]:
+        return sorted(self.queries)
+
+    def get(self, name: str) -> NamedQuery:
+        """The named query.
+
+        Raises:
+            NotFound: no query has that name.
+        """
+        try:
+            return self.queries[name]
+        except KeyError:
+            raise NotFound(
+                f"no named query {name!r}",
+                hint=f"known queries: {', '.join(self.names())}",
+            ) from None
+
+    def bindings(self, name: str, params: Mapping[str, str]) -> dict[str, Node]:
+        """Check and convert raw string values into the RDF terms the query binds.
+
+        Raises:
+            NotFound: unknown query.
+            BadParameter: an unknown, missing or malformed parameter.
+        """
+        query = self.get(name)
+        known = {p.name: p for p in query.params}
+        unknown = sorted(set(params) - set(known))
+        if unknown:
+            raise BadParameter(
+                f"query {name!r} has no parameter {', '.join(map(repr, unknown))}",
+                hint=f"its parameters: {', '.join(known) or 'none'}",
+            )
+        out: dict[str, Node] = {}
+        for param in query.params:
+            raw = params.get(param.name)
+            if raw is None or str(raw).strip() == "":
+                if param.required:
+                    raise BadParameter(
+                        f"query {name!r} needs parameter {param.name!r} ({param.type})",
+                        hint=param.doc,
+                    )
+                continue
+            out[param.name] = self._convert(param, str(raw).strip())
+        return out
+
+    def run(
+        self,
+        store: Store,
+        name: str,
+        params: Mapping[str, str],
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+    ) -> Rows:
+        """Run a named query with its parameters bound at run time.
+
+        Raises:
+            NotFound: unknown query.
+            BadParameter: a parameter is unknown, missing or malformed.
+            QueryTimeout, StoreError: from the store.
+        """
+        bindings = self.bindings(name, params)
+        return store.select(
+            self.get(name).text, bindings=bindings, max_rows=max_rows, timeout_s=timeout_s
+        )
+
+    def _convert(self, param: Param, raw: str) -> Node:
+        converter = _CONVERTERS[param.type]
+        try:
+            return converter(self, raw)
+        except (ValueError, LookupError) as exc:
+            raise BadParameter(
+                f"parameter {param.name!r}: {exc}", hint=f"expected {param.type}: {param.doc}"
+            ) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameter conversion: one function per type, in a registry dict.
+
+
+def _to_iri(_: Catalogue, raw: str) -> Node:
+    if not _IRI_RE.match(raw):
+        raise ValueError(f"{raw!r} is not an absolute IRI")
+    return URIRef(raw)
+
+
+def _to_state(cat: Catalogue, raw: str) -> Node:
+    """ISO 3166-1 alpha-3 code (or a country name, or an unresolved `x-slug`) → State IRI."""
+    prefix = f"{cat.base_iri}id/state/"
+    if raw.startswith(prefix):
+        raw = raw[len(prefix) :]
+    if _SLUG_RE.match(raw):
+        return URIRef(prefix + raw)
+    code = raw.upper()
+    if len(code) == 3 and code.isalpha():
+        if pycountry.countries.get(alpha_3=code) is None:
+            raise ValueError(f"{raw!r} is not an ISO 3166-1 alpha-3 code")
+        return URIRef(prefix + code)
+    try:
+        country = pycountry.countries.lookup(raw)
+    except LookupError:
+        raise ValueError(
+            f"{raw!r} is neither an ISO 3166-1 alpha-3 code nor a country name"
+        ) from None
+    return URIRef(prefix + country.alpha_3)
+
+
+def _to_area(cat: Catalogue, raw: str) -> Node:
+    iri = cat.areas.get(raw.lower()) or cat.areas.get(raw)
+    if iri is None:
+        slugs = sorted({k for k in cat.areas if re.fullmatch(r"[a-z-]+", k)})
+        raise ValueError(f"unknown thematic area {raw!r}; slugs: {', '.join(slugs)}")
+    return URIRef(iri)
+
+
+def _to_date(_: Catalogue, raw: str) -> Node:
+    try:
+        value = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD)") from None
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
+def _to_year(_: Catalogue, raw: str) -> Node:
+    if not re.fullmatch(r"\d{4}", raw):
+        raise ValueError(f"{raw!r} is not a year (four digits)")
+    return Literal(int(raw), datatype=XSD.integer)
+
+
+def _to_integer(_: Catalogue, raw: str) -> Node:
+    if not re.fullmatch(r"[+-]?\d{1,9}", raw):
+        raise ValueError(f"{raw!r} is not an integer")
+    return Literal(int(raw), datatype=XSD.integer)
+
+
+def _to_string(_: Catalogue, raw: str) -> Node:
+    if len(raw) > 200:
+        raise ValueError("longer than 200 characters")
+    return Literal(raw)
+
+
+_CONVERTERS: dict[str, Callable[[Catalogue, str], Node]] = {
+    "iri": _to_iri,
+    "state": _to_state,
+    "area": _to_area,
+    "date": _to_date,
+    "year": _to_year,
+    "integer": _to_integer,
+    "string": _to_string,
+}
+
+
+def _area_index() -> dict[str, str]:
+    """Thematic areas from the ontology: slug, prefLabel and altLabels (lower case) → IRI."""
+    graph = Graph().parse(ontology_file(), format="turtle")
+    index: dict[str, str] = {}
+    for concept, slug in graph.subject_objects(SKOS.notation):
+        if not str(concept).startswith(CCM):
+            continue
+        index[str(slug)] = str(concept)
+        index[str(concept).removeprefix(CCM).lower()] = str(concept)
+        for prop in (SKOS.prefLabel, SKOS.altLabel):
+            for label in graph.objects(concept, prop):
+                index.setdefault(str(label).lower(), str(concept))
+    return index
+
+
+# ---------------------------------------------------------------------------------------------
+# Query files
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    """Parse one `.rq`: its YAML header, and check the query parses and projects its params.
+
+    Raises:
+        InputError: malformed header, unknown parameter type, or a query that does not parse.
+    """
+    text = path.read_text(encoding="utf-8")
+    header_lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        header_lines.append(line[2:] if line.startswith("# ") else line[1:])
+    where = f"{path.name}"
+    try:
+        header = yaml.safe_load("\n".join(header_lines)) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"{where}: header is not YAML: {exc}") from None
+    if not isinstance(header, dict) or "title" not in header:
+        raise InputError(f"{where}: the header needs at least a title")
+    params = []
+    for pname, spec in (header.get("params") or {}).items():
+        spec = spec or {}
+        ptype = spec.get("type")
+        if ptype not in PARAM_TYPES:
+            raise InputError(f"{where}: parameter {pname!r} has unknown type {ptype!r}")
+        params.append(
+            Param(str(pname), ptype, bool(spec.get("required", False)), spec.get("doc", ""))
+        )
+    try:
+        prepared = prepareQuery(text)
+    except Exception as exc:  # rdflib raises pyparsing errors of several kinds
+        raise InputError(f"{where}: the query does not parse: {exc}") from None
+    projected = tuple(str(v) for v in prepared.algebra.get("PV", []))
+    column_docs = {str(k): str(v) for k, v in (header.get("columns") or {}).items()}
+    if tuple(column_docs) != projected:
+        raise InputError(
+            f"{where}: header columns {list(column_docs)} differ from the projection "
+            f"{list(projected)}"
+        )
+    missing = [p.name for p in params if p.name not in projected]
+    if missing:
+        # Bound variables must be projected: pyoxigraph substitutions require it.
+        raise InputError(f"{where}: parameters {missing} are not in the SELECT projection")
+    return NamedQuery(
+        name=path.stem,
+        title=str(header["title"]).strip(),
+        description=str(header.get("description", "")).strip(),
+        params=tuple(params),
+        columns=projected,
+        column_docs=column_docs,
+        example={str(k): str(v) for k, v in (header.get("example") or {}).items()},
+        text=text,
+        path=path,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Results as plain data (JSON) and CSV, shared by the CLI and the API.
+
+
+def term_value(term: Node | None) -> Any:
+    """A JSON-ready value: IRIs as strings, numbers and booleans as such, dates as ISO text."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, bool | int | float) and not isinstance(value, Literal):
+            return value
+        if isinstance(value, dt.date | dt.datetime | dt.time):
+            return value.isoformat()
+        return str(term)
+    return str(term)
+
+
+def to_records(rows: Rows) -> list[dict[str, Any]]:
+    """One dict per row, every projected column present (None when unbound)."""
+    return [{v: term_value(row.get(v)) for v in rows.variables} for row in rows.rows]
+
+
+def to_csv(rows: Rows) -> str:
+    """CSV with a header row; unbound cells are empty."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(rows.variables)
+    for record in to_records(rows):
+        writer.writerow(["" if record[v] is None else record[v] for v in rows.variables])
+    return buffer.getvalue()
