@@ -227,3 +227,12 @@ def list_of(model: type[BaseModel]) -> type[BaseModel]:
         offset=(int, ...),
         truncated=(bool, Field(False, description="True when the row cap cut the answer")),
     )
+
+
+CoordinatorList = list_of(Coordinator)
+PresidencyList = list_of(Presidency)
+MeetingList = list_of(Meeting)
+ActorList = list_of(Actor)
+PersonList = list_of(Person)
+ObligationList = list_of(Obligation)
+ConflictList = list_of(Conflict)

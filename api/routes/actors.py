@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from api.rest.models import Actor, ErrorBody, Timeline, list_of
+from api.rest.models import Actor, ActorList, ErrorBody, Timeline
 from api.rest.output import CSV_RESPONSES, page_answer
 from api.rest.params import parse_page
 from api.rest.refs import ACTOR_TYPE
@@ -18,7 +18,6 @@ from ccmkg.errors import NotFound
 from ccmkg.naming import fold, state_index
 
 router = APIRouter(tags=["actors"])
-ActorList = list_of(Actor)
 
 
 def _actors(request: Request, iri: str | None = None) -> list[dict[str, Any]]:

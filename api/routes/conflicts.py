@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.rest.models import Conflict, ErrorBody, list_of
+from api.rest.models import ConflictList, ErrorBody
 from api.rest.output import CSV_RESPONSES, page_answer
 from api.rest.params import parse_page
 from api.rest.runner import run
@@ -15,7 +15,6 @@ from api.rest.sources import add_unique, fold_rows
 from api.rest.terms import Row, text
 
 router = APIRouter(tags=["provenance"])
-ConflictList = list_of(Conflict)
 
 
 @router.get(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.rest.holdings import fold_holdings, in_period
-from api.rest.models import Coordinator, ErrorBody, list_of
+from api.rest.models import CoordinatorList, ErrorBody
 from api.rest.output import CSV_RESPONSES, page_answer
 from api.rest.params import parse_area, parse_page, parse_period, parse_state
 from api.rest.refs import area, state
@@ -16,7 +16,6 @@ from api.rest.runner import run, settings_of
 from api.rest.terms import Row, local_name
 
 router = APIRouter(tags=["machinery"])
-CoordinatorList = list_of(Coordinator)
 DATE = "YYYY-MM-DD"
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from api.rest.models import ErrorBody, Meeting, MeetingDetail, list_of
+from api.rest.models import ErrorBody, MeetingDetail, MeetingList
 from api.rest.output import CSV_RESPONSES, page_answer
 from api.rest.params import (
     MEETING_KINDS,
@@ -23,7 +23,6 @@ from api.rest.terms import Row, boolean, day, text
 from ccmkg.errors import BadParameter, NotFound
 
 router = APIRouter(tags=["meetings"])
-MeetingList = list_of(Meeting)
 SEGMENT = r"^[A-Za-z0-9._~-]+$"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.rest.models import ErrorBody, Obligation, list_of
+from api.rest.models import ErrorBody, ObligationList
 from api.rest.output import CSV_RESPONSES, page_answer
 from api.rest.params import ARTICLES, parse_choice, parse_page, parse_period, parse_state
 from api.rest.refs import state, within
@@ -17,7 +17,6 @@ from api.rest.sources import fold_rows
 from api.rest.terms import Row, day, local_name, text
 
 router = APIRouter(tags=["obligations"])
-ObligationList = list_of(Obligation)
 
 
 def _kebab(iri: str | None) -> str | None:

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from api.rest.models import ErrorBody, Person, PersonDetail, list_of
+from api.rest.models import ErrorBody, PersonDetail, PersonList
 from api.rest.output import CSV_RESPONSES, page_answer
 from api.rest.params import parse_page
 from api.rest.refs import MEETING_KIND, actor, meeting_segment
@@ -18,7 +18,6 @@ from ccmkg.errors import NotFound
 from ccmkg.naming import fold, squash
 
 router = APIRouter(tags=["persons"])
-PersonList = list_of(Person)
 
 
 def _persons(request: Request, iri: str | None = None) -> list[dict[str, Any]]:

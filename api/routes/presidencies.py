@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.rest.holdings import fold_holdings, in_period
-from api.rest.models import ErrorBody, Presidency, list_of
+from api.rest.models import ErrorBody, PresidencyList
 from api.rest.output import CSV_RESPONSES, page_answer
 from api.rest.params import parse_page, parse_period, parse_state
 from api.rest.refs import CCM, state
@@ -16,7 +16,6 @@ from api.rest.runner import run, settings_of
 from api.rest.terms import Row, integer, local_name, text
 
 router = APIRouter(tags=["machinery"])
-PresidencyList = list_of(Presidency)
 ROLE = {
     CCM + "President": "president",
     CCM + "PresidentDesignate": "president-designate",
