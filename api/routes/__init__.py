@@ -10,3 +10,6 @@ ROUTERS: list[APIRouter] = [health.router]
 from api.routes import queries  # noqa: E402  issue 4
 
 ROUTERS += [queries.router]  # issue 4
+from api.routes import publish, resolve  # noqa: E402  issue 8
+
+ROUTERS += [publish.router, resolve.router]  # issue 8
