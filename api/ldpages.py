@@ -60,7 +60,7 @@ def term_html(term: Node, base_iri: str) -> str:
         return link(str(term), base_iri)
     if isinstance(term, Literal):
         suffix = f"@{term.language}" if term.language else ""
-        if term.datatype is not None:
+        if term.datatype is not None and not str(term.datatype).endswith("#string"):
             suffix = f" <span class='muted'>({escape(curie(str(term.datatype)))})</span>"
         return f"{escape(str(term))}{suffix}"
     return f"<span class='muted'>_:{escape(str(term))}</span>"
@@ -124,7 +124,8 @@ def entity_page(
     """The page of one entity: what it is, what it says, the facts about it, their sources."""
     node = URIRef(iri)
     title = label_of(graph, node) or curie(iri)
-    types = ", ".join(term_html(t, base_iri) for t in sorted(graph.objects(node, RDF.type)))
+    classes = sorted(graph.objects(node, RDF.type), key=str)
+    types = ", ".join(term_html(t, base_iri) for t in classes)
     rows = "".join(
         f"<tr><th>{link(str(p), base_iri)}</th><td>{term_html(o, base_iri)}</td></tr>"
         for p, o in sorted(graph.predicate_objects(node))

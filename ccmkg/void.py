@@ -120,6 +120,11 @@ def _namespace_of(iri: str) -> str:
     return iri[: cut + 1]
 
 
+def _count(value: object) -> int:
+    """An aggregate's value as an int (0 when the store returns none)."""
+    return int(str(value)) if value is not None else 0
+
+
 def _licence() -> URIRef | None:
     """The licence the project publishes under, as stated once in the ontology."""
     onto = Graph().parse(ontology_file(), format="turtle")
@@ -184,12 +189,12 @@ def describe(store: Store, base_iri: str) -> Graph:
         part = BNode()
         g.add((ds, VOID.classPartition, part))
         g.add((part, VOID["class"], row["class"]))  # type: ignore[arg-type]
-        g.add((part, VOID.entities, Literal(int(row["n"]))))  # type: ignore[arg-type]
+        g.add((part, VOID.entities, Literal(_count(row["n"]))))
 
     counts = store.select(_DISTINCT, void_g).rows
     if counts:
-        g.add((ds, VOID.distinctSubjects, Literal(int(counts[0]["subjects"] or 0))))  # type: ignore[arg-type]
-        g.add((ds, VOID.properties, Literal(int(counts[0]["properties"] or 0))))  # type: ignore[arg-type]
+        g.add((ds, VOID.distinctSubjects, Literal(_count(counts[0]["subjects"]))))
+        g.add((ds, VOID.properties, Literal(_count(counts[0]["properties"]))))
     vocabularies = {_namespace_of(str(r["p"])) for r in store.select(_PROPERTIES, void_g).rows}
     for ns in sorted(vocabularies):
         g.add((ds, VOID.vocabulary, URIRef(ns)))
