@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from functools import cache
 
@@ -12,9 +13,18 @@ from ccmkg.settings import Settings
 from ccmkg.store import Rows, Store
 
 
+_LOADING = threading.Lock()
+
+
 @cache
-def catalogue(base_iri: str) -> Catalogue:
+def _load(base_iri: str) -> Catalogue:
     return Catalogue.load(base_iri=base_iri)
+
+
+def catalogue(base_iri: str) -> Catalogue:
+    """The catalogue, parsed once: rdflib's query parser is not thread-safe, hence the lock."""
+    with _LOADING:
+        return _load(base_iri)
 
 
 def run(request: Request, name: str, params: Mapping[str, str | None] | None = None) -> Rows:
