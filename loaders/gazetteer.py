@@ -285,7 +285,7 @@ def split_honorific(written: str) -> tuple[str | None, str]:
 def person_key(name: str) -> str:
     """Normalised key: no honorific, case, accents, punctuation; initials kept as letters.
 
-    "H.E. Henk Cor Van der Kwast" and "Ambassador Henk Cor van der Kwast" share a key.
+    "H.E. Anna Maria van der Berg" and "Ambassador Anna Maria Van der Berg" share a key.
     """
     _, bare = split_honorific(name)
     return re.sub(r"\s+", "-", norm(bare)) or "unnamed"
@@ -307,7 +307,7 @@ class PersonIndex:
     """Resolve person names across documents: exact key first, then initials, with the reason.
 
     Used by the pipeline to keep one node per person with every spelling: ("exact key"),
-    ("initials": "S. N. Mweemba" ~ "Sheila N. Mweemba"). Near spellings are *reported* as
+    ("initials": "J. K. Doe" ~ "Jane K. Doe"). Near spellings are *reported* as
     candidates, never merged silently.
     """
 
@@ -325,12 +325,15 @@ class PersonIndex:
         parts = key.split("-")
         for known in self.keys:
             kp = known.split("-")
-            if len(kp) == len(parts) and kp[-1] == parts[-1]:
-                if all(
+            if (
+                len(kp) == len(parts)
+                and kp[-1] == parts[-1]
+                and all(
                     a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
                     for a, b in zip(kp, parts, strict=True)
-                ):
-                    return known, "initials"
+                )
+            ):
+                return known, "initials"
         self.add(key)
         return key, "new"
 

@@ -18,7 +18,9 @@ _NUMBERED = re.compile(
     r"(?:\s*[-–—:]\s*|\s+)(?P<title>\S.*)$",
     re.IGNORECASE,
 )
-_ROMAN_H = re.compile(rf"^(?P<num>{_ROMAN})[.)]\s+(?P<title>\S.*)$")
+_ROMAN_H = re.compile(
+    rf"^(?P<num>(?=[IVX]){_ROMAN}(?:\.\d{{1,2}})?)(?:[.)]\s+|(?<=\d)\s+)(?P<title>\S.*)$"
+)
 _LETTER_H = re.compile(r"^\((?P<num>[a-z])\)\s+(?P<title>\S.*)$")
 _BULLET = re.compile(r"^-\s+")
 _DATE_LIKE = re.compile(
@@ -102,7 +104,7 @@ def heading_of(text: str, *, short: int = 110) -> Heading | None:
         if _SENTENCE_END.search(title) and len(title) > 60:
             return None
         num = m.group("num")
-        if level == 0:
+        if level in (0, 1):
             level = 1 if "." not in num else num.count(".") + 1
         return Heading(num, title, level)
     return None
@@ -162,7 +164,7 @@ class Block:
 
 _BLOCK_LABELS: dict[str, re.Pattern[str]] = {
     "present": re.compile(
-        r"^(?:\d{1,2}[.)]?\s*)?(?:present|attendees|list of attendees|participants|"
+        r"^(?:(?:\d{1,2}|[IVX]{1,4})[.)]?\s*)?(?:present|attendees|list of attendees|participants|"
         r"attendance|in attendance|members present)\s*:?\s*$",
         re.IGNORECASE,
     ),
@@ -176,6 +178,9 @@ _BLOCK_LABELS: dict[str, re.Pattern[str]] = {
     "action-points": re.compile(r"^action\s+points?\s*:?\s*$", re.IGNORECASE),
     "draft-agenda": re.compile(r"^(?:draft|provisional)?\s*agenda\s*:?\s*$", re.IGNORECASE),
 }
+
+
+_INLINE_LABEL = re.compile(r"^(?:apologies|action\s+points?)\b[^:]{0,20}:\s*\S", re.IGNORECASE)
 
 
 def block_label(text: str) -> str | None:
@@ -199,14 +204,21 @@ def blocks(paras: list[Paragraph]) -> list[Block]:
             continue
         if cur is None:
             continue
-        if p.kind == "heading" and p.heading and p.heading.level in (1, 2):
-            # A numbered line inside an agenda list is an item, not the end of the block.
-            if cur.label != "draft-agenda":
-                cur = None
-                continue
+        # A numbered line inside an agenda list is an item, not the end of the block.
+        numbered = p.kind == "heading" and p.heading and p.heading.level in (1, 2)
+        if numbered and cur.label != "draft-agenda":
+            cur = None
+            continue
         bullets = cur.label == "action-points" or (cur.items and cur.items[0].kind == "bullet")
+        table = bool(cur.items) and cur.items[0].text.lstrip().startswith("|")
         too_long = cur.label != "action-points" and len(p.text) > 160
-        if (bullets and p.kind != "bullet") or too_long:
+        inline_label = _INLINE_LABEL.match(p.text.strip()) is not None
+        if (
+            (bullets and p.kind != "bullet")
+            or (table and not p.text.lstrip().startswith("|"))
+            or too_long
+            or inline_label
+        ):
             cur = None
             continue
         cur.items.append(p)

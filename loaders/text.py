@@ -18,7 +18,8 @@ from loaders.records import Passage
 # to the original offsets of that group). Ordered: the first alternative that matches wins.
 _NOISE = re.compile(
     r"""
-      (?P<pagenum>^[ \t]*(?:page[ \t]+)?\d{1,3}(?:[ \t]*(?:/|of)[ \t]*\d{1,3})?[ \t]*(?=\n|\Z))
+      (?P<pagenum>^[ \t]*(?:page[ \t]+|[-–][ \t]*)?\d{1,3}(?:[ \t]*(?:/|of)[ \t]*\d{1,3})?
+                  (?:[ \t]*[-–])?[ \t]*(?=\n|\Z))
     | (?P<rule>^[ \t]*[+=_*~-]{4,}[ \t]*(?=\n|\Z))
     | (?P<heading>^[ \t]{0,3}\#{1,6}[ \t]+)
     | (?P<tag></?[A-Za-z][A-Za-z0-9]*(?:[ \t][^<>\n]{0,80})?/?>)

@@ -75,8 +75,16 @@ def _chair(ctx: c.Ctx, meeting: MeetingRecord) -> None:
     people = {p.person.key: p.person for p in present[chair.key].participants}
     from loaders.gazetteer import person_key
 
+    lists_end = max(
+        (
+            b.items[-1].end if b.items else b.head.end
+            for b in ctx.blocks
+            if b.label in ("present", "apologies-received", "apologies-not-received")
+        ),
+        default=0,
+    )
     for p in ctx.paras:
-        if p.kind == "heading" or p.start < ctx.ex.attendance[-1].passage.start:
+        if p.kind == "heading" or p.start < lists_end or c._INLINE_APOLOGIES.match(p.body):
             continue
         for m in re.finditer(
             r"(?:Ambassador|H\.E\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+(?P<n>(?:[A-Z][\w'’-]+|van|der|de)"

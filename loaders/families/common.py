@@ -136,7 +136,8 @@ def _tidy_role(role: str) -> str:
 def _looks_like_bare_person(text: str) -> bool:
     words = text.split()
     return (
-        2 <= len(words) <= 5
+        ":" not in text
+        and 2 <= len(words) <= 5
         and all(
             w[:1].isupper() or w.lower() in {"de", "van", "der", "da", "del", "von", "al"}
             for w in words
@@ -191,9 +192,6 @@ def read_attendance(ctx: Ctx) -> None:
                 for written in re.split(r"\s*;\s*", body):
                     _add_person(ctx, current, written, pas)
                 continue
-            if current is not None and _looks_like_bare_person(body) and not ctx.gz.actor(body):
-                _add_person(ctx, current, body, pas)
-                continue
             # "Austria: Mr. Peter Steiner; Ms. X (Intern)" — one line per delegation
             one_line = re.match(r"^(?P<a>[^:]{2,80}):\s*(?P<rest>.+)$", body)
             if one_line and looks_like_person(one_line.group("rest")):
@@ -203,6 +201,9 @@ def read_attendance(ctx: Ctx) -> None:
                 ):
                     if written.strip():
                         _add_person(ctx, current, written, pas)
+                continue
+            if current is not None and _looks_like_bare_person(body) and not ctx.gz.actor(body):
+                _add_person(ctx, current, body, pas)
                 continue
             current = _add_actor(ctx, body, pas)
 
@@ -318,7 +319,7 @@ _INLINE_APOLOGIES = re.compile(
 
 
 def read_apologies(ctx: Ctx) -> None:
-    """Apologies received / not received, from blocks or a single 'Apologies received: A, B' line."""
+    """Apologies received / not received: from blocks, or one 'Apologies received: A, B' line."""
     for block in ctx.blocks:
         if not block.label.startswith("apologies"):
             continue
@@ -334,13 +335,18 @@ def read_apologies(ctx: Ctx) -> None:
 
 
 def _list_names(text: str) -> list[str]:
-    t = text.strip().rstrip(".")
-    parts = re.split(r"\s*[,;]\s*|\s+and\s+(?=[A-Z])", t)
-    # Keep "Bosnia and Herzegovina" whole when the split broke a known name.
+    """'A, B and C' -> names; a known name with 'and' in it stays whole."""
     gz = gazetteer()
-    if gz.actor(t):
-        return [t]
-    return [x for x in parts if x]
+    out: list[str] = []
+    for part in re.split(r"\s*[,;]\s*", text.strip().rstrip(".")):
+        part = re.sub(r"^and\s+", "", part.strip())
+        if not part:
+            continue
+        if gz.actor(part) or " and " not in part:
+            out.append(part)
+            continue
+        out.extend(x for x in re.split(r"\s+and\s+", part) if x)
+    return out
 
 
 def _add_apology(ctx: Ctx, name: str, received: bool, pas: Passage) -> None:
@@ -547,7 +553,7 @@ def _tokenised(text: str) -> bool:
 
 
 def ctx_president_meeting(ctx: Ctx) -> MeetingRef | None:
-    """The MSP/RC whose presidency the document's title names ('Friends of the President of the 1MSP')."""
+    """The MSP/RC whose presidency the title names ('Friends of the President of the 1MSP')."""
     title = ctx.ex.document.title or ""
     if re.search(r"\bpresident\b", title, re.I):
         refs = md.find_meeting_refs(title)
@@ -759,7 +765,7 @@ _NUM_WORDS = {
 
 
 def read_aggregates(ctx: Ctx) -> None:
-    """Counts of States about an obligation ('9 States Parties still with overdue initial reports')."""
+    """Counts of States about an obligation ('9 States Parties with overdue initial reports')."""
     for p in ctx.paras:
         if p.kind == "heading":
             continue
@@ -810,7 +816,7 @@ def read_numbered_agenda(ctx: Ctx, max_level: int = 2) -> None:
         h = p.heading
         if p.kind != "heading" or not h or not h.number or h.level > max_level or h.level < 1:
             continue
-        if _ATTENDANCE_HEAD.match(h.title) or re.fullmatch(r"[IVXL]+", h.number):
+        if _ATTENDANCE_HEAD.match(h.title):
             continue
         ctx.ex.agenda.append(AgendaItemRecord(h.number, h.title.strip(), ctx.para_passage(p)))
 
