@@ -183,3 +183,14 @@ def test_xsd_namespace_used_for_typing_only() -> None:
     """Datatypes in the shapes are XSD ones: what the emitter writes with rdflib Literals."""
     datatypes = set(shapes().objects(None, SH.datatype))
     assert datatypes and all(str(d).startswith(str(XSD)) for d in datatypes)
+
+
+def test_domains_and_ranges_are_declared_classes_or_xsd_datatypes() -> None:
+    g = ontology()
+    bad = []
+    for p in (RDFS.domain, RDFS.range):
+        for prop, cls in g.subject_objects(p):
+            declared = (cls, RDF.type, OWL.Class) in g or str(cls).startswith(str(XSD))
+            if not declared:
+                bad.append(f"{local(prop)} {local(p)} {cls}")
+    assert bad == []
