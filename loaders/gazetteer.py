@@ -207,9 +207,12 @@ class Gazetteer:
         return None
 
     def unresolved(self, name: str, kind: str = "organization") -> ActorRef:
-        """An actor flagged for review: a slug key, `resolved=False` (never a guess)."""
+        """An actor flagged for review: a slug key, `resolved=False` (never a guess).
+
+        The key is the bare slug; the emitter mints `x-{slug}` IRIs for unresolved actors.
+        """
         k = "state" if kind == "state" else "organization"
-        return ActorRef(k, "x-" + slug(name), name.strip(), name.strip(), resolved=False)
+        return ActorRef(k, slug(name), name.strip(), name.strip(), resolved=False)
 
     # --- search in running text -----------------------------------------------------------
 

@@ -20,7 +20,7 @@ import yaml
 from ccmkg.resources import corpus_files
 from loaders.extract import extract_document
 from loaders.gazetteer import norm, person_key, slug, split_honorific
-from loaders.records import Extraction
+from loaders.records import ActorRef, Extraction
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIR = ROOT / "tests" / "gold"
@@ -129,6 +129,11 @@ def gold_keys(gold: dict) -> dict[str, set[Key]]:  # type: ignore[type-arg]
 # --- keys from an extraction ------------------------------------------------------------------
 
 
+def _actor_key(ref: ActorRef) -> str:
+    """Gold writes unresolved actors as `x-{slug}`, the key their IRI gets."""
+    return ref.key if ref.resolved else f"x-{ref.key}"
+
+
 def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
     """The same normalised keys, read from an Extraction."""
     out: dict[str, set[Key]] = {k: set() for k in KINDS}
@@ -158,11 +163,13 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         if m.chair_person:
             out["meeting"].add(("meeting", "chair_person", m.chair_person.key))
     for a in ex.attendance:
-        out["attendance"].add((a.actor.key,))
+        out["attendance"].add((_actor_key(a.actor),))
         for p in a.participants:
-            out["participants"].add((a.actor.key, p.person.key, _s(p.person.honorific), _s(p.role)))
+            out["participants"].add(
+                (_actor_key(a.actor), p.person.key, _s(p.person.honorific), _s(p.role))
+            )
     for ap in ex.apologies:
-        out["apologies"].add((ap.actor.key, "received" if ap.received else "not-received"))
+        out["apologies"].add((_actor_key(ap.actor), "received" if ap.received else "not-received"))
     merged: dict[tuple[str, str, str], tuple[str, set[int]]] = {}
     for h in ex.holdings:
         k = (h.holder.key, h.post, h.area or (slug(h.topic) if h.topic else ""))
@@ -193,11 +200,7 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
             },
         )
     out["conflicts"] = {(norm(c.about),) for c in ex.conflicts}
-    out["unresolved"] = {
-        (norm(i.message.split("'")[1]),)
-        for i in ex.issues
-        if i.kind == "unresolved" and i.message.count("'") >= 2
-    }
+    out["unresolved"] = {(norm(i.message),) for i in ex.issues if i.kind == "unresolved"}
     return out
 
 

@@ -63,11 +63,8 @@ class Ctx:
 
     def unresolved(self, name: str, passage: Passage, kind: str = "organization") -> ActorRef:
         ref = self.gz.unresolved(name, kind)
-        self.ex.issues.append(
-            Issue(
-                "unresolved", f"unresolved {ref.kind} name {name!r} (flagged for review)", passage
-            )
-        )
+        # For kind "unresolved" the message is the name as written (the emitter's contract).
+        self.ex.issues.append(Issue("unresolved", ref.name_as_written, passage))
         return ref
 
 

@@ -71,7 +71,7 @@ def test_unknown_actor_is_flagged_not_guessed() -> None:
     g = gazetteer()
     assert g.actor("Mine Action Review Collective") is None
     ref = g.unresolved("Mine Action Review Collective")
-    assert (ref.key, ref.resolved) == ("x-mine-action-review-collective", False)
+    assert (ref.key, ref.resolved) == ("mine-action-review-collective", False)
 
 
 def test_states_in_text_do_not_match_inside_words_or_lowercase() -> None:
