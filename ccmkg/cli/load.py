@@ -59,6 +59,8 @@ def run(
 
             def progress(path: Path, done: int, total: int) -> None:
                 bar.update(task, total=total, completed=done, description=path.name)
+                if not console.is_terminal:  # no live bar in a log: one line per document
+                    console.print(f"{done}/{total} {path.name}", highlight=False)
 
             report = load_paths(the_store, settings, paths, progress)
     except UnreadableFile as exc:
