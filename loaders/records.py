@@ -191,6 +191,7 @@ class NextMeetingRecord:
     date_text: str | None = None
     start_time: dt.time | None = None
     venue: str | None = None
+    date_inferred: bool = False  # the year was inferred (weekday + the document's own years)
 
 
 @dataclass

@@ -948,13 +948,16 @@ def read_next_meeting(ctx: Ctx) -> None:
             if vm:
                 venue = vm.group("v").strip(" ,")
             if venue is None:
-                venue = _host_venue(ctx, p)
+                host = _host_venue(ctx, p)
+                if host:  # the passage then spans both sentences: date and venue
+                    venue, s, e = host[0], min(s, host[1]), max(e, host[2])
             ctx.ex.next_meeting = NextMeetingRecord(
                 ctx.passage(s, e, p.section),
                 date.date if date else None,
                 date_text.strip(" .,;") if date_text else None,
                 md.find_start_time(tail),
                 venue,
+                date_inferred=bool(date and date.inferred),
             )
             return
 
@@ -965,14 +968,15 @@ _VENUE_AT = re.compile(
 )
 
 
-def _host_venue(ctx: Ctx, p: Paragraph) -> str | None:
-    """'X has offered to host the next meeting … at their mission …' in the same paragraph."""
-    for _, _, sent in sentences(p):
+def _host_venue(ctx: Ctx, p: Paragraph) -> tuple[str, int, int] | None:
+    """'X has offered to host the next meeting … at their mission …' in the same paragraph:
+    (venue, sentence start, sentence end)."""
+    for s, e, sent in sentences(p):
         nm = _NEXT.search(sent)
         if nm and re.search(r"\bhost", sent, re.I):
             vm = _VENUE_AT.search(sent[nm.end() :])
             if vm:
-                return vm.group("v").strip(" ,")
+                return vm.group("v").strip(" ,"), s, e
     return None
 
 
