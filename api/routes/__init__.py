@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import health
+from api.routes import health, ingest, validate
 
-ROUTERS: list[APIRouter] = [health.router]
+ROUTERS: list[APIRouter] = [health.router, validate.router, ingest.router]
 from api.routes import queries  # noqa: E402  issue 4
 
 ROUTERS += [queries.router]  # issue 4

@@ -1,0 +1,221 @@
+"""SHACL engines on synthetic CCM-shaped data: triples/second and the ratio to pyshacl.
+
+    python bench/validate.py                   # 100k and 1M triples, every engine, 3 runs
+    python bench/validate.py --quick           # pyshacl, hybrid only at the smallest size; 1 run
+    python bench/validate.py --sizes 100000 --runs 5 --engines shacl,pyshacl,pyrudof
+
+Each engine validates the same data against the packaged shapes + ontology (inference none),
+with a handful of seeded defects, so each run also checks that every engine's verdicts (the
+multiset of focus, path, value, severity, shape, component) equal pyshacl's. Time is the
+median of the runs, for validation alone: the data is handed over already in the form the
+engine takes (an rdflib Graph for pyshacl, N-Triples text for `shacl` and pyrudof).
+Prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ccmkg.rdf_input import ntriples_to_rdflib
+from ccmkg.validation import DataGraph, Result, Validator
+
+CCM = "https://ccm-kg.org/ontology#"
+BASE = "https://ccm-kg.org/"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+DATE = "<http://purl.org/dc/terms/date>"
+DERIVED = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OA = "http://www.w3.org/ns/oa#"
+
+
+def _int(n: int) -> str:
+    return f'"{n}"^^<{XSD}integer>'
+
+
+def synth(triples: int) -> tuple[str, int]:
+    """N-Triples of States, meetings, passages and agenda items; (text, seeded defects).
+
+    One defect per 20,000 triples, spread across shapes (a bad date, a missing date, an
+    agenda item pointing at a non-meeting, a bad ISO code, a meeting ending before it starts).
+    """
+    lines: list[str] = []
+    add = lines.append
+    states = 200
+    for i in range(states):
+        s = f"<{BASE}id/state/S{i:03d}>"
+        add(f"{s} {RDF_TYPE} <{CCM}State> .")
+        add(f'{s} {LABEL} "State {i}"@en .')
+        code = "".join(chr(65 + (i // 26**k) % 26) for k in (2, 1, 0))
+        add(f'{s} <{CCM}iso3> "{code}" .')
+    family = f"<{BASE}id/family/cc_minutes>"
+    add(f"{family} {RDF_TYPE} <{CCM}DocumentFamily> .")
+    add(f'{family} {LABEL} "Coordination Committee minutes"@en .')
+    defects, m = 0, 0
+    every = 20_000
+    while len(lines) < triples:
+        meeting = f"<{BASE}id/meeting/cc-{m}>"
+        passage = f"<{BASE}id/passage/p{m}>"
+        doc = f"<{BASE}id/document/d{m // 50}>"
+        if m % 50 == 0:
+            add(f"{doc} {RDF_TYPE} <{CCM}Document> .")
+            add(f'{doc} <{CCM}sha256> "{m:064x}" .')
+            add(f'{doc} <{CCM}fileName> "minutes-{m // 50}.txt" .')
+            add(f"{doc} <{CCM}documentFamily> {family} .")
+            add(f'{doc} {DATE} "2016-01-0{1 + m % 9}"^^<{XSD}date> .')
+        add(f"{meeting} {RDF_TYPE} <{CCM}CoordinationCommitteeMeeting> .")
+        add(f'{meeting} {LABEL} "Coordination Committee meeting {m}"@en .')
+        add(f"{meeting} {DERIVED} {passage} .")
+        add(f"{passage} {RDF_TYPE} <{CCM}Passage> .")
+        add(f"{passage} <{OA}hasSource> {doc} .")
+        for kind_, extra in (
+            ("TextQuoteSelector", [f'<{OA}exact> "Minutes, item {m}"']),
+            (
+                "TextPositionSelector",
+                [f"<{OA}start> {_int(m * 10)}", f"<{OA}end> {_int(m * 10 + 9)}"],
+            ),
+        ):
+            sel = f"<{BASE}id/passage/p{m}#{kind_}>"
+            add(f"{passage} <{OA}hasSelector> {sel} .")
+            add(f"{sel} {RDF_TYPE} <{OA}{kind_}> .")
+            for po in extra:
+                add(f"{sel} {po} .")
+        seeded = len(lines) // every > defects
+        kind = defects % 5
+        if seeded and kind == 0:
+            add(f'{meeting} {DATE} "2016-13-45"^^<{XSD}date> .')
+        elif not (seeded and kind == 1):
+            add(f'{meeting} {DATE} "20{10 + m % 12}-0{1 + m % 9}-1{m % 10}"^^<{XSD}date> .')
+        for j in range(3):
+            item = f"<{BASE}id/item/cc-{m}-{j}>"
+            target = f"<{BASE}id/state/S001>" if seeded and kind == 2 and j == 0 else meeting
+            add(f"{item} {RDF_TYPE} <{CCM}AgendaItem> .")
+            add(f"{item} <{CCM}atMeeting> {target} .")
+            add(f'{item} <{CCM}text> "Item {j} of meeting {m}" .')
+            add(f'{item} <{CCM}itemNumber> "{j + 1}" .')
+            add(f"{item} {DERIVED} {passage} .")
+        if seeded and kind == 4:  # ends before it starts: the SPARQL-based check
+            add(f'{meeting} <{CCM}endDate> "2009-01-01"^^<{XSD}date> .')
+        if seeded and kind == 3:
+            add(f'<{BASE}id/state/S{m % states:03d}> <{CCM}iso3> "x{m}" .')
+        defects += seeded
+        m += 1
+    return "\n".join(lines) + "\n", defects
+
+
+def _verdicts(results: list[Result]) -> Counter[tuple[str | None, ...]]:
+    return Counter(r.verdict_key() for r in results)
+
+
+def run_engine(
+    name: str, validator: Validator | None, text: str, graph: Callable[[], object]
+) -> tuple[float, Counter[tuple[str | None, ...]] | None, int]:
+    """Seconds for one validation, the verdicts (None for pyrudof) and the result count."""
+    if name == "pyrudof":
+        import pyrudof
+
+        shapes = "".join(Path(p).read_text() for p in _shape_paths())
+        rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+        rudof.read_shacl(shapes)
+        onto = _onto_text()
+        start = time.perf_counter()
+        rudof.read_data(text + onto, format=pyrudof.RDFFormat.NTriples)
+        report = rudof.validate_shacl()
+        elapsed = time.perf_counter() - start
+        return elapsed, None, len(report.violations)
+    assert validator is not None
+    data = DataGraph(_graph=graph() if name != "shacl" else None, _ntriples=text)  # type: ignore[arg-type]
+    gc.collect()
+    start = time.perf_counter()
+    report = validator.validate(data)
+    elapsed = time.perf_counter() - start
+    return elapsed, _verdicts(report.results), len(report.results)
+
+
+def _shape_paths() -> list[Path]:
+    from ccmkg.resources import shape_files
+
+    return shape_files()
+
+
+def _onto_text() -> str:
+    from ccmkg.rdf_input import parse_file
+    from ccmkg.resources import ontology_file
+
+    return parse_file(ontology_file()).ntriples
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="100000,1000000", help="comma-separated triple counts")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument(
+        "--engines", default="shacl,hybrid,pyshacl", help="shacl,hybrid,pyshacl[,pyrudof]"
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="pyshacl and hybrid only at the smallest size; 1 run"
+    )
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    engines = args.engines.split(",")
+    runs = 1 if args.quick else args.runs
+    validators = {e: Validator.from_package(e) for e in engines if e != "pyrudof"}
+    print(f"shapes: {len(_shape_paths())} files; runs: {runs} (median)\n")
+    head = "| triples | engine | median s | triples/s | × pyshacl | results | same verdicts |"
+    print(head)
+    print("| ---: | --- | ---: | ---: | ---: | ---: | --- |")
+    ok = True
+    for size in sizes:
+        text, defects = synth(size)
+        n = text.count("\n")
+        cached: dict[str, object] = {}
+
+        def graph(text: str = text, cached: dict[str, object] = cached) -> object:
+            if "g" not in cached:
+                cached["g"] = ntriples_to_rdflib(text)
+            return cached["g"]
+
+        times: dict[str, float] = {}
+        verdicts: dict[str, Counter[tuple[str | None, ...]] | None] = {}
+        counts: dict[str, int] = {}
+        for engine in engines:
+            if engine in ("pyshacl", "hybrid") and args.quick and size != min(sizes):
+                continue
+            samples = []
+            for _ in range(runs):
+                seconds, verdict, count = run_engine(engine, validators.get(engine), text, graph)
+                samples.append(seconds)
+            times[engine], verdicts[engine], counts[engine] = (
+                statistics.median(samples), verdict, count,
+            )  # fmt: skip
+        base = times.get("pyshacl")
+        for engine, seconds in times.items():
+            ratio = f"{base / seconds:.1f}×" if base else "—"
+            if engine == "pyshacl" or verdicts.get("pyshacl") is None:
+                same = "reference" if engine == "pyshacl" else "not compared"
+            elif verdicts[engine] is None:
+                same = "not compared (counts only)"
+            else:
+                same = "yes" if verdicts[engine] == verdicts["pyshacl"] else "NO"
+                ok &= same == "yes"
+            print(
+                f"| {n:,} | {engine} | {seconds:.2f} | {n / seconds:,.0f} | {ratio} "
+                f"| {counts[engine]} | {same} |"
+            )
+        print(f"| {n:,} | (seeded defects) | | | | {defects} | |")
+        del text, cached
+        gc.collect()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

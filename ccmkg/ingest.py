@@ -1,0 +1,186 @@
+"""Gated ingest: validate an upload, then write it and its provenance in one transaction.
+
+Shared by POST /ingest and `ccmkg ingest`. The guarantees:
+- nothing is written unless the upload conforms (validated with the store's context);
+- the data graph and its provenance record go in one `replace_graphs` call: both or neither;
+- an upload never names the graphs it lands in: each gets a fresh IRI
+  `{base}graph/upload/{id}`, its record `{base}graph/upload/{id}/provenance`, so an upload
+  can neither overwrite a document's graph nor forge a record;
+- a token check in constant time; no token configured means ingest is off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, VOID
+
+from ccmkg.errors import Forbidden, NotConformant, NotFound, Unauthorized
+from ccmkg.rdf_input import ParsedRdf
+from ccmkg.settings import Settings
+from ccmkg.store import Store
+from ccmkg.validation import Report, Validator
+
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def check_token(settings: Settings, presented: str | None) -> None:
+    """Let the call through only with the configured bearer token.
+
+    Raises:
+        Forbidden: no token is configured, so ingest is disabled.
+        Unauthorized: the token is missing or wrong.
+    """
+    if settings.ingest_token is None or not settings.ingest_token.get_secret_value():
+        raise Forbidden("ingest disabled", hint="The operator must set CCMKG_INGEST_TOKEN.")
+    expected = settings.ingest_token.get_secret_value().encode("utf-8")
+    given = (presented or "").encode("utf-8")
+    if not presented or not hmac.compare_digest(given, expected):
+        raise Unauthorized(
+            "missing or wrong bearer token", hint="Send 'Authorization: Bearer <token>'."
+        )
+
+
+def bearer(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer …` header, else None."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def graph_iri(settings: Settings, submission_id: str) -> str:
+    return f"{settings.base_iri}graph/upload/{submission_id}"
+
+
+def provenance_iri(settings: Settings, submission_id: str) -> str:
+    return f"{graph_iri(settings, submission_id)}/provenance"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One accepted upload, as listed by GET /ingest."""
+
+    id: str
+    graph: str
+    submitter: str
+    time: str
+    note: str
+    sha256: str
+    triples: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def ingest(
+    settings: Settings,
+    store: Store,
+    validator: Validator,
+    parsed: ParsedRdf,
+    body: bytes,
+    *,
+    submitter: str,
+    note: str,
+) -> tuple[Submission, Report]:
+    """Validate, then write the upload and its provenance record together.
+
+    Raises:
+        NotConformant: the upload has violations; the store is untouched.
+        StoreError: the write failed; the store is untouched.
+    """
+    report = validator.validate_upload(parsed, store)
+    if not report.conforms:
+        raise NotConformant(
+            f"{report.counts['Violation']} SHACL violation(s); nothing was written",
+            report,
+            hint="Fix each result listed, then submit again.",
+        )
+    submission_id = uuid.uuid4().hex
+    sub = Submission(
+        id=submission_id,
+        graph=graph_iri(settings, submission_id),
+        submitter=submitter,
+        time=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        note=note,
+        sha256=hashlib.sha256(body).hexdigest(),
+        triples=len(parsed.graph),
+    )
+    store.replace_graphs({sub.graph: parsed.graph, provenance_iri(settings, sub.id): _record(sub)})
+    return sub, report
+
+
+def _record(sub: Submission) -> Graph:
+    """The provenance record: PROV-O, DCTERMS and an SPDX checksum of the exact body."""
+    g = Graph()
+    node = URIRef(sub.graph)
+    checksum = BNode()
+    g.add((node, RDF.type, PROV.Entity))
+    g.add((node, DCTERMS.identifier, Literal(sub.id)))
+    g.add((node, DCTERMS.creator, Literal(sub.submitter)))
+    g.add((node, PROV.generatedAtTime, Literal(sub.time, datatype=XSD.dateTime)))
+    g.add((node, RDFS.comment, Literal(sub.note)))
+    g.add((node, VOID.triples, Literal(sub.triples)))
+    g.add((node, SPDX.checksum, checksum))
+    g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+    g.add((checksum, SPDX.checksumValue, Literal(sub.sha256)))
+    return g
+
+
+def _from_record(settings: Settings, submission_id: str, g: Graph) -> Submission | None:
+    node = URIRef(graph_iri(settings, submission_id))
+    if (node, RDF.type, PROV.Entity) not in g:
+        return None
+    checksum = g.value(node, SPDX.checksum)
+    return Submission(
+        id=submission_id,
+        graph=str(node),
+        submitter=str(g.value(node, DCTERMS.creator) or ""),
+        time=_iso(g.value(node, PROV.generatedAtTime)),
+        note=str(g.value(node, RDFS.comment) or ""),
+        sha256=str(g.value(checksum, SPDX.checksumValue) or "") if checksum else "",
+        triples=int(str(g.value(node, VOID.triples) or 0)),
+    )
+
+
+def _iso(value: object) -> str:
+    """The record's time as written at ingest (stores may hand it back as +00:00)."""
+    when = value.toPython() if isinstance(value, Literal) else None
+    if isinstance(when, datetime):
+        return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(value or "")
+
+
+def list_submissions(settings: Settings, store: Store) -> list[Submission]:
+    """Every accepted upload still in the store, oldest first."""
+    prefix = f"{settings.base_iri}graph/upload/"
+    out = []
+    for name in store.graphs():
+        rest = name.removeprefix(prefix)
+        if name.startswith(prefix) and rest.endswith("/provenance"):
+            sid = rest.removesuffix("/provenance")
+            if _ID.match(sid):
+                sub = _from_record(settings, sid, store.graph_triples(name))
+                if sub is not None:
+                    out.append(sub)
+    return sorted(out, key=lambda s: (s.time, s.id))
+
+
+def delete_submission(settings: Settings, store: Store, submission_id: str) -> None:
+    """Remove an upload's graph and its record together.
+
+    Raises:
+        NotFound: no such submission.
+    """
+    prov = provenance_iri(settings, submission_id)
+    if not _ID.match(submission_id) or prov not in store.graphs():
+        raise NotFound(f"no submission {submission_id!r}", hint="GET /ingest lists them.")
+    store.replace_graphs({}, delete=[graph_iri(settings, submission_id), prov])

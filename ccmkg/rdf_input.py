@@ -1,0 +1,271 @@
+"""Safe parsing of RDF that someone else wrote: uploads, files handed to the CLI.
+
+The guarantees, each with a test:
+- the input is bytes we already hold; it is never handed to a library as a string that
+  could be read as a path or URL (pyshacl, rdflib and pyrudof all do that with short strings);
+- nothing is fetched: the parser is pyoxigraph, whose JSON-LD reader refuses remote
+  `@context`/`@import` unless a loader is installed (we install none), which never follows
+  `owl:imports`, and whose formats have no external entities (RDF/XML is not accepted);
+- relative IRIs are refused rather than resolved against our own base IRI, so an upload
+  cannot mint identifiers in our namespace by accident;
+- a parse that runs past its deadline stops with an InputError (checked between triples,
+  so no worker thread is left running);
+- a syntax error names the source, the line and the column the parser reported.
+
+The result is an rdflib Graph (what pyshacl and the store port take) plus the same triples as
+N-Triples (what the fast validator takes), both built from one parse.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ccmkg.errors import InputError, PayloadTooLarge, UnsupportedMediaType
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_CHECK_EVERY = 2_000  # triples between two deadline checks
+# pyoxigraph prefixes its messages with the position, which RdfSyntaxError states itself.
+_POSITION = re.compile(r"^Parser error (at|between) line [^:]*: ")
+
+
+@dataclass(frozen=True)
+class RdfFormat:
+    """One accepted syntax: its canonical media type and the pyoxigraph parser for it."""
+
+    name: str
+    media_type: str
+    parser: ox.RdfFormat
+
+
+TURTLE = RdfFormat("turtle", "text/turtle", ox.RdfFormat.TURTLE)
+NTRIPLES = RdfFormat("ntriples", "application/n-triples", ox.RdfFormat.N_TRIPLES)
+NQUADS = RdfFormat("nquads", "application/n-quads", ox.RdfFormat.N_QUADS)
+TRIG = RdfFormat("trig", "application/trig", ox.RdfFormat.TRIG)
+JSONLD = RdfFormat("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD)
+
+FORMATS: dict[str, RdfFormat] = {f.name: f for f in (TURTLE, NTRIPLES, NQUADS, TRIG, JSONLD)}
+
+MEDIA_TYPES: dict[str, RdfFormat] = {
+    "text/turtle": TURTLE,
+    "application/x-turtle": TURTLE,
+    "application/n-triples": NTRIPLES,
+    "application/n-quads": NQUADS,
+    "application/trig": TRIG,
+    "application/ld+json": JSONLD,
+}
+
+EXTENSIONS: dict[str, RdfFormat] = {
+    ".ttl": TURTLE,
+    ".turtle": TURTLE,
+    ".nt": NTRIPLES,
+    ".nq": NQUADS,
+    ".trig": TRIG,
+    ".jsonld": JSONLD,
+    ".json": JSONLD,
+}
+
+
+class RdfSyntaxError(InputError):
+    """The input is not valid RDF in the stated syntax; line and column as the parser said."""
+
+    code = "rdf-syntax"
+
+    def __init__(self, source: str, detail: str, line: int | None, column: int | None) -> None:
+        where = f"line {line}, column {column}" if line is not None else "unknown position"
+        super().__init__(
+            f"{source}: not valid RDF at {where}: {detail}",
+            hint="Fix the syntax at that position, or check that the declared format is right.",
+        )
+        self.source = source
+        self.line = line
+        self.column = column
+
+    def as_dict(self) -> dict[str, Any]:  # type: ignore[override]
+        return {**super().as_dict(), "line": self.line, "column": self.column}
+
+
+@dataclass
+class ParsedRdf:
+    """One parse of an input: the triples as an rdflib Graph and as N-Triples text.
+
+    Graph names in N-Quads/TriG are not kept: an input is one graph (an upload becomes one
+    named graph of ours), so quads are flattened into their triples.
+    """
+
+    graph: Graph
+    ntriples: str
+    source: str
+    format: RdfFormat
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+
+def format_for_media_type(content_type: str | None) -> RdfFormat:
+    """The syntax a Content-Type names, parameters (charset) ignored.
+
+    Raises:
+        UnsupportedMediaType: no Content-Type, or one we do not parse.
+    """
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    fmt = MEDIA_TYPES.get(media)
+    if fmt is None:
+        raise UnsupportedMediaType(
+            f"cannot parse Content-Type {media or '(none)'!r}",
+            hint="Send one of: " + ", ".join(sorted(MEDIA_TYPES)),
+        )
+    return fmt
+
+
+def format_for_path(path: Path, explicit: str | None = None) -> RdfFormat:
+    """The syntax named by `explicit` (a FORMATS key or media type), else by the file extension.
+
+    Raises:
+        UnsupportedMediaType: neither names a syntax we parse.
+    """
+    if explicit:
+        fmt = FORMATS.get(explicit.lower()) or MEDIA_TYPES.get(explicit.lower())
+        if fmt is None:
+            raise UnsupportedMediaType(
+                f"unknown format {explicit!r}", hint="Use one of: " + ", ".join(FORMATS)
+            )
+        return fmt
+    fmt = EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        raise UnsupportedMediaType(
+            f"{path}: cannot tell the RDF syntax from the extension {path.suffix!r}",
+            hint="Rename the file (" + ", ".join(EXTENSIONS) + ") or pass --format.",
+        )
+    return fmt
+
+
+def check_size(size: int, limit: int) -> None:
+    """Raises PayloadTooLarge when `size` bytes exceed `limit`."""
+    if size > limit:
+        raise PayloadTooLarge(
+            f"the body is {size} bytes; the limit is {limit}",
+            hint="Split the data into several uploads.",
+        )
+
+
+def parse_rdf(
+    data: bytes,
+    fmt: RdfFormat,
+    *,
+    source: str = "body",
+    timeout_s: float | None = None,
+    max_bytes: int | None = None,
+    base_iri: str | None = None,
+) -> ParsedRdf:
+    """Parse bytes we hold into a Graph, without touching the network or the file system.
+
+    Raises:
+        PayloadTooLarge: `data` is longer than `max_bytes`.
+        RdfSyntaxError: the data is malformed, uses a relative IRI or a remote JSON-LD context.
+        InputError: the parse ran past `timeout_s`, or uses RDF 1.2 triple terms.
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError("parse_rdf takes bytes, never a str a library might read as a path")
+    if max_bytes is not None:
+        check_size(len(data), max_bytes)
+    deadline = None if timeout_s is None else time.monotonic() + timeout_s
+    triples: list[ox.Triple] = []
+    try:
+        # base_iri None (the default): relative IRIs are an error, never resolved against ours.
+        quads = ox.parse(bytes(data), format=fmt.parser, base_iri=base_iri, rename_blank_nodes=True)
+        for i, quad in enumerate(quads):
+            triples.append(quad.triple)
+            if deadline is not None and i % _CHECK_EVERY == 0 and time.monotonic() > deadline:
+                raise InputError(
+                    f"{source}: parsing took longer than {timeout_s} s",
+                    hint="Split the data into smaller uploads.",
+                )
+    except SyntaxError as exc:
+        raise RdfSyntaxError(source, _syntax_detail(exc), exc.lineno, exc.offset) from None
+    graph = to_rdflib(triples, source=source)
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else None
+    return ParsedRdf(graph=graph, ntriples=(text or b"").decode("utf-8"), source=source, format=fmt)
+
+
+def parse_file(
+    path: Path,
+    fmt: RdfFormat | None = None,
+    *,
+    timeout_s: float | None = None,
+    max_bytes: int | None = None,
+    base_iri: str | None = None,
+) -> ParsedRdf:
+    """Read a local file as bytes and parse it (format from `fmt` or the extension).
+
+    Raises:
+        InputError: the file cannot be read; see also parse_rdf.
+    """
+    fmt = fmt or format_for_path(path)
+    try:
+        if max_bytes is not None:
+            check_size(path.stat().st_size, max_bytes)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    return parse_rdf(
+        data, fmt, source=str(path), timeout_s=timeout_s, max_bytes=max_bytes, base_iri=base_iri
+    )
+
+
+def _syntax_detail(exc: SyntaxError) -> str:
+    """The parser's message without the position, which we state ourselves."""
+    text = _POSITION.sub("", str(exc.msg if exc.msg else exc))
+    if "LoadDocumentCallback" in text:
+        return "remote JSON-LD contexts are not fetched; inline the @context"
+    return text
+
+
+def ntriples_to_rdflib(text: str) -> Graph:
+    """N-Triples we produced → an rdflib Graph, lexical forms kept as written."""
+    quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return to_rdflib(q.triple for q in quads)
+
+
+def to_rdflib(triples: Iterable[ox.Triple], *, source: str = "body") -> Graph:
+    """pyoxigraph triples → an rdflib Graph; terms are cached because they repeat a lot.
+
+    Raises:
+        InputError: a triple holds an RDF 1.2 triple term, which the store and SHACL lack.
+    """
+    graph = Graph()
+    cache: dict[Any, Node] = {}
+
+    def term(t: Any) -> Node:
+        hit = cache.get(t)
+        if hit is not None:
+            return hit
+        if isinstance(t, ox.NamedNode):
+            out: Node = URIRef(t.value)
+        elif isinstance(t, ox.BlankNode):
+            out = BNode(t.value)
+        elif isinstance(t, ox.Literal):
+            if t.language:
+                out = Literal(t.value, lang=t.language)
+            elif t.datatype.value == _XSD_STRING:
+                out = Literal(t.value)
+            else:
+                # normalize=False: "+01"^^xsd:integer stays as written ("loses nothing").
+                out = Literal(t.value, datatype=URIRef(t.datatype.value), normalize=False)
+        else:
+            raise InputError(f"{source}: RDF 1.2 triple terms are not supported")
+        cache[t] = out
+        return out
+
+    add = graph.add
+    for t in triples:
+        add((term(t.subject), term(t.predicate), term(t.object)))  # type: ignore[arg-type]
+    return graph
