@@ -1,0 +1,32 @@
+"""The real app in a process of its own (`python -m tests.reliability.serve_child`).
+
+Settings come from the CCMKG_* environment, like a deployment. It binds a free 127.0.0.1
+port, prints `PORT n` on stdout, and logs (uvicorn access and error logs included) to stderr,
+which the parent captures: the fault tests kill this process with SIGKILL, and the security
+tests search its log for secrets.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import uvicorn
+
+from ccmkg.settings import Settings
+from tests.reliability.rel_support import build_app
+
+
+def main() -> None:
+    settings = Settings()
+    app = build_app(settings)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    print(f"PORT {sock.getsockname()[1]}", flush=True)
+    level = os.environ.get("REL_LOG_LEVEL", "info")
+    config = uvicorn.Config(app, log_level=level, access_log=True, timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+if __name__ == "__main__":
+    main()
