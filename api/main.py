@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.routes import ROUTERS
@@ -13,6 +15,8 @@ from ccmkg import __version__
 from ccmkg.errors import CcmKgError
 from ccmkg.settings import Settings
 from ccmkg.store import Store, open_store
+
+log = logging.getLogger("ccmkg.api")
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
@@ -39,7 +43,33 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     @app.exception_handler(CcmKgError)
     async def _known_error(request: Request, exc: CcmKgError) -> JSONResponse:
+        if exc.status >= 500:
+            log.warning("%s %s: %s", request.method, request.url.path, exc.message)
         return JSONResponse(status_code=exc.status, content=exc.as_dict())
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_parameter(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', '')}"
+            for err in exc.errors()
+        )
+        body = {
+            "code": "bad-parameter",
+            "message": f"Invalid request: {problems}",
+            "hint": "See /docs for the parameters this endpoint accepts.",
+        }
+        return JSONResponse(status_code=422, content=body)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Internals stay in the log; the caller gets a stable code and no stack trace.
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        body = {
+            "code": "internal-error",
+            "message": "The server failed to answer this request.",
+            "hint": "Retry later; if it persists, report it with the time of the request.",
+        }
+        return JSONResponse(status_code=500, content=body)
 
     for router in ROUTERS:
         app.include_router(router)
