@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The project's two entry points, for a fresh machine with Python 3.11+ and nothing else:
+#   ./dev.sh serve   install, load the bundled corpus into the embedded store, serve the API
+#   ./dev.sh test    install (with test tools and a headless browser), run the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")"
+
+python=${PYTHON:-python3}
+venv=.venv
+
+install() {  # $1: the pip extra to install ("" or "test")
+    [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --upgrade pip
+    if [ -n "$1" ]; then
+        "$venv/bin/python" -m pip install -q -e ".[$1]"
+    else
+        "$venv/bin/python" -m pip install -q -e .
+    fi
+}
+
+browser() {  # The web page is tested in Debian's headless Chromium; install it where we can.
+    if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
+        export CCMKG_BROWSER_TESTS=1
+    elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "installing chromium and chromium-driver for the browser tests" >&2
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y -qq chromium chromium-driver >/dev/null) \
+            && export CCMKG_BROWSER_TESTS=1 \
+            || echo "could not install chromium: browser tests will be skipped" >&2
+    else
+        echo "chromium not found and not root: browser tests will be skipped" >&2
+    fi
+}
+
+case "${1:-}" in
+    serve)
+        install ""
+        shift
+        exec "$venv/bin/ccmkg" serve "$@"
+        ;;
+    test)
+        install test
+        browser
+        shift
+        exec "$venv/bin/python" -m pytest -q -p no:cacheprovider "$@"
+        ;;
+    *)
+        echo "usage: ./dev.sh serve [ccmkg serve options] | ./dev.sh test [pytest options]" >&2
+        exit 64
+        ;;
+esac
