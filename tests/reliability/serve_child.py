@@ -23,6 +23,9 @@ def main() -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     print(f"PORT {sock.getsockname()[1]}", flush=True)
+    # From here on stdout (uvicorn's access log) goes to the captured log too: the parent
+    # stops reading the pipe, which would otherwise fill up and block the server.
+    os.dup2(2, 1)
     level = os.environ.get("REL_LOG_LEVEL", "info")
     config = uvicorn.Config(app, log_level=level, access_log=True, timeout_graceful_shutdown=5)
     uvicorn.Server(config).run(sockets=[sock])
