@@ -95,7 +95,7 @@ ARTICLE = {3: CCM.Article3, 4: CCM.Article4, 7: CCM.Article7}
 OBLIGATION_TYPE = {3: CCM.StockpileDestruction, 4: CCM.Clearance, 7: CCM.AnnualReport}
 INITIAL_REPORT_WORD = re.compile(r"\binitial\b", re.IGNORECASE)
 
-# The body coordinator and presidency posts belong to (not yet in the IRI policy table).
+# The body coordinator and presidency posts belong to (org:postIn).
 COORDINATION_COMMITTEE_PATH = "id/body/coordination-committee"
 
 

@@ -246,7 +246,11 @@ def _load_one(
     target = graph_iri(base, sha)
     previous = known.get(name, set())
     stale = sorted(previous - {target})
-    store.replace_graphs({target: emitted.graph}, delete=stale)
+    try:
+        store.replace_graphs({target: emitted.graph}, delete=stale)
+    except ValueError as exc:  # a term the store cannot hold: this document's problem only
+        report.rejected.append(Rejection(path, f"the store refused its triples: {exc}"))
+        return
     known[name] = {target}
 
     if name in loaded_now and loaded_now[name] != path:

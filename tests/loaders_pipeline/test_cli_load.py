@@ -17,8 +17,9 @@ from ccmkg.cli import app
 from ccmkg.resources import corpus_files
 from ccmkg.settings import Settings
 from ccmkg.store import open_store
-from loaders.emit import ontology_graph_iri
-from loaders.pipeline import load_paths
+from loaders.emit import emit, ontology_graph_iri
+from loaders.extract import extract_document
+from loaders.pipeline import default_validator, load_paths
 
 runner = CliRunner()
 
@@ -72,16 +73,31 @@ def _documents(folder: Path, count: int) -> None:
         (folder / f"{i:03d}_{src.name}").write_bytes(src.read_bytes() + f"\ncopy {i}\n".encode())
 
 
-KILLS = 12
+KILLS = 6
+
+
+def _reported(progress: Path) -> int:
+    """Documents the child says it has written (its stderr: one `k/N name` line each)."""
+    text = progress.read_text(encoding="utf-8") if progress.exists() else ""
+    return max((int(m) for m in re.findall(r"^(\d+)/\d+ ", text, re.M)), default=0)
 
 
 def test_kill_9_mid_load_leaves_only_complete_graphs(tmp_path):
     """Kill the loader (the real CLI, in a child process) with SIGKILL at random moments:
     every graph present is complete (same triple count as in a clean load), every document
     reported written is there, nothing is half-written. Children fork from a forkserver with
-    the modules preloaded, so each attempt costs the load, not an interpreter start."""
+    the modules preloaded. Each kill waits for a random number of documents to be written,
+    then about as long as reading and validating the next one takes, so that many kills land
+    while it is being written."""
     docs = tmp_path / "docs"
-    _documents(docs, 20)
+    _documents(docs, 8)
+    files = sorted(docs.iterdir())
+    validate = default_validator()
+    before_write = []  # how long reading, extracting and validating each document takes here
+    for path in files:
+        t0 = time.perf_counter()
+        validate(emit(extract_document(path, path.read_bytes()), Settings().base_iri).graph)
+        before_write.append(time.perf_counter() - t0)
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["ccmkg.cli", "loaders.pipeline", "loaders.extract", "kill_child"])
     rng = random.Random()
@@ -93,13 +109,17 @@ def test_kill_9_mid_load_leaves_only_complete_graphs(tmp_path):
             target=kill_child.run_cli,
             args=(["load", str(docs), "--store", str(store_dir)], str(progress)),
         )
+        wait_for = rng.randint(1, 3)
         child.start()
-        time.sleep(rng.uniform(0.4, 1.4))
+        while child.is_alive() and _reported(progress) < wait_for:
+            time.sleep(0.002)
+        # Aim at the write of the next document: after its reading and validation, give or
+        # take; where exactly the kill lands is random either way.
+        pre = before_write[wait_for]
+        time.sleep(rng.uniform(0.6 * pre, 1.4 * pre + 0.05))
         os.kill(child.pid, signal.SIGKILL)
         child.join()
-        lines = progress.read_text(encoding="utf-8") if progress.exists() else ""
-        reported = max((int(m) for m in re.findall(r"^(\d+)/\d+ ", lines, re.M)), default=0)
-        outcomes.append((store_dir, reported))
+        outcomes.append((store_dir, _reported(progress)))
 
     clean_dir = tmp_path / "clean"
     clean = open_store(Settings(store=str(clean_dir)))

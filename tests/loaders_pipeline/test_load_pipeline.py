@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from pipeline_sample import TEXT, sample_extraction
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
+from ccmkg.errors import CcmKgError
 from ccmkg.settings import Settings
 from ccmkg.terms import CCM
 from loaders.emit import emit, graph_iri, ontology_graph_iri
@@ -156,3 +157,19 @@ def test_catalogue_is_the_store_itself(store, tmp_path):
         {"c": CCM.Document},
     ).rows
     assert [str(r["name"]) for r in doc] == ["a.txt"]
+
+
+def test_a_write_that_fails_midway_leaves_the_store_as_it_was(store, tmp_path):
+    """The store refuses a graph whose last triple is unwritable: nothing of it lands, and the
+    previous version of the document is still there."""
+    path = write(tmp_path, "a.txt", TEXT)
+    first = load_paths(store, SETTINGS, [path], extractor=handmade).documents[0]
+    before = store.graphs()
+    changed = handmade(path, (TEXT + "\nchanged\n").encode())
+    graph = emit(changed, BASE).graph
+    graph.add((URIRef(f"{BASE}id/x"), URIRef(f"{BASE}id/p"), URIRef("http://bad iri/")))
+    with pytest.raises((CcmKgError, ValueError)):  # StoreError by contract; see report
+        store.replace_graphs(
+            {graph_iri(BASE, changed.document.sha256): graph}, delete=[first.graph]
+        )
+    assert store.graphs() == before
