@@ -1,10 +1,9 @@
 """The whole dataset as one file: N-Quads, TriG, Turtle (union), JSON-LD or CSV.
 
 Named graphs are kept (except in Turtle, which has none: there the union is written) and the
-VoID/DCAT description from `ccmkg.void` travels inside, in its own named graph. The store is
-read one named graph at a time, so memory stays bounded by the largest graph, and the
-serialiser (pyoxigraph's, which writes as it reads) pushes bytes out as it goes: the HTTP
-dumps stream.
+VoID/DCAT description from `ccmkg.void` travels inside, in its own named graph. The store's N-Quads
+dump is re-read by pyoxigraph's parser and written by its serialiser, which writes as it reads:
+the HTTP dumps stream their output in chunks as the serialiser produces them.
 """
 
 from __future__ import annotations
@@ -65,16 +64,19 @@ def _graph_quads(graph: Graph, name: str) -> Iterator[ox.Quad]:
 
 
 def dataset_quads(store: Store, base_iri: str) -> Iterator[ox.Quad]:
-    """Every quad of the store, graph by graph in IRI order, then the description graph.
+    """Every quad of the store, then the description graph.
 
-    A description graph already in the store (a re-loaded dump) is replaced by a fresh one,
-    so a dump of a re-loaded dump is the same as the dump it came from.
+    The store's own N-Quads dump is parsed by pyoxigraph as it is consumed: measured 30–50×
+    faster than reading graph by graph through rdflib terms (see docs/decisions/publishing.md),
+    at the cost of holding the store's dump bytes while it is written out. A description graph
+    already in the store (a re-loaded dump) is replaced by a fresh one, so a dump of a
+    re-loaded dump is the same as the dump it came from.
     """
-    void_graph = str(DatasetIris(base_iri).graph)
-    for name in sorted(store.graphs()):
-        if name != void_graph:
-            yield from _graph_quads(store.graph_triples(name), name)
-    yield from _graph_quads(describe(store, base_iri), void_graph)
+    void_graph = ox.NamedNode(str(DatasetIris(base_iri).graph))
+    for quad in ox.parse(store.dump_nquads(), ox.RdfFormat.N_QUADS):
+        if quad.graph_name != void_graph:
+            yield quad
+    yield from _graph_quads(describe(store, base_iri), void_graph.value)
 
 
 def _union_triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:

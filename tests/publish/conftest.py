@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from publish_support import BASE, sample_graphs
-from tests.helpers.server import serve_app
 
 from ccmkg.settings import Settings
 from ccmkg.store import Store
+from tests.helpers.server import serve_app
 
 
 @pytest.fixture
@@ -33,4 +33,11 @@ def loaded(store: Store) -> Store:
 def base_url(settings: Settings, loaded: Store) -> Iterator[str]:
     """A live server on the loaded store."""
     with serve_app(settings, store=loaded) as url:
+        yield url
+
+
+@pytest.fixture
+def docs_url(settings: Settings, embedded_store: Store) -> Iterator[str]:
+    """A live server for the routes that do not read the store (ontology, shapes, context)."""
+    with serve_app(settings, store=embedded_store) as url:
         yield url

@@ -22,8 +22,8 @@ def _get(url: str, accept: str | None = None, **params: str) -> httpx.Response:
     return httpx.get(url, headers=headers, params=params, timeout=60)
 
 
-def test_ontology_html_is_generated_from_the_ontology(base_url: str) -> None:
-    r = _get(f"{base_url}/ontology", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
+def test_ontology_html_is_generated_from_the_ontology(docs_url: str) -> None:
+    r = _get(f"{docs_url}/ontology", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
     assert "accept" in r.headers["vary"].lower()
@@ -38,20 +38,20 @@ def test_ontology_html_is_generated_from_the_ontology(base_url: str) -> None:
 @pytest.mark.parametrize(
     ("accept", "fmt"), [("text/turtle", "ttl"), ("application/ld+json", "jsonld")]
 )
-def test_ontology_as_rdf(base_url: str, accept: str, fmt: str) -> None:
-    r = _get(f"{base_url}/ontology", accept)
+def test_ontology_as_rdf(docs_url: str, accept: str, fmt: str) -> None:
+    r = _get(f"{docs_url}/ontology", accept)
     assert r.status_code == 200
     assert r.headers["content-type"].startswith(accept)
     assert same_graph(parse_quads(r.content, fmt)[""], Graph().parse(ontology_file()))
 
 
-def test_ontology_format_parameter_and_406(base_url: str) -> None:
+def test_ontology_format_parameter_and_406(docs_url: str) -> None:
     assert (
-        _get(f"{base_url}/ontology", format="ttl").headers["content-type"].startswith("text/turtle")
+        _get(f"{docs_url}/ontology", format="ttl").headers["content-type"].startswith("text/turtle")
     )
     for r in (
-        _get(f"{base_url}/ontology", "application/pdf"),
-        _get(f"{base_url}/ontology", format="pdf"),
+        _get(f"{docs_url}/ontology", "application/pdf"),
+        _get(f"{docs_url}/ontology", format="pdf"),
     ):
         assert r.status_code == 406
         assert r.json()["code"] == "not-acceptable"
@@ -64,23 +64,23 @@ def _shapes() -> Graph:
     return g
 
 
-def test_shapes_html_and_rdf(base_url: str) -> None:
+def test_shapes_html_and_rdf(docs_url: str) -> None:
     expected = _shapes()
-    html = _get(f"{base_url}/shapes", "text/html")
+    html = _get(f"{docs_url}/shapes", "text/html")
     assert html.status_code == 200
     assert html.headers["content-type"].startswith("text/html")
     for path in expected.objects(None, SH.path):
         if isinstance(path, URIRef) and str(path).startswith(CCM):
             assert f"ccm:{str(path)[len(CCM) :]}" in html.text
     for accept, fmt in (("text/turtle", "ttl"), ("application/ld+json", "jsonld")):
-        r = _get(f"{base_url}/shapes", accept)
+        r = _get(f"{docs_url}/shapes", accept)
         assert r.status_code == 200
         assert same_graph(parse_quads(r.content, fmt).get("", Graph()), expected)
-    assert _get(f"{base_url}/shapes", "application/xml").status_code == 406
+    assert _get(f"{docs_url}/shapes", "application/xml").status_code == 406
 
 
-def test_context_is_served_as_jsonld(base_url: str) -> None:
-    r = _get(f"{base_url}/context.jsonld")
+def test_context_is_served_as_jsonld(docs_url: str) -> None:
+    r = _get(f"{docs_url}/context.jsonld")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/ld+json")
     assert r.json() == json.loads(json.dumps(api_context()))
@@ -88,8 +88,8 @@ def test_context_is_served_as_jsonld(base_url: str) -> None:
     assert "link" not in r.headers
 
 
-def test_json_responses_link_the_context(base_url: str) -> None:
-    r = _get(f"{base_url}/health")
+def test_json_responses_link_the_context(docs_url: str) -> None:
+    r = _get(f"{docs_url}/health")
     assert r.headers["content-type"].startswith("application/json")
     assert r.headers["link"] == (
         '</context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
