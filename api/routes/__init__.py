@@ -26,3 +26,6 @@ ROUTERS += [persons.router, obligations.router, conflicts.router, pages.router] 
 from api.routes import publish, resolve  # noqa: E402  issue 8
 
 ROUTERS += [publish.router, resolve.router]  # issue 8
+from api.routes import sparql  # noqa: E402  sparql endpoint
+
+ROUTERS += [sparql.router]  # sparql endpoint

@@ -86,6 +86,10 @@ class Store(Protocol):
 
     def delete_graph(self, graph: str) -> None: ...
 
+    def clear(self) -> None:
+        """Remove every named graph, all or nothing."""
+        ...
+
     def graphs(self) -> dict[str, int]:
         """Named graph IRI → triple count."""
         ...

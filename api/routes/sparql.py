@@ -1,0 +1,235 @@
+"""/sparql: the SPARQL 1.1 Protocol query operation — read-only, bounded, time-limited.
+
+The route only reads the request, checks the text (ccmkg.sparql_guard) and negotiates the
+media type; the store runs the query (in a killable worker for the embedded store) and writes
+the body. Errors are JSON {"code", "message", "hint"} like everywhere in the API.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from ccmkg.errors import (
+    InputError,
+    NotAcceptable,
+    PayloadTooLarge,
+    QueryRejected,
+    UnsupportedMediaType,
+)
+from ccmkg.settings import Settings
+from ccmkg.sparql_guard import check_query
+from ccmkg.store import Store
+from ccmkg.store.results import PREFERRED
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(tags=["sparql"])
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+TRUNCATED_HEADER = "X-CCMKG-Truncated"
+
+
+class MethodNotAllowed(InputError):
+    code = "method-not-allowed"
+    status = 405
+
+
+def negotiate(accept: str | None, offered: list[str]) -> str:
+    """The offered media type the Accept header likes best (q-values, type/*, */*).
+
+    Ties go to the earlier entry of `offered` (the server's preference).
+
+    Raises:
+        NotAcceptable: every offered type has q=0 or matches nothing.
+    """
+    if not accept or not accept.strip():
+        return offered[0]
+    ranges: list[tuple[str, float]] = []
+    for part in accept.split(","):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        ranges.append((media, q))
+
+    def quality(media_type: str) -> float:
+        main = media_type.split("/")[0]
+        best: tuple[int, float] = (-1, 0.0)  # (specificity, q) of the most specific match
+        for rng, q in ranges:
+            if rng == media_type:
+                spec = 2
+            elif rng == f"{main}/*":
+                spec = 1
+            elif rng == "*/*":
+                spec = 0
+            else:
+                continue
+            if spec > best[0]:
+                best = (spec, q)
+        return best[1]
+
+    scored = [(quality(m), -i, m) for i, m in enumerate(offered)]
+    q, _, media = max(scored)
+    if q <= 0:
+        raise NotAcceptable(
+            f"None of the requested media types ({accept}) can be produced.",
+            hint="Available: " + ", ".join(offered),
+        )
+    return media
+
+
+def _one(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise QueryRejected(
+            f"The request has {len(values)} '{name}' parameters; exactly one is allowed.",
+            hint="Send a single query per request.",
+        )
+    return values[0] if values else None
+
+
+def _decode(body: bytes, what: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"The {what} is not valid UTF-8.", hint="Encode it as UTF-8.") from exc
+
+
+async def _read_request(request: Request, settings: Settings) -> tuple[str, list[str], list[str]]:
+    """(query, default-graph-uri list, named-graph-uri list) from GET, form POST or direct POST.
+
+    Raises:
+        QueryRejected / InputError / UnsupportedMediaType / PayloadTooLarge: as the protocol asks.
+    """
+    params: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, []).append(value)
+    if request.method == "POST":
+        raw_type = request.headers.get("content-type", "")
+        media, *rest = [p.strip() for p in raw_type.split(";")]
+        media = media.lower()
+        charsets = [p.split("=", 1)[1] for p in rest if p.lower().startswith("charset=")]
+        charset = charsets[0].strip().strip('"').lower() if charsets else "utf-8"
+        if charset not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(
+                f"The request body is declared as {charset}; only UTF-8 is accepted.",
+                hint="Send the query as UTF-8.",
+            )
+        length = request.headers.get("content-length")
+        # A form body carries some overhead (percent-encoding) on top of the query.
+        if length and length.isdigit() and int(length) > 3 * settings.max_query_bytes + 4096:
+            raise PayloadTooLarge(
+                f"The request body is {length} bytes; queries are limited to "
+                f"{settings.max_query_bytes} bytes."
+            )
+        body = await request.body()
+        if media == FORM:
+            text = _decode(body, "form body")
+            for key, values in parse_qs(text, keep_blank_values=True).items():
+                params.setdefault(key, []).extend(values)
+            if "update" in params:
+                _refuse_update()
+        elif media == DIRECT:
+            if "query" in params:
+                raise QueryRejected("A direct POST carries the query in the body, not in ?query=.")
+            params["query"] = [_decode(body, "query")]
+        elif media == UPDATE:
+            _refuse_update()
+        else:
+            raise UnsupportedMediaType(
+                f"POST /sparql needs Content-Type {FORM} or {DIRECT}, not {raw_type or 'none'}.",
+                hint="See the SPARQL 1.1 Protocol, section 2.1.",
+            )
+    elif "update" in params:
+        _refuse_update()
+    query = _one(params.get("query", []), "query")
+    if query is None:
+        raise QueryRejected(
+            "No query: send ?query=… (GET), a form field 'query' or an application/sparql-query "
+            "body (POST).",
+        )
+    return query, params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+
+
+def _refuse_update() -> None:
+    raise QueryRejected(
+        "SPARQL Update is not accepted: /sparql is a read-only query endpoint.",
+        hint="Use the ingest API to change data.",
+    )
+
+
+METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+
+
+@router.api_route(
+    "/sparql",
+    methods=METHODS,
+    summary="SPARQL 1.1 Protocol query endpoint (read-only)",
+    response_class=Response,
+    responses={
+        200: {"description": "Query results in the negotiated format."},
+        400: {"description": "Malformed or refused query (update, SERVICE, too deep)."},
+        406: {"description": "No acceptable result format."},
+        413: {"description": "Query text too large."},
+        503: {"description": "The query ran past the time limit (code query-timeout)."},
+    },
+)
+async def sparql(request: Request) -> Response:
+    """Answer SELECT/ASK/CONSTRUCT/DESCRIBE by the SPARQL 1.1 Protocol.
+
+    Results are capped at CCMKG_MAX_RESULT_ROWS; a capped answer carries the header
+    `X-CCMKG-Truncated: true` and a `Warning` header.
+    """
+    if request.method not in ("GET", "POST"):
+        raise MethodNotAllowed(
+            f"{request.method} is not a SPARQL query operation; use GET or POST.",
+        )
+    settings: Settings = request.app.state.settings
+    store: Store = request.app.state.store
+    query, default_graphs, named_graphs = await _read_request(request, settings)
+    info = check_query(
+        query,
+        max_bytes=settings.max_query_bytes,
+        max_depth=settings.max_query_depth,
+        service_allowlist=settings.service_allowlist,
+    )
+    media_type = negotiate(request.headers.get("accept"), PREFERRED[info.form])
+    result = await run_in_threadpool(
+        store.protocol_query,
+        query,
+        media_type,
+        default_graph_uris=default_graphs or None,
+        named_graph_uris=named_graphs or None,
+        max_rows=settings.max_result_rows,
+        timeout_s=settings.query_timeout_s,
+    )
+    headers = {"Vary": "Accept", **result.headers}
+    if result.truncated:
+        headers[TRUNCATED_HEADER] = "true"
+        headers["Warning"] = (
+            f'199 ccmkg "Results truncated to {settings.max_result_rows} rows; '
+            'add LIMIT/OFFSET to page through them"'
+        )
+        log.info("sparql answer truncated at %s rows", settings.max_result_rows)
+    content_type = result.media_type
+    if content_type.startswith("text/") or content_type.endswith(("json", "xml")):
+        content_type += "; charset=utf-8"
+    return Response(content=result.body, media_type=content_type, headers=headers)
+
+
+# The W3C protocol tests (and some clients) use /sparql/ with a trailing slash.
+router.add_api_route("/sparql/", sparql, methods=METHODS, include_in_schema=False)

@@ -1,0 +1,295 @@
+"""EmbeddedStore: pyoxigraph on disk for durability, a pyoxigraph copy in memory for speed.
+
+Writes go to the on-disk store first, as one SPARQL Update (one transaction: a kill mid-write
+leaves the previous state), then the same update is applied to the in-memory copy
+(write-through). Reads never touch the disk store: on-disk pyoxigraph is 4–7× slower.
+Queries with a deadline run in forked workers (see `workers.py`). See docs/decisions/store.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node
+
+from ccmkg.errors import BadParameter, QueryRejected, StoreError
+from ccmkg.settings import Settings
+from ccmkg.sparql_guard import inject_values, scan
+from ccmkg.store.base import ProtocolResult, Rows
+from ccmkg.store.rdfterms import (
+    graph_from_triples,
+    replace_update,
+    to_oxigraph,
+    to_rdflib,
+    values_block,
+)
+from ccmkg.store.results import (
+    cap,
+    solution_rows,
+    write_boolean,
+    write_solutions,
+    write_triples,
+)
+from ccmkg.store.workers import QueryPool
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Dataset:
+    """The dataset of one query: protocol graphs if given, else FROM, else the union."""
+
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    base_iri: str | None = None  # the service's base for relative IRIs in queries
+
+    def kwargs(self, query: str) -> dict[str, Any]:
+        base: dict[str, Any] = {"base_iri": self.base_iri}
+        if self.default_graph_uris or self.named_graph_uris:
+            # SPARQL Protocol: given graphs replace FROM/FROM NAMED; absent parts are empty.
+            return {
+                **base,
+                "default_graph": [ox.NamedNode(u) for u in self.default_graph_uris],
+                "named_graphs": [ox.NamedNode(u) for u in self.named_graph_uris],
+            }
+        # pyoxigraph's union flag overrides FROM, so use it only when the query has no FROM.
+        if scan(query).has_dataset_clause:
+            return base
+        return {**base, "use_default_graph_as_union": True}
+
+
+def _run(
+    store: ox.Store,
+    query: str,
+    substitutions: Mapping[str, Node] | None = None,
+    dataset: _Dataset = _Dataset(),
+) -> Any:
+    """Run a query on a pyoxigraph store with values bound by substitution.
+
+    Raises:
+        QueryRejected: the query does not parse (the parser's message is kept).
+        BadParameter: a graph IRI or binding is invalid.
+    """
+    subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(k): to_oxigraph(v) for k, v in (substitutions or {}).items()
+    }
+    try:
+        try:
+            return store.query(query, substitutions=subs or None, **dataset.kwargs(query))
+        except RuntimeError as exc:
+            # pyoxigraph substitutes only projected variables; bind the others the way the
+            # remote store does, with VALUES at the start of the WHERE group.
+            if not substitutions or "does not contain" not in str(exc):
+                raise
+            bound = inject_values(query, values_block(substitutions))
+            return store.query(bound, **dataset.kwargs(query))
+    except SyntaxError as exc:
+        raise QueryRejected(f"SPARQL syntax error: {exc}", hint="Check the query text.") from exc
+    except ValueError as exc:
+        raise BadParameter(str(exc)) from exc
+
+
+def _select_rows(
+    store: ox.Store,
+    query: str,
+    bindings: Mapping[str, Node] | None,
+    max_rows: int | None,
+    dataset: _Dataset,
+) -> tuple[list[str], list[tuple[Any, ...]], bool]:
+    result = _run(store, query, bindings, dataset)
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryRejected("Expected a SELECT query.")
+    variables, rows = solution_rows(result)
+    taken, truncated = cap(rows, max_rows)
+    return variables, taken, truncated
+
+
+def _protocol(
+    store: ox.Store,
+    query: str,
+    media_type: str,
+    dataset: _Dataset,
+    max_rows: int | None,
+) -> tuple[bytes, bool]:
+    result = _run(store, query, None, dataset)
+    if isinstance(result, ox.QueryBoolean):
+        return write_boolean(bool(result), media_type), False
+    if isinstance(result, ox.QuerySolutions):
+        variables, rows = solution_rows(result)
+        return write_solutions(variables, rows, media_type, max_rows)
+    return write_triples(result, media_type, max_rows)
+
+
+def _handle(store: ox.Store, request: tuple[Any, ...]) -> Any:
+    """What a worker does with one request (runs in the forked child)."""
+    kind, args = request
+    if kind == "select":
+        return _select_rows(store, *args)
+    if kind == "protocol":
+        return _protocol(store, *args)
+    raise ValueError(f"unknown request {kind!r}")
+
+
+def _rows(variables: list[str], raw: list[tuple[Any, ...]], truncated: bool) -> Rows:
+    return Rows(
+        variables=variables,
+        rows=[{v: to_rdflib(t) for v, t in zip(variables, row, strict=True)} for row in raw],
+        truncated=truncated,
+    )
+
+
+class EmbeddedStore:
+    """The default store: durable on disk, queried in memory, one writer process."""
+
+    kind = "embedded"
+
+    def __init__(self, settings: Settings) -> None:
+        self.path = Path(settings.store)
+        self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            self._disk: ox.Store | None = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot open the embedded store at {self.path}: {exc}",
+                hint="Another ccmkg process may hold it open; one process owns a store directory.",
+            ) from exc
+        self._mem = ox.Store()
+        self._dataset = _Dataset(base_iri=settings.base_iri)
+        dump = self._disk.dump(format=ox.RdfFormat.N_QUADS)
+        if dump:
+            self._mem.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
+        self._write_lock = threading.RLock()
+        mem = self._mem
+        self._pool = QueryPool(
+            settings.query_workers, lambda req: _handle(mem, req), self._write_lock
+        )
+        self._pool.start()
+
+    # Queries ---------------------------------------------------------------------------
+
+    def select(
+        self,
+        query: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+    ) -> Rows:
+        """SELECT with values substituted; in a worker process when a time limit is given."""
+        if timeout_s is None:
+            return _rows(*_select_rows(self._mem, query, bindings, max_rows, self._dataset))
+        request = ("select", (query, bindings, max_rows, self._dataset))
+        return _rows(*self._pool.run(request, timeout_s))
+
+    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
+        result = _run(self._mem, query, bindings, self._dataset)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryRejected("Expected an ASK query.")
+        return bool(result)
+
+    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph:
+        result = _run(self._mem, query, bindings, self._dataset)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryRejected("Expected a CONSTRUCT or DESCRIBE query.")
+        return graph_from_triples(result)
+
+    def protocol_query(
+        self,
+        query: str,
+        media_type: str,
+        *,
+        default_graph_uris: list[str] | None = None,
+        named_graph_uris: list[str] | None = None,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+    ) -> ProtocolResult:
+        """The /sparql answer, serialised in the worker so that only bytes cross the pipe."""
+        dataset = _Dataset(
+            tuple(default_graph_uris or ()), tuple(named_graph_uris or ()), self._dataset.base_iri
+        )
+        args = (query, media_type, dataset, max_rows)
+        if timeout_s is None:
+            body, truncated = _protocol(self._mem, *args)
+        else:
+            body, truncated = self._pool.run(("protocol", args), timeout_s)
+        return ProtocolResult(body=body, media_type=media_type, truncated=truncated)
+
+    # Writes ----------------------------------------------------------------------------
+
+    def replace_graphs(self, graphs: Mapping[str, Graph], *, delete: Iterable[str] = ()) -> None:
+        """All or nothing: one transaction on disk, then the same update in memory.
+
+        Raises:
+            StoreError: nothing was written.
+        """
+        update = replace_update(graphs, delete)
+        if update:
+            self._write(update)
+
+    def clear(self) -> None:
+        """Remove every graph, in one transaction."""
+        self._write("DROP ALL")
+
+    def _write(self, update: str) -> None:
+        with self._write_lock:
+            if self._disk is None:
+                raise StoreError("The store is closed.")
+            try:
+                self._disk.update(update)
+                self._disk.flush()
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise StoreError(f"The write failed and nothing was stored: {exc}") from exc
+            try:
+                self._mem.update(update)
+            except Exception:
+                # Memory must never disagree with disk: rebuild it from the committed state.
+                log.exception("in-memory update failed after the disk commit; reloading")
+                self._reload_memory()
+            self._pool.renew()
+
+    def _reload_memory(self) -> None:
+        assert self._disk is not None
+        self._mem.clear()
+        dump = self._disk.dump(format=ox.RdfFormat.N_QUADS)
+        self._mem.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
+
+    def delete_graph(self, graph: str) -> None:
+        self.replace_graphs({}, delete=[graph])
+
+    # Inspection ------------------------------------------------------------------------
+
+    def graphs(self) -> dict[str, int]:
+        counts = self._mem.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+        assert isinstance(counts, ox.QuerySolutions)
+        return {str(row["g"].value): int(row["n"].value) for row in counts}  # type: ignore[union-attr]
+
+    def triple_count(self) -> int:
+        return len(self._mem)
+
+    def graph_triples(self, graph: str) -> Graph:
+        try:
+            name = ox.NamedNode(graph)
+        except ValueError as exc:
+            raise BadParameter(f"Not a valid graph IRI: {graph!r}") from exc
+        return graph_from_triples(self._mem.quads_for_pattern(None, None, None, name))
+
+    def dump_nquads(self) -> bytes:
+        return self._mem.dump(format=ox.RdfFormat.N_QUADS) or b""
+
+    def close(self) -> None:
+        """Stop the workers and release the store directory for another process (idempotent)."""
+        self._pool.close()
+        with self._write_lock:
+            if self._disk is not None:
+                self._disk.flush()
+                # Dropping the last reference closes RocksDB and releases its lock file.
+                self._disk = None

@@ -1,0 +1,206 @@
+"""Serialising query answers for the SPARQL protocol: media type → writer, as registries.
+
+SELECT results are written here rather than by pyoxigraph's serializer because the row cap must
+cut the stream: pyoxigraph can only serialise a whole result iterator. Graph results (CONSTRUCT,
+DESCRIBE) are capped with islice and written by pyoxigraph.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from ccmkg.errors import NotAcceptable
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+Row = Sequence[object | None]  # pyoxigraph terms (or None for unbound), in variable order
+
+# SELECT / ASK results: media type → name of the writer.
+RESULTS_MEDIA_TYPES: dict[str, str] = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+BOOLEAN_MEDIA_TYPES: dict[str, str] = {
+    k: v for k, v in RESULTS_MEDIA_TYPES.items() if v in ("json", "xml")
+}
+# CONSTRUCT / DESCRIBE results: media type → pyoxigraph format.
+GRAPH_MEDIA_TYPES: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+# What a client gets for */* or no Accept header, first one first.
+PREFERRED = {
+    "SELECT": list(RESULTS_MEDIA_TYPES),
+    "ASK": list(BOOLEAN_MEDIA_TYPES),
+    "CONSTRUCT": list(GRAPH_MEDIA_TYPES),
+    "DESCRIBE": list(GRAPH_MEDIA_TYPES),
+}
+
+
+def _json_term(term: object) -> dict[str, object]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _json(variables: list[str], rows: Iterable[Row]) -> bytes:
+    bindings = [
+        {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+        for row in rows
+    ]
+    doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _xml_term(term: object) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != _XSD_STRING:
+            dt = quoteattr(term.datatype.value)
+            return f"<literal datatype={dt}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    if isinstance(term, ox.Triple):
+        return (
+            f"<triple><subject>{_xml_term(term.subject)}</subject>"
+            f"<predicate>{_xml_term(term.predicate)}</predicate>"
+            f"<object>{_xml_term(term.object)}</object></triple>"
+        )
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+_XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+
+
+def _xml(variables: list[str], rows: Iterable[Row]) -> bytes:
+    out = [_XML_HEAD, "<head>"]
+    out += [f"<variable name={quoteattr(v)}/>" for v in variables]
+    out.append("</head><results>")
+    for row in rows:
+        out.append("<result>")
+        for v, t in zip(variables, row, strict=True):
+            if t is not None:
+                out.append(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
+        out.append("</result>")
+    out.append("</results></sparql>\n")
+    return "".join(out).encode("utf-8")
+
+
+def _csv_value(term: object | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term.value
+    return str(term)
+
+
+def _csv(variables: list[str], rows: Iterable[Row]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow([_csv_value(t) for t in row])
+    return buf.getvalue().encode("utf-8")
+
+
+def _tsv(variables: list[str], rows: Iterable[Row]) -> bytes:
+    # TSV carries terms in N-Triples syntax, which pyoxigraph's str() writes escaped.
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+SOLUTION_WRITERS: dict[str, Callable[[list[str], Iterable[Row]], bytes]] = {
+    "json": _json,
+    "xml": _xml,
+    "csv": _csv,
+    "tsv": _tsv,
+}
+
+
+def write_boolean(value: bool, media_type: str) -> bytes:
+    """An ASK answer in JSON or XML."""
+    kind = BOOLEAN_MEDIA_TYPES.get(media_type)
+    if kind == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
+    if kind == "xml":
+        flag = "true" if value else "false"
+        return f"{_XML_HEAD}<head/><boolean>{flag}</boolean></sparql>\n".encode()
+    raise NotAcceptable(f"An ASK answer cannot be written as {media_type}.")
+
+
+def write_solutions(
+    variables: list[str], rows: Iterable[Row], media_type: str, max_rows: int | None
+) -> tuple[bytes, bool]:
+    """SELECT results, at most `max_rows` of them; returns (body, truncated)."""
+    kind = RESULTS_MEDIA_TYPES.get(media_type)
+    if kind is None:
+        raise NotAcceptable(f"SELECT results cannot be written as {media_type}.")
+    taken, truncated = cap(rows, max_rows)
+    return SOLUTION_WRITERS[kind](variables, taken), truncated
+
+
+def write_triples(
+    triples: Iterable[ox.Triple], media_type: str, max_rows: int | None
+) -> tuple[bytes, bool]:
+    """CONSTRUCT/DESCRIBE results, at most `max_rows` triples; returns (body, truncated)."""
+    fmt = GRAPH_MEDIA_TYPES.get(media_type)
+    if fmt is None:
+        raise NotAcceptable(f"Graph results cannot be written as {media_type}.")
+    taken, truncated = cap(triples, max_rows)
+    body = ox.serialize(taken, format=fmt)
+    return body or b"", truncated
+
+
+def cap(items: Iterable[object], max_rows: int | None) -> tuple[list, bool]:  # type: ignore[type-arg]
+    """The first `max_rows` items and whether more were there (reads one extra item)."""
+    if max_rows is None:
+        return list(items), False
+    taken = list(islice(items, max_rows + 1))
+    if len(taken) > max_rows:
+        return taken[:max_rows], True
+    return taken, False
+
+
+def solution_rows(solutions: ox.QuerySolutions) -> tuple[list[str], Iterable[Row]]:
+    """Variable names and a lazy row iterator of a pyoxigraph SELECT answer."""
+    variables = [v.value for v in solutions.variables]
+    n = len(variables)
+    return variables, (tuple(s[i] for i in range(n)) for s in solutions)

@@ -1,0 +1,78 @@
+"""Shared fixtures: a real Oxigraph server, and a `store` on both backends.
+
+Fixtures for other test packages:
+- `oxigraph_server` (session): base URL of a live `oxigraph serve` (union default graph).
+- `store_settings` (per test, params "embedded" and "remote"): Settings for a fresh store.
+- `store` (per test, same params): an open, empty Store built from `store_settings`.
+- `embedded_store`, `remote_store`: one backend only, when a test is about that backend.
+Nothing is ever skipped for want of a server: a missing `oxigraph` binary fails loudly.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# `tests.helpers` must be importable however pytest was started (`pytest` or `python -m pytest`).
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from ccmkg.settings import Settings  # noqa: E402
+from ccmkg.store import Store, open_store  # noqa: E402
+from ccmkg.store.remote import RemoteStore  # noqa: E402
+from tests.helpers.oxigraph import oxigraph_server as _start_oxigraph  # noqa: E402
+
+BACKENDS = ["embedded", "remote"]
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `oxigraph serve` for the whole session; yields e.g. http://127.0.0.1:PORT."""
+    with _start_oxigraph(tmp_path_factory.mktemp("oxigraph")) as base:
+        yield base
+
+
+def _settings_for(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    if kind == "embedded":
+        return Settings(store=str(tmp_path / "store"), query_workers=1)
+    base = request.getfixturevalue("oxigraph_server")
+    return Settings(store=f"{base}/query", store_update_url=f"{base}/update")
+
+
+@pytest.fixture(params=BACKENDS)
+def store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings naming a fresh store: a tmp directory, or the shared server (cleared)."""
+    return _settings_for(request.param, request, tmp_path)
+
+
+def _open_empty(settings: Settings) -> Store:
+    store = open_store(settings)
+    if isinstance(store, RemoteStore):
+        store.clear()  # the server is shared by the session: start every test empty
+    return store
+
+
+@pytest.fixture
+def store(store_settings: Settings) -> Iterator[Store]:
+    """An empty store on each backend in turn; closed after the test."""
+    s = _open_empty(store_settings)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def embedded_store(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    s = _open_empty(_settings_for("embedded", request, tmp_path))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def remote_store(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    s = _open_empty(_settings_for("remote", request, tmp_path))
+    yield s
+    s.close()

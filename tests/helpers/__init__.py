@@ -1,0 +1,1 @@
+"""Test helpers shared across test packages: live servers started and stopped by the tests."""

@@ -1,0 +1,58 @@
+"""serve_app: the real FastAPI app under uvicorn on a free 127.0.0.1 port, for HTTP tests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+
+from api.main import create_app
+from ccmkg.settings import Settings
+from ccmkg.store import Store
+
+START_TIMEOUT_S = 30.0
+
+
+def free_port() -> int:
+    """A port that was free a moment ago (prefer passing a bound socket where possible)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve_app(settings: Settings, store: Store | None = None) -> Iterator[str]:
+    """Run create_app(settings, store) in a background thread; yields its base URL.
+
+    The listening socket is bound here (port 0) and handed to uvicorn, so there is no race
+    for the port. The server is shut down and its thread joined on exit.
+
+    Raises:
+        RuntimeError: the server did not start (e.g. the store could not be opened).
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    app = create_app(settings, store)
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            sock.close()
+            raise RuntimeError("the app server did not start; see the log above")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()

@@ -1,0 +1,184 @@
+"""EmbeddedStore only: durability (restart, kill -9, kill mid-write) and the worker time limit."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+
+from ccmkg.errors import QueryTimeout, StoreError
+from ccmkg.settings import Settings
+from ccmkg.store.embedded import EmbeddedStore
+from tests.helpers.data import EX, G1, SLOW_QUERY, many_triples, sample_graphs
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _open(path: Path, **kw: object) -> EmbeddedStore:
+    return EmbeddedStore(Settings(store=str(path), query_workers=2, **kw))  # type: ignore[arg-type]
+
+
+def test_data_survives_close_and_reopen(tmp_path: Path) -> None:
+    s = _open(tmp_path)
+    s.replace_graphs(sample_graphs())
+    before = s.graphs()
+    s.close()
+    s.close()  # idempotent
+    again = _open(tmp_path)
+    try:
+        assert again.graphs() == before
+    finally:
+        again.close()
+
+
+def test_one_process_owns_a_store_directory(tmp_path: Path) -> None:
+    s = _open(tmp_path)
+    try:
+        with pytest.raises(StoreError) as err:
+            _open(tmp_path)
+        assert "one process owns a store directory" in err.value.hint
+    finally:
+        s.close()
+
+
+_WRITER = """
+import sys
+from ccmkg.settings import Settings
+from ccmkg.store.embedded import EmbeddedStore
+from tests.helpers.data import G1, many_triples
+store = EmbeddedStore(Settings(store=sys.argv[1], query_workers=1))
+version = 0
+while True:
+    version += 1
+    store.replace_graphs({G1: many_triples(int(sys.argv[2]), version)})
+    print(version, flush=True)
+    if sys.argv[3] == "once":
+        break
+if sys.argv[3] == "once":
+    import time
+    time.sleep(60)  # killed here, after the commit, without a clean close
+"""
+
+
+def _writer(path: Path, n: int, mode: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(path), str(n), mode],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,  # so that killing the group also kills its query workers
+    )
+
+
+def test_committed_write_survives_kill_9(tmp_path: Path) -> None:
+    proc = _writer(tmp_path, 50, "once")
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "1"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    s = _open(tmp_path)
+    try:
+        assert s.graphs() == {G1: 50}
+    finally:
+        s.close()
+
+
+def test_kill_mid_write_leaves_one_whole_version(tmp_path: Path) -> None:
+    """Writers replace G1 again and again; killed at any point, G1 is one complete version."""
+    n = 2000
+    proc = _writer(tmp_path, n, "loop")
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "1"  # at least one commit; now mid-next-write
+    time.sleep(0.3)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    s = _open(tmp_path)
+    try:
+        rows = s.select("SELECT DISTINCT ?v WHERE { ?s ?p ?v }").rows
+        assert len(rows) == 1, f"a mix of versions survived: {rows}"
+        assert s.graphs() == {G1: n}
+    finally:
+        s.close()
+
+
+def test_timeout_kills_the_worker_and_the_store_keeps_serving(tmp_path: Path) -> None:
+    s = _open(tmp_path)
+    try:
+        s.replace_graphs({G1: many_triples(300)})
+        with pytest.raises(QueryTimeout) as err:
+            s.select(SLOW_QUERY, timeout_s=0.5)
+        assert "time limit of 0.5 s" in err.value.message
+        assert err.value.status == 503
+        rows = s.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", timeout_s=10).rows
+        assert rows[0]["n"] == Literal(300)
+    finally:
+        s.close()
+
+
+def test_workers_see_each_committed_write(tmp_path: Path) -> None:
+    s = _open(tmp_path)
+    try:
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        for n in (3, 7, 11):
+            s.replace_graphs({G1: many_triples(n)})
+            assert s.select(count, timeout_s=10).rows[0]["n"] == Literal(n)
+    finally:
+        s.close()
+
+
+def test_concurrent_limited_queries_share_the_pool(tmp_path: Path) -> None:
+    s = _open(tmp_path)
+    s.replace_graphs(sample_graphs())
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def ask() -> None:
+        try:
+            for _ in range(5):
+                results.append(len(s.select("SELECT * WHERE { ?s ?p ?o }", timeout_s=20).rows))
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    s.close()
+    assert errors == []
+    assert results == [sum(len(g) for g in sample_graphs().values())] * 30
+
+
+def test_engine_crash_in_a_worker_is_an_error_not_an_outage(tmp_path: Path) -> None:
+    """pyoxigraph segfaults on very deep nesting; in a worker that costs one worker only."""
+    s = _open(tmp_path)
+    try:
+        s.replace_graphs(sample_graphs())
+        deep = "SELECT * WHERE " + "{" * 20000 + "?s ?p ?o" + "}" * 20000
+        with pytest.raises(StoreError) as err:
+            s.select(deep, timeout_s=30)
+        assert "worker stopped unexpectedly" in err.value.message
+        assert s.select("SELECT * WHERE { ?s ?p ?o }", timeout_s=10).rows
+    finally:
+        s.close()
+
+
+def test_unlimited_select_runs_in_process(tmp_path: Path) -> None:
+    s = _open(tmp_path)
+    try:
+        s.replace_graphs(sample_graphs())
+        rows = s.select(
+            "PREFIX ex: <https://example.org/> SELECT ?m WHERE { ex:Laos ex:attended ?m }"
+        ).rows
+        assert rows == [{"m": EX.meeting2}]
+    finally:
+        s.close()
