@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api.linking import ContextLinkMiddleware
 from api.routes import ROUTERS
 from ccmkg import __version__
 from ccmkg.errors import CcmKgError
@@ -71,6 +72,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         }
         return JSONResponse(status_code=500, content=body)
 
+    app.add_middleware(ContextLinkMiddleware)
     for router in ROUTERS:
         app.include_router(router)
     return app
