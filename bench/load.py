@@ -2,6 +2,7 @@
 
     python bench/load.py                 # 1,000 documents, 3 runs
     python bench/load.py --docs 200 --runs 1
+    python bench/load.py --docs 200 --runs 1 --phases   # also time each step on its own
 
 The documents are the bundled corpus files and the variants in tests/data/variants/, repeated
 with their identities changed (a marker line appended, so every checksum and graph differs),
@@ -76,13 +77,47 @@ def run_baseline(nquads: bytes, workdir: Path) -> float:
     return elapsed
 
 
+def time_phases(docs: Path, workdir: Path) -> dict[str, float]:
+    """Seconds spent in each step over all documents, each step run on its own."""
+    from loaders.emit import emit, graph_iri
+    from loaders.extract import extract_document
+    from loaders.pipeline import default_validator
+
+    files = sorted(docs.iterdir())
+    settings = Settings(store=str(workdir / "phases"))
+    out: dict[str, float] = {}
+    t0 = time.perf_counter()
+    extractions = [extract_document(p, p.read_bytes()) for p in files]
+    out["read + extract"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    graphs = [emit(x, settings.base_iri).graph for x in extractions]
+    out["emit"] = time.perf_counter() - t0
+    validate = default_validator()
+    validate(graphs[0])  # compile the shapes outside the timing
+    t0 = time.perf_counter()
+    for g in graphs:
+        validate(g)
+    out["validate (SHACL)"] = time.perf_counter() - t0
+    store = open_store(settings)
+    try:
+        t0 = time.perf_counter()
+        for x, g in zip(extractions, graphs, strict=True):
+            store.replace_graphs({graph_iri(settings.base_iri, x.document.sha256): g})
+        out["write (one replace_graphs each)"] = time.perf_counter() - t0
+    finally:
+        store.close()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--phases", action="store_true", help="also time each step alone")
     args = parser.parse_args()
 
     pipeline_s, baseline_s = [], []
+    phases: dict[str, float] = {}
     docs_written = triples = 0
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "docs"
@@ -94,6 +129,8 @@ def main() -> None:
             seconds, docs_written, triples, nquads = run_pipeline(folder, work)
             pipeline_s.append(seconds)
             baseline_s.append(run_baseline(nquads, work))
+            if args.phases and run == 0:
+                phases = time_phases(folder, work)
             print(
                 f"run {run + 1}: pipeline {seconds:.2f} s, baseline {baseline_s[-1]:.3f} s",
                 file=sys.stderr,
@@ -111,6 +148,11 @@ def main() -> None:
         f"| baseline: pyoxigraph bulk_load of the same quads | {b:.3f} | "
         f"{docs_written / b:,.0f} | {triples / b:,.0f} | 1.0× |"
     )
+    for step, seconds in phases.items():
+        print(
+            f"| step alone: {step} | {seconds:.2f} | {docs_written / seconds:,.0f} | "
+            f"{triples / seconds:,.0f} | {seconds / b:.1f}× |"
+        )
 
 
 if __name__ == "__main__":
