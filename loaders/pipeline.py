@@ -29,6 +29,7 @@ from ccmkg.errors import InputError
 from ccmkg.resources import ontology_file, shape_files
 from ccmkg.settings import Settings
 from ccmkg.store.base import Store
+from loaders.crossdoc import cross_document_conflicts
 from loaders.emit import emit, graph_iri, ontology_graph_iri
 from loaders.records import Extraction
 from loaders.report import DocumentOutcome, Finding, LoadReport, Rejection
@@ -112,20 +113,25 @@ def read_all(files: list[Path]) -> list[Source]:
 
 # --- validation -----------------------------------------------------------------------------
 
-Validate = Callable[[Graph], tuple[bool, list[str]]]
+# (document graph, other documents' nodes it links to) → (conforms, violation lines)
+Validate = Callable[[Graph, Graph | None], tuple[bool, list[str]]]
 
 
 @lru_cache(maxsize=1)
 def default_validator() -> Validate:
     """The package's shapes + ontology, compiled once; no shapes → everything conforms."""
     if not shape_files():
-        return lambda graph: (True, [])
+        return lambda graph, context=None: (True, [])
     from ccmkg.validation import package_validator
 
     validator = package_validator()
 
-    def validate(graph: Graph) -> tuple[bool, list[str]]:
-        report = validator.validate(graph)
+    def validate(graph: Graph, context: Graph | None = None) -> tuple[bool, list[str]]:
+        if context is None or not len(context):
+            report = validator.validate(graph)
+        else:  # results about the borrowed nodes are the other documents' business
+            focus = {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
+            report = validator.validate(graph, context=context, focus=focus)
         details = [
             f"{r.severity}: {r.focus}" + (f" {r.path}" if r.path else "") + f": {r.message}"
             for r in report.results
@@ -229,7 +235,13 @@ def _load_one(
             )
         )
         return
-    conforms, details = check(emitted.graph)
+    target = graph_iri(base, sha)
+    previous = known.get(path.name, set())
+    across, context = cross_document_conflicts(
+        store, emitted.graph, {target, *previous}, f"{base}graph/doc/", base
+    )
+    emitted.conflicts.extend(across)
+    conforms, details = check(emitted.graph, context)
     if not conforms:
         shown = details[:MAX_REPORTED_RESULTS]
         more = len(details) - len(shown)
@@ -243,8 +255,6 @@ def _load_one(
         return
 
     name = path.name
-    target = graph_iri(base, sha)
-    previous = known.get(name, set())
     stale = sorted(previous - {target})
     try:
         store.replace_graphs({target: emitted.graph}, delete=stale)

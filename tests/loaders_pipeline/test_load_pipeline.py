@@ -173,3 +173,46 @@ def test_a_write_that_fails_midway_leaves_the_store_as_it_was(store, tmp_path):
             {graph_iri(BASE, changed.document.sha256): graph}, delete=[first.graph]
         )
     assert store.graphs() == before
+
+
+def test_two_documents_that_disagree_on_a_meeting_are_linked_by_a_conflict(store, tmp_path):
+    """Both claims kept: the second document's graph holds a conflict linking its passage and
+    the first document's passage about the same meeting."""
+
+    def numbered(path: Path, raw: bytes) -> Extraction:
+        x = handmade(path, raw)
+        ordinal = 3 if path.name == "first.txt" else 4
+        return dataclasses.replace(x, meeting=dataclasses.replace(x.meeting, ordinal=ordinal))
+
+    write(tmp_path, "first.txt", TEXT)
+    write(tmp_path, "second.txt", TEXT + "\nanother record of the same meeting\n")
+    report = load_paths(store, SETTINGS, [tmp_path], extractor=numbered)
+    assert report.ok
+    assert [c.file_name for c in report.conflicts if "another document" in c.message] == [
+        "second.txt"
+    ]
+    rows = store.select(
+        """PREFIX ccm: <https://ccm-kg.org/ontology#> PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT ?c ?value ?name WHERE {
+          ?c a ccm:Conflict ; ccm:claimedValue ?value ; ccm:conflictingClaim ?p .
+          ?p oa:hasSource ?d . ?d ccm:fileName ?name
+          FILTER (?value IN ("3", "4")) }"""
+    ).rows
+    assert {(str(r["value"]), str(r["name"])) for r in rows} >= {
+        ("3", "first.txt"),
+        ("4", "second.txt"),
+    }
+
+
+def test_a_new_version_does_not_conflict_with_the_version_it_replaces(store, tmp_path):
+    def versioned(path: Path, raw: bytes) -> Extraction:
+        x = handmade(path, raw)
+        ordinal = 5 if raw.decode().endswith("corrected\n") else 3
+        return dataclasses.replace(x, meeting=dataclasses.replace(x.meeting, ordinal=ordinal))
+
+    path = write(tmp_path, "a.txt", TEXT)
+    load_paths(store, SETTINGS, [path], extractor=versioned)
+    write(tmp_path, "a.txt", TEXT + "\ncorrected\n")
+    report = load_paths(store, SETTINGS, [path], extractor=versioned)
+    assert report.documents[0].status == "updated"
+    assert [c for c in report.conflicts if "another document" in c.message] == []

@@ -1,0 +1,100 @@
+"""Conflicts between documents: a meeting given two numbers or two dates by two sources.
+
+Run before a document is written, against what the store already holds, so the conflict node
+goes into the new document's graph in the same atomic write. Both claims are kept: the new
+document's passage and the other document's passage are linked by one ccm:Conflict.
+"""
+
+from __future__ import annotations
+
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV
+from rdflib.term import Node
+
+from ccmkg.store.base import Store
+from ccmkg.terms import CCM
+from loaders.emit import MEETING_CLASS, digest
+
+# Properties a meeting has one value of: two documents that disagree on one are in conflict.
+FUNCTIONAL: dict[URIRef, str] = {
+    CCM.ordinal: "number of the meeting",
+    DCTERMS.date: "date of the meeting",
+    CCM.endDate: "last day of the meeting",
+    CCM.startTime: "start time of the meeting",
+}
+
+QUERY = """PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?m ?p ?o ?passage ?g WHERE {
+  GRAPH ?g { ?m ?p ?o . OPTIONAL { ?m prov:wasDerivedFrom ?passage } }
+}"""
+
+
+PASSAGE_QUERY = """PREFIX oa: <http://www.w3.org/ns/oa#>
+CONSTRUCT { ?p ?a ?b . ?s ?c ?d . ?doc a ?t } WHERE {
+  ?p ?a ?b .
+  OPTIONAL { ?p oa:hasSelector ?s . ?s ?c ?d }
+  OPTIONAL { ?p oa:hasSource ?doc . ?doc a ?t }
+}"""
+
+
+def _meetings(graph: Graph) -> list[URIRef]:
+    return sorted(
+        {
+            m
+            for cls in MEETING_CLASS.values()
+            for m in graph.subjects(RDF.type, cls)
+            if isinstance(m, URIRef)
+        }
+    )
+
+
+def cross_document_conflicts(
+    store: Store, graph: Graph, exclude: set[str], doc_graph_prefix: str, base: str
+) -> tuple[list[str], Graph]:
+    """Add to `graph` a ccm:Conflict per meeting property another loaded document contradicts.
+
+    `exclude`: graphs that are not "another document" (this one, its earlier versions).
+
+    Returns one line per conflict for the load report, and the other documents' passages the
+    conflicts link to (what validating `graph` needs to see, without writing it again).
+    """
+    found: list[str] = []
+    context = Graph()
+    for meeting in _meetings(graph):
+        for prop, about in FUNCTIONAL.items():
+            ours = set(graph.objects(meeting, prop))
+            if not ours:
+                continue
+            theirs: dict[Node, set[Node]] = {}
+            rows = store.select(QUERY, {"m": meeting, "p": prop}).rows
+            for row in rows:
+                g = row.get("g")
+                if g is None or str(g) in exclude or not str(g).startswith(doc_graph_prefix):
+                    continue
+                value, passage = row.get("o"), row.get("passage")
+                if value is not None and value not in ours:
+                    theirs.setdefault(value, set())
+                    if passage is not None:
+                        theirs[value].add(passage)
+            if not theirs:
+                continue
+            own_passages = sorted(
+                p for p in graph.objects(meeting, PROV.wasDerivedFrom) if isinstance(p, URIRef)
+            )
+            others = sorted({p for ps in theirs.values() for p in ps})
+            if not own_passages or not others:
+                continue  # a conflict links two claims at least
+            values = sorted({str(v) for v in ours} | {str(v) for v in theirs})
+            node = URIRef(f"{base}id/conflict/{digest(meeting, prop, *values)}")
+            graph.add((node, RDF.type, CCM.Conflict))
+            graph.add((node, CCM.conflictAbout, Literal(f"{about} ({meeting})")))
+            for v in values:
+                graph.add((node, CCM.claimedValue, Literal(v)))
+            for p in own_passages:
+                graph.add((node, PROV.wasDerivedFrom, p))
+                graph.add((node, CCM.conflictingClaim, p))
+            for p in others:
+                graph.add((node, CCM.conflictingClaim, p))
+                context += store.construct(PASSAGE_QUERY, {"p": p})
+            found.append(f"{about} of {meeting}: {' vs '.join(values)} (another document)")
+    return found, context
