@@ -65,7 +65,7 @@ def cross_document_conflicts(
             ours = set(graph.objects(meeting, prop))
             if not ours:
                 continue
-            theirs: dict[Node, set[Node]] = {}
+            theirs: dict[Node, set[URIRef]] = {}
             rows = store.select(QUERY, {"m": meeting, "p": prop}).rows
             for row in rows:
                 g = row.get("g")
@@ -74,7 +74,7 @@ def cross_document_conflicts(
                 value, passage = row.get("o"), row.get("passage")
                 if value is not None and value not in ours:
                     theirs.setdefault(value, set())
-                    if passage is not None:
+                    if isinstance(passage, URIRef):
                         theirs[value].add(passage)
             if not theirs:
                 continue
@@ -93,8 +93,8 @@ def cross_document_conflicts(
             for p in own_passages:
                 graph.add((node, PROV.wasDerivedFrom, p))
                 graph.add((node, CCM.conflictingClaim, p))
-            for p in others:
-                graph.add((node, CCM.conflictingClaim, p))
-                context += store.construct(PASSAGE_QUERY, {"p": p})
+            for other in others:
+                graph.add((node, CCM.conflictingClaim, other))
+                context += store.construct(PASSAGE_QUERY, {"p": other})
             found.append(f"{about} of {meeting}: {' vs '.join(values)} (another document)")
     return found, context

@@ -32,7 +32,7 @@ from ccmkg.store.base import Store
 from loaders.crossdoc import cross_document_conflicts
 from loaders.emit import emit, graph_iri, ontology_graph_iri
 from loaders.records import Extraction
-from loaders.report import DocumentOutcome, Finding, LoadReport, Rejection
+from loaders.report import DocumentOutcome, Finding, LoadReport, Rejection, Status
 
 DOCUMENT_SUFFIXES = (".txt",)
 MAX_REPORTED_RESULTS = 20
@@ -121,7 +121,11 @@ Validate = Callable[[Graph, Graph | None], tuple[bool, list[str]]]
 def default_validator() -> Validate:
     """The package's shapes + ontology, compiled once; no shapes → everything conforms."""
     if not shape_files():
-        return lambda graph, context=None: (True, [])
+
+        def conforms(graph: Graph, context: Graph | None = None) -> tuple[bool, list[str]]:
+            return True, []
+
+        return conforms
     from ccmkg.validation import package_validator
 
     validator = package_validator()
@@ -268,7 +272,7 @@ def _load_one(
             Finding(name, f"{path} replaced {loaded_now[name]} (same file name) in this load")
         )
     loaded_now[name] = path
-    status = "updated" if stale else ("reloaded" if target in previous else "new")
+    status: Status = "updated" if stale else ("reloaded" if target in previous else "new")
     report.documents.append(
         DocumentOutcome(
             path=path,
