@@ -64,7 +64,11 @@ class Coordinator(BaseModel):
     """A State holding a thematic coordinator post; `attested` are the dates documents say so."""
 
     id: str = Field(description="IRI of the post holding")
-    area: AreaRef
+    role: Literal["coordinator", "friend"] | None = Field(
+        None, description="coordinator, or friend: Friend of the President (2010-2011)"
+    )
+    area: AreaRef | None = Field(None, description="None only for a Friend on a topic")
+    topic: str | None = Field(None, description="A Friend's topic when it is not an area")
     state: StateRef
     start: str | None = Field(None, description="First day of the term, if known")
     end: str | None = Field(None, description="Last day of the term, if known")
@@ -93,17 +97,30 @@ class PersonRef(BaseModel):
     sources: list[Source] = []
 
 
+class PersonName(BaseModel):
+    id: str
+    name: str | None = None
+
+
 class Meeting(BaseModel):
     id: str = Field(description="Last path segment of the meeting IRI; GET /meetings/{id}")
     iri: str
     date: str | None = None
+    date_inferred: bool | None = Field(
+        None, description="True when the record does not state the date in full (e.g. no year)"
+    )
+    end_date: str | None = Field(None, description="Last day of a meeting of several days")
     kind: str | None = Field(None, examples=["coordination-committee"])
     title: str | None = None
+    label: str | None = Field(None, examples=["6MSP"])
+    ordinal: int | None = Field(None, description="Its number, as the record counts it")
+    ordinal_scope: str | None = Field(None, examples=["of 2016", "under the UK Presidency"])
     venue: str | None = None
     start_time: str | None = None
     end_time: str | None = None
     format: str | None = Field(None, examples=["hybrid"])
     chair: ActorRef | None = None
+    chair_person: PersonName | None = None
     sources: list[Source] = []
 
 

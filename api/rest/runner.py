@@ -12,7 +12,6 @@ from ccmkg.catalogue import Catalogue
 from ccmkg.settings import Settings
 from ccmkg.store import Rows, Store
 
-
 _LOADING = threading.Lock()
 
 

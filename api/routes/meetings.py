@@ -19,7 +19,7 @@ from api.rest.params import (
 from api.rest.refs import CCM, FORMAT, MEETING_KIND, actor, meeting_segment, within
 from api.rest.runner import run, settings_of
 from api.rest.sources import add_source, fold_rows
-from api.rest.terms import Row, boolean, day, text
+from api.rest.terms import Row, boolean, day, integer, text
 from ccmkg.errors import BadParameter, NotFound
 
 router = APIRouter(tags=["meetings"])
@@ -32,14 +32,25 @@ def meeting_item(row: Row) -> dict[str, Any]:
         "id": meeting_segment(iri),
         "iri": iri,
         "date": day(row, "date"),
+        "date_inferred": boolean(row, "dateInferred"),
+        "end_date": day(row, "endDate"),
         "kind": MEETING_KIND.get(text(row, "kindClass") or ""),
         "title": text(row, "title") or text(row, "label"),
+        "label": text(row, "label"),
+        "ordinal": integer(row, "ordinal"),
+        "ordinal_scope": text(row, "ordinalScope"),
         "venue": text(row, "venue"),
         "start_time": text(row, "startTime"),
         "end_time": text(row, "endTime"),
         "format": FORMAT.get(text(row, "format") or ""),
         "chair": actor(row, "chair"),
+        "chair_person": _chair_person(row),
     }
+
+
+def _chair_person(row: Row) -> dict[str, Any] | None:
+    iri = text(row, "chairPerson")
+    return None if iri is None else {"id": iri, "name": text(row, "chairPersonName")}
 
 
 def all_meetings(request: Request, meeting: str | None = None) -> list[dict[str, Any]]:
