@@ -182,6 +182,7 @@ class OxigraphProcess:
     def start(self) -> None:
         from tests.helpers.oxigraph import oxigraph_binary
 
+        self.location.mkdir(parents=True, exist_ok=True)
         cmd = [str(oxigraph_binary()), "serve", "--location", str(self.location),
                "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"]  # fmt: skip
         if self.timeout_s is not None:
