@@ -1,0 +1,413 @@
+"""Named-query latency and /sparql throughput, as ratios against baselines measured in the run.
+
+For every named query (its `example` parameters, adapted to the data set): the median latency
+(a) on the embedded store, (b) through our /sparql over HTTP (RemoteStore → our app → the same
+embedded store), (c) on rdflib's in-memory SPARQL engine over the same quads; then /sparql
+throughput with 4 concurrent clients against our app and against `oxigraph serve` on the same
+data; and "coordinators in a year" against a plain scan of all coordinator holdings.
+
+    python bench/query.py                      # corpus + 1M synthetic triples
+    python bench/query.py --quick              # corpus + 100k, fewer repeats
+    python bench/query.py --sizes 100000 1000000 --no-rdflib
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import multiprocessing as mp
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import synth
+from ccmkg.catalogue import Catalogue
+from ccmkg.errors import QueryTimeout
+from ccmkg.resources import corpus_files
+from ccmkg.settings import Settings
+from ccmkg.store.remote import bind
+
+ID = "https://ccm-kg.org/id/"
+RDFLIB_TIMEOUT_S = 60.0
+LIMIT_S = 60.0  # per query on our stores; a runaway query is reported as "timeout"
+SCAN_YEAR = """PREFIX ccm: <https://ccm-kg.org/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT DISTINCT ?year ?area ?state ?holding WHERE {
+  ?holding a ccm:PostHolding ; org:role ccm:Coordinator ; ccm:holder ?state ; ccm:post ?post .
+  ?post ccm:coversArea ?area .
+  OPTIONAL { ?holding ccm:mandateYear ?my }
+  OPTIONAL { ?holding org:memberDuring ?t . ?t ccm:startDate ?s . OPTIONAL { ?t ccm:endDate ?e } }
+  OPTIONAL { ?att ccm:attests ?holding ; dcterms:date ?d }
+  FILTER(xsd:integer(STR(?my)) = ?year
+         || (YEAR(?s) <= ?year && ?year <= COALESCE(YEAR(?e), 9999)) || YEAR(?d) = ?year)
+}"""
+
+
+def median_ms(fn: Callable[[], Any], repeats: int) -> float | None:
+    """Median wall time in ms, or None when the store's time limit stopped the query."""
+    try:
+        fn()  # warm-up
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    except QueryTimeout:
+        return None
+    return statistics.median(times) * 1000
+
+
+def timed(catalogue: Catalogue, store: Any, name: str, params: dict[str, str]) -> Any:
+    return catalogue.run(store, name, params, timeout_s=LIMIT_S)
+
+
+# --- data sets ----------------------------------------------------------------------------
+
+
+def corpus_nquads(work: Path) -> Path:
+    """The bundled corpus, loaded by the real pipeline, dumped as N-Quads."""
+    from ccmkg.store.embedded import EmbeddedStore
+    from loaders.pipeline import load_paths
+
+    settings = Settings(store=str(work / "corpus-store"), query_workers=1)
+    store = EmbeddedStore(settings)
+    try:
+        load_paths(store, settings, corpus_files())
+        out = work / "corpus.nq"
+        out.write_bytes(store.dump_nquads())
+    finally:
+        store.close()
+    return out
+
+
+def synthetic_nquads(work: Path, size: int) -> Path:
+    out = work / f"synth-{size}.nq"
+    synth.write(out, size)
+    return out
+
+
+def first(store: Any, query: str) -> str | None:
+    rows = store.select(query).rows
+    return str(next(iter(rows[0].values()))) if rows else None
+
+
+def bench_params(catalogue: Catalogue, store: Any) -> dict[str, dict[str, str]]:
+    """Each query's example, with IRIs replaced by ones present in this data set."""
+    p = "PREFIX ccm: <https://ccm-kg.org/ontology#>\n"
+    person = first(store, p + "SELECT ?x WHERE { ?x a ccm:Person } ORDER BY ?x LIMIT 1")
+    meeting = first(
+        store,
+        p + "SELECT ?x WHERE { ?a ccm:atMeeting ?x } GROUP BY ?x ORDER BY DESC(COUNT(?a)) LIMIT 1",
+    )
+    fact = first(store, p + "SELECT ?x WHERE { ?x a ccm:PostHolding } ORDER BY ?x LIMIT 1")
+    year = first(
+        store,
+        p + "SELECT (MAX(YEAR(?d)) AS ?y) WHERE { ?x a ccm:Attestation ; "
+        "<http://purl.org/dc/terms/date> ?d }",
+    )
+    day = first(
+        store,
+        p + "SELECT (MAX(?d) AS ?x) WHERE { ?x0 a ccm:Attestation ; "
+        "<http://purl.org/dc/terms/date> ?d }",
+    )
+    state = first(
+        store,
+        p + "SELECT ?i WHERE { ?h ccm:holder ?s . ?s ccm:iso3 ?i } GROUP BY ?i "
+        "ORDER BY DESC(COUNT(?h)) LIMIT 1",
+    )
+    out = {}
+    for name in catalogue.names():
+        params = dict(catalogue.get(name).example)
+        for key in params:
+            if key == "person" and person:
+                params[key] = person
+            elif key == "meeting" and meeting:
+                params[key] = meeting
+            elif key == "fact" and fact:
+                params[key] = fact
+            elif key == "year" and year:
+                params[key] = year
+            elif key == "date" and day:
+                params[key] = day
+            elif key == "state" and state:
+                params[key] = state
+        for param in catalogue.get(name).params:  # required but not in the example
+            if param.required and param.name not in params:
+                params[param.name] = {"state": state or "ZMB", "year": year or "2016"}.get(
+                    param.type, "a"
+                )
+        out[name] = params
+    return out
+
+
+# --- servers ------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def app_server(settings: Settings, store: Any) -> Iterator[str]:
+    """Our app (create_app) under uvicorn in a thread, on a free port."""
+    import uvicorn
+
+    from api.main import create_app
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, store), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+@contextlib.contextmanager
+def oxigraph_server(nquads: Path, work: Path) -> Iterator[str]:
+    """`oxigraph serve` (union default graph) on a store bulk-loaded with the same quads."""
+    binary = Path(sys.executable).with_name("oxigraph")
+    location = work / f"oxigraph-{nquads.stem}"
+    subprocess.run(
+        [str(binary), "load", "--location", str(location), "--file", str(nquads)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+         "--union-default-graph"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/query", params={"query": "ASK {}"}).status_code == 200:
+                    break
+            time.sleep(0.05)
+        yield f"{base}/query"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def throughput(url: str, queries: list[str], seconds: float, clients: int = 4) -> float:
+    """Requests per second of `clients` threads POSTing the queries round-robin."""
+    done = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def client(i: int) -> None:
+        with httpx.Client(timeout=60) as http:
+            n = i
+            while time.monotonic() < stop:
+                r = http.post(
+                    url, content=queries[n % len(queries)].encode(),
+                    headers={"Content-Type": "application/sparql-query",
+                             "Accept": "application/sparql-results+json"},
+                )  # fmt: skip
+                r.raise_for_status()
+                done[i] += 1
+                n += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(done) / (time.monotonic() - start)
+
+
+# --- rdflib, in a child process so that a runaway query can be stopped ----------------------
+
+
+def _rdflib_worker(nquads: str, conn: Any) -> None:
+    import rdflib
+    from rdflib.plugins import sparql
+
+    sparql.SPARQL_LOAD_GRAPHS = False
+    dataset = rdflib.Dataset(default_union=True)
+    dataset.parse(nquads, format="nquads")
+    conn.send("ready")
+    while True:
+        message = conn.recv()
+        if message is None:
+            return
+        text, bindings, repeats = message
+        times = []
+        try:
+            for _ in range(repeats):
+                start = time.perf_counter()
+                list(dataset.query(text, initBindings=bindings))
+                times.append(time.perf_counter() - start)
+        except Exception as exc:  # rdflib's own limits (e.g. unbound variables in aggregates)
+            conn.send(f"error: {type(exc).__name__}")
+            continue
+        conn.send(statistics.median(times) * 1000)
+
+
+class RdflibRunner:
+    def __init__(self, nquads: Path) -> None:
+        self.nquads = nquads
+        self._start()
+
+    def _start(self) -> None:
+        self.conn, child = mp.Pipe()
+        self.proc = mp.get_context("fork").Process(
+            target=_rdflib_worker, args=(str(self.nquads), child), daemon=True
+        )
+        self.proc.start()
+        self.conn.recv()
+
+    def median_ms(self, text: str, bindings: dict[str, Any], repeats: int) -> float | str | None:
+        self.conn.send((text, bindings, repeats))
+        if self.conn.poll(RDFLIB_TIMEOUT_S * repeats):
+            answer = self.conn.recv()
+            return answer if isinstance(answer, str) else float(answer)
+        self.proc.kill()
+        self.proc.join()
+        self._start()
+        return None
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.send(None)
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def fmt_ms(value: float | str | None) -> str:
+    if isinstance(value, str):
+        return value
+    return "timeout" if value is None else f"{value:.1f}"
+
+
+def ratio(a: float | str | None, b: float | str | None) -> str:
+    if not isinstance(a, float) or not isinstance(b, float) or b == 0:
+        return "–"
+    return f"{a / b:.2f}×"
+
+
+def bench_dataset(
+    label: str, nquads: Path, work: Path, repeats: int, seconds: float, with_rdflib: bool
+) -> None:
+    from ccmkg.store.embedded import EmbeddedStore
+    from ccmkg.store.remote import RemoteStore
+
+    location = work / f"embedded-{nquads.stem}"
+    disk = ox.Store(str(location))
+    disk.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    triples = len(disk)
+    del disk
+    settings = Settings(store=str(location), query_workers=2, max_result_rows=100_000)
+    store = EmbeddedStore(settings)
+    catalogue = Catalogue.load(base_iri=settings.base_iri)
+    params = bench_params(catalogue, store)
+    rdflib_runner = RdflibRunner(nquads) if with_rdflib else None
+    print(f"\n### {label}: {triples:,} quads\n")
+    print("| query | rows | embedded ms | /sparql ms | rdflib ms | /sparql ÷ embedded "
+          "| rdflib ÷ embedded |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    try:
+        with app_server(settings, store) as base:
+            remote = RemoteStore(Settings(store=f"{base}/sparql", max_result_rows=100_000))
+            texts = []
+            for name in catalogue.names():
+                p = params[name]
+                b = catalogue.bindings(name, p)
+                try:
+                    rows: int | str = len(catalogue.run(store, name, p, timeout_s=LIMIT_S).rows)
+                except QueryTimeout:
+                    rows = "?"
+                a = median_ms(
+                    lambda n=name, p=p: catalogue.run(store, n, p, timeout_s=LIMIT_S), repeats
+                )
+                h = median_ms(
+                    lambda n=name, p=p: catalogue.run(remote, n, p, timeout_s=LIMIT_S), repeats
+                )
+                texts.append(bind(catalogue.get(name).text, b))
+                r = (
+                    rdflib_runner.median_ms(catalogue.get(name).text, b, max(1, repeats // 5))
+                    if rdflib_runner
+                    else None
+                )
+                print(
+                    f"| {name} | {rows} | {fmt_ms(a)} | {fmt_ms(h)} | "
+                    f"{fmt_ms(r) if rdflib_runner else 'n/a'} | {ratio(h, a)} | {ratio(r, a)} |",
+                    flush=True,
+                )
+            year_params = params["coordinators_in_year"]
+            yb = catalogue.bindings("coordinators_in_year", {"year": year_params["year"]})
+            named = median_ms(
+                lambda: catalogue.run(
+                    store, "coordinators_in_year", {"year": year_params["year"]}, timeout_s=LIMIT_S
+                ),
+                repeats,
+            )
+            scan = median_ms(
+                lambda: store.select(SCAN_YEAR, bindings=yb, timeout_s=LIMIT_S), repeats
+            )
+            print(
+                f"\ncoordinators_in_year (every area, {year_params['year']}): named query "
+                f"{fmt_ms(named)} ms, plain scan of all coordinator holdings {fmt_ms(scan)} ms → "
+                f"{ratio(scan, named)} faster\n"
+            )
+            ours = throughput(f"{base}/sparql", texts, seconds)
+        with oxigraph_server(nquads, work) as url:
+            theirs = throughput(url, texts, seconds)
+        print(
+            f"/sparql throughput, 4 clients, all named queries round-robin: ours {ours:.1f} req/s, "
+            f"oxigraph serve {theirs:.1f} req/s → {100 * ours / theirs:.0f}%"
+        )
+    finally:
+        if rdflib_runner:
+            rdflib_runner.close()
+        store.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=None, help="synthetic sizes")
+    parser.add_argument("--quick", action="store_true", help="100k instead of 1M, fewer repeats")
+    parser.add_argument("--no-rdflib", action="store_true", help="skip the rdflib column")
+    parser.add_argument("--no-corpus", action="store_true")
+    args = parser.parse_args(argv)
+    sizes = args.sizes if args.sizes is not None else ([100_000] if args.quick else [1_000_000])
+    repeats, seconds = (5, 5.0) if args.quick else (11, 15.0)
+    work = Path(tempfile.mkdtemp(prefix="ccmkg-bench-"))
+    try:
+        if not args.no_corpus:
+            bench_dataset("corpus", corpus_nquads(work), work, repeats, seconds, not args.no_rdflib)
+        for size in sizes:
+            nq = synthetic_nquads(work, size)
+            bench_dataset(f"synthetic {size:,}", nq, work, repeats, seconds, not args.no_rdflib)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
