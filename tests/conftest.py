@@ -1,7 +1,7 @@
 """Shared fixtures: a real Oxigraph server, and a `store` on both backends.
 
 Fixtures for other test packages:
-- `oxigraph_server` (session): base URL of a live `oxigraph serve` (union default graph).
+- `oxigraph_server` (session): base URL of a live `oxigraph serve`.
 - `store_settings` (per test, params "embedded" and "remote"): Settings for a fresh store.
 - `store` (per test, same params): an open, empty Store built from `store_settings`.
 - `embedded_store`, `remote_store`: one backend only, when a test is about that backend.

@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from ccmkg.errors import BadParameter, QueryRejected, StoreError
 from ccmkg.settings import Settings
-from ccmkg.sparql_guard import inject_values, scan
+from ccmkg.sparql_guard import inject_values
 from ccmkg.store.base import ProtocolResult, Rows
 from ccmkg.store.rdfterms import (
     graph_from_triples,
@@ -44,7 +44,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class _Dataset:
-    """The dataset of one query: protocol graphs if given, else FROM, else the union."""
+    """The dataset of one query: protocol graphs if given, else FROM, else the default graph
+    (which the writes keep equal to the de-duplicated union of the named graphs)."""
 
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
@@ -59,10 +60,7 @@ class _Dataset:
                 "default_graph": [ox.NamedNode(u) for u in self.default_graph_uris],
                 "named_graphs": [ox.NamedNode(u) for u in self.named_graph_uris],
             }
-        # pyoxigraph's union flag overrides FROM, so use it only when the query has no FROM.
-        if scan(query).has_dataset_clause:
-            return base
-        return {**base, "use_default_graph_as_union": True}
+        return base
 
 
 def _run(
@@ -273,7 +271,8 @@ class EmbeddedStore:
         return {str(row["g"].value): int(row["n"].value) for row in counts}  # type: ignore[union-attr]
 
     def triple_count(self) -> int:
-        return len(self._mem)
+        """Triples in the named graphs (the default graph is their union, not counted again)."""
+        return sum(self.graphs().values())
 
     def graph_triples(self, graph: str) -> Graph:
         try:
@@ -283,7 +282,9 @@ class EmbeddedStore:
         return graph_from_triples(self._mem.quads_for_pattern(None, None, None, name))
 
     def dump_nquads(self) -> bytes:
-        return self._mem.dump(format=ox.RdfFormat.N_QUADS) or b""
+        """The named graphs; the default graph is derived from them, so it is left out."""
+        named = (q for q in self._mem if not isinstance(q.graph_name, ox.DefaultGraph))
+        return ox.serialize(named, format=ox.RdfFormat.N_QUADS) or b""
 
     def close(self) -> None:
         """Stop the workers and release the store directory for another process (idempotent)."""

@@ -77,17 +77,31 @@ def ntriples(graph: Graph) -> str:
 
 
 def replace_update(graphs: Mapping[str, Graph], delete: Iterable[str] = ()) -> str:
-    """One SPARQL Update request: DROP SILENT each graph, then INSERT DATA the new triples.
+    """One SPARQL Update request that replaces named graphs and keeps the default graph equal
+    to the de-duplicated union of all named graphs.
+
+    Why maintain the union ourselves: a triple stated by several documents lives in several
+    named graphs, and engines' "union default graph" modes (pyoxigraph 0.5, `oxigraph serve
+    --union-default-graph`) return it once per graph, so joins over shared nodes multiply.
+    A real default graph holds each triple once, on every SPARQL 1.1 server, with no server
+    setting. A triple leaves the default graph only when no other named graph still holds it.
 
     A single request, so that servers that run a request as one transaction (Oxigraph,
     Fuseki/TDB2, GraphDB) apply all of it or none of it.
     """
     parts: list[str] = []
-    for name in [*delete, *graphs]:
-        parts.append(f"DROP SILENT GRAPH <{_iri(name)}>")
+    for name in dict.fromkeys([*delete, *graphs]):
+        iri = f"<{_iri(name)}>"
+        parts.append(
+            "DELETE { ?s ?p ?o } WHERE { GRAPH " + iri + " { ?s ?p ?o } "
+            "FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } FILTER (?other != " + iri + ") } }"
+        )
+        parts.append(f"DROP SILENT GRAPH {iri}")
     for name, graph in graphs.items():
         if len(graph):
-            parts.append(f"INSERT DATA {{ GRAPH <{_iri(name)}> {{\n{ntriples(graph)}}} }}")
+            triples = ntriples(graph)
+            # One INSERT DATA: a blank node label names the same node in both copies.
+            parts.append(f"INSERT DATA {{ GRAPH <{_iri(name)}> {{\n{triples}}}\n{triples}}}")
     return " ;\n".join(parts)
 
 

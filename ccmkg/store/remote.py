@@ -4,8 +4,8 @@ Queries go through SPARQLWrapper; values are bound with a VALUES block at the st
 outermost WHERE group (remote servers have no substitution API). Writes are one SPARQL Update
 request (DROP SILENT GRAPH + INSERT DATA), atomic on servers that run a request as one
 transaction. The time limit is the server's own (e.g. `oxigraph serve --timeout-s`) plus a
-client-side socket timeout as a backstop. The server must expose the union of its named graphs
-as the default graph (see README, "Remote SPARQL servers").
+client-side socket timeout as a backstop. The writes keep the server's default graph equal to
+the de-duplicated union of its named graphs (see `replace_update`), so no server setting is needed.
 """
 
 from __future__ import annotations
@@ -179,8 +179,8 @@ class RemoteStore:
         info = scan(query)
         accept = _NTRIPLES if info.form in ("CONSTRUCT", "DESCRIBE") else _RESULTS_JSON
         if not (default_graph_uris or named_graph_uris) and info.has_dataset_clause:
-            # Servers with a union default graph (Oxigraph) ignore FROM; the protocol
-            # parameters say the same thing and are honoured.
+            # Some servers ignore FROM in some modes; the protocol parameters say the same
+            # thing and are honoured everywhere.
             default_graph_uris = list(info.from_graphs)
             named_graph_uris = list(info.from_named_graphs)
         result = self._query(

@@ -35,7 +35,10 @@ def oxigraph_binary() -> Path:
 
 @contextmanager
 def oxigraph_server(location: Path, *, timeout_s: float | None = None) -> Iterator[str]:
-    """Start `oxigraph serve` with a union default graph; yields its base URL; stops it."""
+    """Start `oxigraph serve` (plain default graph: our writes keep it the union).
+
+    Yields its base URL; stops it on exit.
+    """
     last_error = ""
     for _attempt in range(3):  # the port may be taken between choosing and binding it
         port = free_port()
@@ -46,7 +49,6 @@ def oxigraph_server(location: Path, *, timeout_s: float | None = None) -> Iterat
             str(location),
             "--bind",
             f"127.0.0.1:{port}",
-            "--union-default-graph",
         ]
         if timeout_s is not None:
             cmd += ["--timeout-s", str(timeout_s)]

@@ -184,7 +184,7 @@ class OxigraphProcess:
 
         self.location.mkdir(parents=True, exist_ok=True)
         cmd = [str(oxigraph_binary()), "serve", "--location", str(self.location),
-               "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"]  # fmt: skip
+               "--bind", f"127.0.0.1:{self.port}"]  # fmt: skip
         if self.timeout_s is not None:
             cmd += ["--timeout-s", str(self.timeout_s)]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -223,3 +223,28 @@ def test_from_selects_stored_graphs_and_never_reads_files(loaded: Store) -> None
         "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", JSON
     )
     assert json.loads(local_file.body)["results"]["bindings"] == []
+
+
+def _count(store: Store, query: str) -> int:
+    (row,) = store.select(query).rows
+    return int(row["n"])  # type: ignore[arg-type]
+
+
+def test_a_triple_in_two_graphs_is_seen_once_until_both_are_gone(store: Store) -> None:
+    """Shared facts (a State's label, a holding's holder) live in every document's graph; the
+    default graph holds them once, so joins over them do not multiply."""
+    shared = (EX.zambia, EX.label, Literal("Zambia"))
+    g1, g2 = Graph(), Graph()
+    g1.add(shared)
+    g1.add((EX.a, EX.p, EX.b))
+    g2.add(shared)
+    store.replace_graphs({str(G1): g1, str(G2): g2})
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    join = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX.label}> ?o . ?s ?q ?v }}"
+    assert _count(store, count) == 2
+    assert _count(store, join) == 1
+    store.delete_graph(str(G1))
+    assert _count(store, count) == 1
+    assert store.graphs() == {str(G2): 1}
+    store.replace_graphs({str(G2): Graph()})
+    assert _count(store, count) == 0
