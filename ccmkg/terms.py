@@ -79,6 +79,7 @@ class CCM(DefinedNamespace):
 
     # datatype properties
     acronym: URIRef  # acronym
+    activeYear: URIRef  # active year
     announcedDate: URIRef  # announced date
     announcedText: URIRef  # announced (as written)
     annualDueDay: URIRef  # annual due day
