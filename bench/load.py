@@ -131,6 +131,8 @@ def main() -> None:
             baseline_s.append(run_baseline(nquads, work))
             if args.phases and run == 0:
                 phases = time_phases(folder, work)
+                for step, secs in phases.items():  # printed now too: runs are long
+                    print(f"step alone: {step}: {secs:.2f} s", file=sys.stderr)
             print(
                 f"run {run + 1}: pipeline {seconds:.2f} s, baseline {baseline_s[-1]:.3f} s",
                 file=sys.stderr,
