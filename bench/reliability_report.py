@@ -2,6 +2,7 @@
 
     python bench/reliability_report.py            # the full runs (~15 min on 2 cores)
     python bench/reliability_report.py --quick    # short runs, to check that it all works
+    python bench/reliability_report.py --only fuzz_api   # re-run one bench, keep the others
 
 Each bench prints Markdown; this script only runs them one after another (never in parallel:
 they measure the machine) and puts their output, with the command, under a fixed heading.
@@ -60,11 +61,16 @@ def run(script: str, extra: list[str]) -> tuple[str, int, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="short runs (not the published figures)")
+    ap.add_argument("--only", help="re-run one bench (load_test, faults, fuzz_api) in place")
     args = ap.parse_args()
+    old = _sections(DOC.read_text(encoding="utf-8")) if args.only and DOC.exists() else {}
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     mode = "short runs (--quick)" if args.quick else "full runs"
     parts = [INTRO.format(mode=mode, machine=machine)]
     for title, script, full, quick in BENCHES:
+        if args.only and Path(script).stem != args.only and title in old:
+            parts.append(old[title])
+            continue
         extra = quick if args.quick else full
         print(f"running {script} {' '.join(extra)}", file=sys.stderr, flush=True)
         out, code, took = run(script, extra)
@@ -77,6 +83,15 @@ def main() -> None:
     parts.append(f"_Generated {stamp}._\n")
     DOC.write_text("\n".join(parts), encoding="utf-8")
     print(f"wrote {DOC.relative_to(ROOT)}", file=sys.stderr)
+
+
+def _sections(text: str) -> dict[str, str]:
+    """Title → the section's text (heading included), as this script wrote them."""
+    out: dict[str, str] = {}
+    for chunk in text.split("\n## ")[1:]:
+        title = chunk.split("\n", 1)[0]
+        out[title] = "## " + chunk.split("\n_Generated")[0].rstrip() + "\n"
+    return out
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ for: no 5xx. Each failure is kept with a curl command that reproduces it.
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -91,6 +93,9 @@ def _fuzz_one(
             )
 
     try:
-        call()
+        # Hypothesis prints a "reproduce with @seed" line for every strategy it cannot
+        # satisfy; the failures we care about are collected in `result` instead.
+        with contextlib.redirect_stdout(io.StringIO()):
+            call()
     except HypothesisException as exc:  # e.g. Unsatisfiable: no negative case exists
         result.skipped.append(f"{label} [{mode.value}]: {type(exc).__name__}")

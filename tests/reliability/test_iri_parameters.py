@@ -21,6 +21,8 @@ PATHS = [
     "/actors/%C2%95/timeline",
     "/persons/%1A",
     "/meetings/%00",
+    "/meetings?person=%C2%83",
+    "/meetings?person=a%20b",
 ]
 
 
