@@ -22,7 +22,7 @@ from typing import Any
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, VOID
 
-from ccmkg.errors import Forbidden, NotConformant, NotFound, Unauthorized
+from ccmkg.errors import Forbidden, InputError, NotConformant, NotFound, Unauthorized
 from ccmkg.rdf_input import ParsedRdf
 from ccmkg.settings import Settings
 from ccmkg.store import Store
@@ -97,6 +97,14 @@ def ingest(
         NotConformant: the upload has violations; the store is untouched.
         StoreError: the write failed; the store is untouched.
     """
+    if len(parsed.graph) == 0:
+        # An empty submission would be recorded as accepted although nothing was taken (e.g.
+        # JSON-LD whose every @id is relative: such nodes are dropped by the parser).
+        raise InputError(
+            f"{parsed.source}: the upload holds no triple; nothing was written",
+            hint="Check the data: JSON-LD nodes need absolute @id IRIs (relative ones are "
+            "dropped), and a document of prefixes or comments only carries no data.",
+        )
     report = validator.validate_upload(parsed, store)
     if not report.conforms:
         raise NotConformant(

@@ -67,6 +67,9 @@ def run(
         assert isinstance(exc.report, Report)
         emit(exc.report, Output.text, validator, parsed)
         raise typer.Exit(EXIT_VIOLATIONS) from None
+    except CcmKgError as exc:  # e.g. an upload with no triple: nothing written
+        print_errors([exc])
+        raise typer.Exit(EXIT_UNREADABLE) from None
     finally:
         opened.close()
     typer.echo(json.dumps(sub.as_dict(), indent=2, ensure_ascii=False))
