@@ -33,6 +33,11 @@ from ccmkg.errors import InputError, PayloadTooLarge, UnsupportedMediaType
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _CHECK_EVERY = 2_000  # triples between two deadline checks
+# pyoxigraph's JSON-LD parser recurses per nesting level and overflows the stack (a
+# segmentation fault that kills the whole server) between 3,000 and 4,000 levels.
+MAX_JSON_DEPTH = 1_000
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]")
 # pyoxigraph prefixes its messages with the position, which RdfSyntaxError states itself.
 _POSITION = re.compile(r"^Parser error (at|between) line [^:]*: ")
 
@@ -177,6 +182,8 @@ def parse_rdf(
         raise TypeError("parse_rdf takes bytes, never a str a library might read as a path")
     if max_bytes is not None:
         check_size(len(data), max_bytes)
+    if fmt is JSONLD:
+        check_json_depth(bytes(data), source)
     deadline = None if timeout_s is None else time.monotonic() + timeout_s
     triples: list[ox.Triple] = []
     try:
@@ -219,6 +226,26 @@ def parse_file(
     return parse_rdf(
         data, fmt, source=str(path), timeout_s=timeout_s, max_bytes=max_bytes, base_iri=base_iri
     )
+
+
+def check_json_depth(data: bytes, source: str) -> None:
+    """Refuse JSON nested deeper than MAX_JSON_DEPTH before any parser recurses into it.
+
+    Raises:
+        InputError: too deep.
+    """
+    if data.count(b"{") + data.count(b"[") <= MAX_JSON_DEPTH:
+        return  # cannot be that deep: skip the scan
+    brackets = _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b'""', data))
+    depth = deepest = 0
+    for ch in brackets:
+        depth += 1 if ch in b"[{" else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_JSON_DEPTH:
+        raise InputError(
+            f"{source}: JSON nested {deepest} levels deep; the limit is {MAX_JSON_DEPTH}",
+            hint="Flatten the document: give nested nodes an @id and list them at the top.",
+        )
 
 
 def _syntax_detail(exc: SyntaxError) -> str:
