@@ -48,9 +48,12 @@ def fold_rows(
     key: str,
     build: Callable[[Row], dict[str, Any]],
     more: Callable[[dict[str, Any], Row], None] | None = None,
+    complete: bool = False,
 ) -> list[dict[str, Any]]:
     """Group rows by the value of `key`: `build` makes the item from its first row, `more`
-    adds what each further row carries; every row's passage goes into `sources`."""
+    adds what each further row carries; every row's passage goes into `sources`. With
+    `complete`, fields still empty are taken from later rows: the queries match inside one
+    document graph, and a node several documents describe comes once per document."""
     items: dict[str, dict[str, Any]] = {}
     for row in rows:
         k = text(row, key)
@@ -60,10 +63,19 @@ def fold_rows(
         if item is None:
             item = items[k] = build(row)
             item.setdefault("sources", [])
+        elif complete:
+            _fill(item, build(row))
         if more is not None:
             more(item, row)
         add_source(item, row)
     return list(items.values())
+
+
+def _fill(item: dict[str, Any], other: dict[str, Any]) -> None:
+    """Fields the first row left empty, from a later row (another document said more)."""
+    for field, value in other.items():
+        if item.get(field) is None and value is not None:
+            item[field] = value
 
 
 def add_unique(item: dict[str, Any], field: str, value: Any) -> None:

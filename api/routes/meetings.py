@@ -55,7 +55,7 @@ def _chair_person(row: Row) -> dict[str, Any] | None:
 
 def all_meetings(request: Request, meeting: str | None = None) -> list[dict[str, Any]]:
     rows = run(request, "api_meetings", {"meeting": meeting})
-    return fold_rows(rows.rows, "meeting", meeting_item)
+    return fold_rows(rows.rows, "meeting", meeting_item, complete=True)
 
 
 def _attended_by(request: Request, actor_iri: str) -> set[str]:
