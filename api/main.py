@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from api.linking import ContextLinkMiddleware
 from api.routes import ROUTERS
+from api.security import install_security
 from ccmkg import __version__
 from ccmkg.errors import CcmKgError
 from ccmkg.settings import Settings
@@ -75,4 +76,5 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_middleware(ContextLinkMiddleware)
     for router in ROUTERS:
         app.include_router(router)
+    install_security(app, settings)
     return app
