@@ -446,6 +446,8 @@ class _Emitter:
         self.add(att, CCM.attests, node)
         self.add(att, CCM.inDocument, self.doc)
         self.add(att, DCTERMS.date, self.doc_date)
+        for y in _active_years(years, self.doc_date):
+            self.add(node, CCM.activeYear, Literal(f"{y:04d}", datatype=XSD.gYear))
 
     def obligation_event(self, e: ObligationEventRecord) -> None:
         event_type = reference().event_types.get(e.event)
@@ -596,6 +598,18 @@ class _Emitter:
                     )
                 )
         return self.out
+
+
+def _active_years(mandate_years: list[int], attested: dt.date | None) -> list[int]:
+    """The ccm:activeYear index of a holding: every year its term interval covers (the span of
+    its mandate years, which includes them) and the year of this document's attestation.
+
+    Why an index: "who held a post in year Y" is then a lookup instead of date arithmetic over
+    every holding (docs/decisions/queries.md)."""
+    active = set(range(mandate_years[0], mandate_years[-1] + 1)) if mandate_years else set()
+    if attested is not None:
+        active.add(attested.year)
+    return sorted(active)
 
 
 def _slug(text: str) -> str:
