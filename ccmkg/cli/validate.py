@@ -20,7 +20,7 @@ from rich.markup import escape
 from ccmkg.cli.common import StoreOption, console, settings_for
 from ccmkg.errors import CcmKgError
 from ccmkg.rdf_input import ParsedRdf, format_for_path, parse_file
-from ccmkg.validation import Report, Validator, package_validator
+from ccmkg.validation import PACKAGE_ENGINE, Report, Validator, package_validator
 
 NAME = "validate"
 HELP = "Check RDF files against the SHACL shapes (exit 0 conforms, 1 violations, 2 unreadable)."
@@ -153,7 +153,8 @@ def run(
         onto = ontology_file()
         validator = Validator.from_files(shapes, onto if onto.exists() else None, engine)
     else:
-        validator = package_validator(engine)
+        # The packaged shapes have a proven engine; "auto" is for shapes we have not checked.
+        validator = package_validator(PACKAGE_ENGINE if engine == "auto" else engine)
     if store is None:
         report = validator.validate(data)
     else:
