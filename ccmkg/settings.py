@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     corpus_dir: Path | None = Field(
-        default=None, description="Documents loaded by `serve` into an empty store (default: bundled corpus)."
+        default=None,
+        description="Documents loaded by `serve` into an empty store (default: bundled corpus).",
     )
 
     # Limits of the public read API.

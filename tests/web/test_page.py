@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 from rdflib import Dataset, Graph
-from tests.helpers.server import serve_app
 
 from ccmkg.resources import ontology_file
 from ccmkg.settings import Settings
 from ccmkg.store import Store
+from tests.helpers.server import serve_app
 
 CHROMIUM = "/usr/bin/chromium"
 BASE = "https://ccm-kg.org/"
