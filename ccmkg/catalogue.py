@@ -309,7 +309,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         prepared = prepareQuery(text)
     except Exception as exc:  # rdflib raises pyparsing errors of several kinds
         raise InputError(f"{where}: the query does not parse: {exc}") from None
-    projected = tuple(str(v) for v in prepared.algebra.get("PV", []))
+    projected = tuple(str(v) for v in prepared.algebra.get("PV") or [])
     column_docs = {str(k): str(v) for k, v in (header.get("columns") or {}).items()}
     if tuple(column_docs) != projected:
         raise InputError(

@@ -60,7 +60,7 @@ class AreaIndex:
     def from_graph(cls, graph: Graph) -> AreaIndex:
         areas: list[Area] = []
         names: dict[str, Area] = {}
-        for concept in sorted(set(graph.subjects(predicate=None, object=THEMATIC_AREA))):
+        for concept in sorted(set(graph.subjects(predicate=None, object=THEMATIC_AREA)), key=str):
             slug = str(graph.value(concept, SKOS.notation) or "")
             label = str(graph.value(concept, SKOS.prefLabel) or slug)
             if not slug:

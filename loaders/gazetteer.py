@@ -20,7 +20,7 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import RDF, SKOS
 
 from ccmkg.resources import ontology_file
-from loaders.records import ActorRef, PersonRef
+from loaders.records import ActorKind, ActorRef, PersonRef
 
 CCM = Namespace("https://ccm-kg.org/ontology#")
 DATA_DIR = Path(str(files("loaders") / "data"))
@@ -211,7 +211,7 @@ class Gazetteer:
 
         The key is the bare slug; the emitter mints `x-{slug}` IRIs for unresolved actors.
         """
-        k = "state" if kind == "state" else "organization"
+        k: ActorKind = "state" if kind == "state" else "organization"
         return ActorRef(k, slug(name), name.strip(), name.strip(), resolved=False)
 
     # --- search in running text -----------------------------------------------------------

@@ -397,7 +397,9 @@ def _tokenise(ctx: Ctx, text: str) -> tuple[str, list[tuple[str, str, str]]]:
     for m in ctx.gz.find_adjectives(text):
         hits.append((m.start, m.end, "J", m.key, m.written))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    out, table, pos = [], [], 0
+    out: list[str] = []
+    table: list[tuple[str, str, str]] = []
+    pos = 0
     for s, e, kind, key, written in hits:
         if s < pos:
             continue

@@ -28,7 +28,7 @@ class Head:
 def head_paragraphs(ctx: Ctx) -> list[Paragraph]:
     """Paragraphs before the first block (attendee list) or first numbered/bulleted body."""
     first_block = min((b.head.start for b in ctx.blocks), default=len(ctx.ct.clean))
-    out = []
+    out: list[Paragraph] = []
     for p in ctx.paras:
         if p.start >= first_block or (
             p.kind == "heading" and out and p.heading and p.heading.level == 1 and len(out) > 6

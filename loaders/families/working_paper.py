@@ -7,7 +7,7 @@ import re
 
 from loaders import metadata as md
 from loaders.families import common as c
-from loaders.records import AgendaItemRecord, MeetingRecord
+from loaders.records import AgendaItemRecord, MeetingKind, MeetingRecord
 
 _ITEM = re.compile(
     r"^Item\s+(?P<num>\d{1,2}(?:\s*\([a-z]+\))?)\s+of\s+the\s+(?:provisional\s+)?agenda", re.I
@@ -61,10 +61,10 @@ def _meeting(ctx: c.Ctx, paras: list) -> None:  # type: ignore[type-arg]
         if not m:
             continue
         n = md.ordinal_value(m.group("ord"))
-        kind = (
+        kind: MeetingKind = (
             "review-conference"
             if "review" in m.group("kind").lower()
-            else ("meeting-of-states-parties")
+            else "meeting-of-states-parties"
         )
         rec = MeetingRecord(
             kind,
