@@ -77,6 +77,10 @@ class RemoteStore:
         sw.setMethod("POST")
         sw.setOnlyConneg(True)
         sw.setQuery(query)
+        # SPARQLWrapper guesses the form from keywords anywhere in the text, comments included
+        # ("loaded" reads as LOAD, "Clearance" as CLEAR) and would then send an update; the
+        # guard's tokenizer knows the form.
+        sw.queryType = scan(query).form
         sw.addCustomHttpHeader("Accept", accept)
         for uri in default_graph_uris:
             sw.addParameter("default-graph-uri", uri)

@@ -107,8 +107,10 @@ class QueryPool:
             self._cond.notify_all()
 
     def renew(self) -> None:
-        """After a committed write: retire the workers that hold the old data, fork new ones.
+        """After a committed write: retire the workers that hold the old data.
 
+        New workers are forked by the next query that needs one, not here: a load writes
+        hundreds of documents in a row, and forking after each write dominated its time.
         Busy workers finish their query on the old snapshot and are retired when they return.
         The caller holds the fork lock (the store's write lock).
         """
@@ -118,8 +120,6 @@ class QueryPool:
             self._count -= len(stale)
         for worker in stale:
             worker.stop()
-        if not self._closed:
-            self.start()
 
     def _acquire(self, deadline: float | None) -> _Worker:
         while True:
