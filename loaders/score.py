@@ -184,8 +184,8 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         out["obligation_events"].add((o.state.key, str(o.article), o.event))
     for s in ex.aggregate_statements:
         out["aggregate_statements"].add((str(s.article), str(s.count)))
-    for a in ex.agenda:
-        out["agenda"].add((a.number or "", norm(a.title)))
+    for item in ex.agenda:
+        out["agenda"].add((item.number or "", norm(item.title)))
     out["action_points"] = {(norm(a.text),) for a in ex.action_points}
     out["minutes_approvals"] = {(_s(a.minutes_date),) for a in ex.minutes_approvals}
     if ex.next_meeting:

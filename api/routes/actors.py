@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -109,7 +110,7 @@ def actor(
     return resolve_actor(request, id)
 
 
-def _timeline(rows: list[Row]) -> list[dict[str, Any]]:
+def _timeline(rows: Sequence[Row]) -> list[dict[str, Any]]:
     def build(row: Row) -> dict[str, Any]:
         kind = text(row, "kind") or ""
         detail = text(row, "detail")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -111,7 +112,7 @@ def meetings(
     return page_answer(request, format, items, page)
 
 
-def _presence(rows: list[Row]) -> list[dict[str, Any]]:
+def _presence(rows: Sequence[Row]) -> list[dict[str, Any]]:
     def build(row: Row) -> dict[str, Any]:
         return {"actor": actor(row, "actor"), "persons": []}
 
@@ -134,7 +135,7 @@ def _presence(rows: list[Row]) -> list[dict[str, Any]]:
     return fold_rows(rows, "attendance", build, more)
 
 
-def _apologies(rows: list[Row]) -> list[dict[str, Any]]:
+def _apologies(rows: Sequence[Row]) -> list[dict[str, Any]]:
     def build(row: Row) -> dict[str, Any]:
         return {"actor": actor(row, "actor"), "received": boolean(row, "received")}
 
@@ -149,7 +150,7 @@ RECORD_FIELD = {
 }
 
 
-def _records(rows: list[Row]) -> dict[str, list[dict[str, Any]]]:
+def _records(rows: Sequence[Row]) -> dict[str, list[dict[str, Any]]]:
     def build(row: Row) -> dict[str, Any]:
         item: dict[str, Any] = {
             "id": text(row, "record"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -73,7 +74,7 @@ def persons(
     return page_answer(request, format, items, page)
 
 
-def _meetings(rows: list[Row]) -> list[dict[str, Any]]:
+def _meetings(rows: Sequence[Row]) -> list[dict[str, Any]]:
     def build(row: Row) -> dict[str, Any]:
         iri = text(row, "meeting") or ""
         return {
