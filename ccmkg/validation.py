@@ -94,7 +94,9 @@ class Result:
         def norm(s: str | None) -> str | None:
             return "_:" if s is not None and s.startswith("_:") else s
 
-        return (norm(self.focus), self.path, norm(self.value), self.severity,
+        # Engines render a sequence path with or without its outer parentheses.
+        path = self.path[1:-1] if self.path and self.path.startswith("(") else self.path
+        return (norm(self.focus), path, norm(self.value), self.severity,
                 norm(self.shape), self.component)  # fmt: skip
 
 
