@@ -31,6 +31,8 @@ from ccmkg.settings import Settings
 from ccmkg.store.base import Store
 from loaders.crossdoc import cross_document_conflicts
 from loaders.emit import emit, graph_iri, ontology_graph_iri
+from loaders.gazetteer import PersonIndex
+from loaders.persons import person_index, resolve_persons
 from loaders.records import Extraction
 from loaders.report import DocumentOutcome, Finding, LoadReport, Rejection, Status
 
@@ -203,9 +205,10 @@ def load_paths(
     report = LoadReport()
     ensure_ontology(store, base)
     known = catalogue(store, base)
+    people = person_index(store)
     loaded_now: dict[str, Path] = {}
     for done, source in enumerate(sources, start=1):
-        _load_one(store, base, source, extract, check, known, loaded_now, report)
+        _load_one(store, base, source, extract, check, known, loaded_now, report, people)
         if progress is not None:
             progress(source.path, done, len(sources))
     return report
@@ -220,6 +223,7 @@ def _load_one(
     known: dict[str, set[str]],
     loaded_now: dict[str, Path],
     report: LoadReport,
+    people: PersonIndex,
 ) -> None:
     """Extract, emit, validate and write one document; a failure rejects only this one."""
     path, sha = source.path, source.sha256
@@ -228,6 +232,7 @@ def _load_one(
         # The pipeline is the authority on what file and which bytes this is.
         extraction.document.sha256 = sha
         extraction.document.file_name = path.name
+        person_notes = resolve_persons(extraction, people)
         emitted = emit(extraction, base)
     except Exception as exc:  # a document we cannot read must not stop the others
         where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -291,3 +296,4 @@ def _load_one(
     )
     report.conflicts.extend(Finding(name, c) for c in emitted.conflicts)
     report.warnings.extend(Finding(name, w) for w in emitted.warnings)
+    report.warnings.extend(Finding(name, note) for note in person_notes)
