@@ -41,7 +41,7 @@ from ccmkg.store.base import Rows, Store
 
 CCM = "https://ccm-kg.org/ontology#"
 DEFAULT_BASE_IRI = "https://ccm-kg.org/"
-PARAM_TYPES = ("iri", "state", "area", "date", "year", "integer", "string")
+PARAM_TYPES = ("iri", "state", "area", "date", "year", "gyear", "integer", "string")
 _IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 _SLUG_RE = re.compile(r"^x-[a-z0-9-]+$")
 
@@ -235,6 +235,13 @@ def _to_year(_: Catalogue, raw: str) -> Node:
     return Literal(int(raw), datatype=XSD.integer)
 
 
+def _to_gyear(catalogue: Catalogue, raw: str) -> Node:
+    """A year as xsd:gYear, the datatype of the ccm:activeYear index: a constant the engine
+    can start its join from (a value computed inside the query makes it scan instead)."""
+    _to_year(catalogue, raw)
+    return Literal(raw, datatype=XSD.gYear)
+
+
 def _to_integer(_: Catalogue, raw: str) -> Node:
     if not re.fullmatch(r"[+-]?\d{1,9}", raw):
         raise ValueError(f"{raw!r} is not an integer")
@@ -253,6 +260,7 @@ _CONVERTERS: dict[str, Callable[[Catalogue, str], Node]] = {
     "area": _to_area,
     "date": _to_date,
     "year": _to_year,
+    "gyear": _to_gyear,
     "integer": _to_integer,
     "string": _to_string,
 }

@@ -27,7 +27,7 @@ def test_queries_over_http(store: Store, store_settings: Settings) -> None:
         assert {"coordinators_in_year", "fact_source", "presidencies_in_order"} <= names
         doc = next(i for i in listing["items"] if i["name"] == "coordinators_in_year")
         assert doc["params"][0] == {
-            "name": "year", "type": "year", "required": True, "doc": "the calendar year, e.g. 2016",
+            "name": "year", "type": "gyear", "required": True, "doc": "the calendar year, e.g. 2016",
         }  # fmt: skip
 
         answer = http.get("/queries/coordinators_in_year", params={"year": "2016", "state": "ZMB"})
@@ -66,6 +66,6 @@ def test_cli_query(tmp_path: Path) -> None:
     result = runner.invoke(cli, [*args, "--format", "csv"])
     assert result.stdout.splitlines()[0].startswith("year,area,state,holding")
     listing = runner.invoke(cli, ["query", "--list"])
-    assert "coordinators_in_year(year:year, area:area?, state:state?)" in listing.stdout
+    assert "coordinators_in_year(year:gyear, area:area?, state:state?)" in listing.stdout
     bad = runner.invoke(cli, ["query", "coordinators_in_year", "--param", "year=x"])
     assert bad.exit_code == 2 and "not a year" in bad.output

@@ -35,7 +35,7 @@ def test_coordinators_in_year_by_attestation(
         (ID + "state/ZMB", ID + "holding/zmb2016", "attestation", "2016-05-26"),
     ]
     assert {r["areaLabel"] for r in rows} == {"Universalization"}
-    assert {r["year"] for r in rows} == {2016}
+    assert {str(r["year"]) for r in rows} == {"2016"}
 
 
 def test_coordinators_in_year_by_mandate_and_term(
