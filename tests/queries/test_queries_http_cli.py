@@ -27,8 +27,11 @@ def test_queries_over_http(store: Store, store_settings: Settings) -> None:
         assert {"coordinators_in_year", "fact_source", "presidencies_in_order"} <= names
         doc = next(i for i in listing["items"] if i["name"] == "coordinators_in_year")
         assert doc["params"][0] == {
-            "name": "year", "type": "gyear", "required": True, "doc": "the calendar year, e.g. 2016",
-        }  # fmt: skip
+            "name": "year",
+            "type": "gyear",
+            "required": True,
+            "doc": "the calendar year, e.g. 2016",
+        }
 
         answer = http.get("/queries/coordinators_in_year", params={"year": "2016", "state": "ZMB"})
         assert answer.status_code == 200
