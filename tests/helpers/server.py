@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from fastapi import FastAPI
 
 from api.main import create_app
 from ccmkg.settings import Settings
@@ -28,18 +29,32 @@ def free_port() -> int:
 def serve_app(settings: Settings, store: Store | None = None) -> Iterator[str]:
     """Run create_app(settings, store) in a background thread; yields its base URL.
 
-    The listening socket is bound here (port 0) and handed to uvicorn, so there is no race
-    for the port. The server is shut down and its thread joined on exit.
-
     Raises:
         RuntimeError: the server did not start (e.g. the store could not be opened).
+    """
+    with serve_instance(create_app(settings, store)) as base:
+        yield base
+
+
+@contextmanager
+def serve_instance(app: FastAPI, *, log_level: str = "warning") -> Iterator[str]:
+    """Run an app under uvicorn in a background thread; yields its base URL.
+
+    The listening socket is bound here (port 0) and handed to uvicorn, so there is no race
+    for the port. The server is shut down and its thread joined on exit. `log_level="info"`
+    with the root logger's handlers lets a test read what the server logs.
+
+    Raises:
+        RuntimeError: the server did not start.
     """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    app = create_app(settings, store)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=5)
+    log_config = None if log_level == "info" else uvicorn.config.LOGGING_CONFIG
+    config = uvicorn.Config(
+        app, log_level=log_level, log_config=log_config, lifespan="on", timeout_graceful_shutdown=5
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -13,7 +13,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,14 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import uvicorn
 from fastapi import FastAPI
 
 from api.main import create_app
-from api.security import install_security
 from ccmkg.resources import corpus_files
 from ccmkg.settings import Settings
 from ccmkg.store import Store, open_store
+from tests.helpers.server import serve_instance
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60.0
@@ -36,10 +34,8 @@ TOKEN = "rel-test-token-5f1d2c9a7b"  # a test secret: it must never appear in a 
 
 
 def build_app(settings: Settings, store: Store | None = None) -> FastAPI:
-    """The production app, with the security middleware (idempotent once main.py installs it)."""
-    app = create_app(settings, store)
-    install_security(app, settings)
-    return app
+    """The production app (create_app installs the security middleware itself)."""
+    return create_app(settings, store)
 
 
 def load_corpus(store_dir: Path) -> dict[str, int]:
@@ -64,29 +60,9 @@ def copy_store(template: Path, target: Path) -> Path:
 
 @contextmanager
 def serve_in_thread(app: FastAPI) -> Iterator[str]:
-    """Run `app` under uvicorn in a thread on a bound 127.0.0.1 socket; yields the base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app, log_level="info", log_config=None, lifespan="on", timeout_graceful_shutdown=5
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            sock.close()
-            raise RuntimeError("the app server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
+    """Run `app` under uvicorn in a thread, logging through the root logger (tests read it)."""
+    with serve_instance(app, log_level="info") as base:
+        yield base
 
 
 @dataclass
