@@ -2,7 +2,7 @@
 
 The extractor keys each name on its own (case, accents, punctuation and honorifics removed).
 Here the keys meet the persons already in the store and in this load: a name whose key differs
-only by initials ("S. N. Mweemba" ~ "Sheila N. Mweemba") takes the known key, and a name
+only by initials ("J. K. Doe" ~ "Jane K. Doe") takes the known key, and a name
 spelled close to a known one (a typo, a dropped letter) is reported for review, never merged.
 """
 
