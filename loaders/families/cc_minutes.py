@@ -8,7 +8,7 @@ import re
 
 from loaders import metadata as md
 from loaders.families import common as c
-from loaders.families.header import body_format, read_head
+from loaders.families.header import body_format, read_document_head
 from loaders.records import MeetingRecord
 
 TITLE = re.compile(
@@ -20,14 +20,8 @@ TITLE = re.compile(
 
 def extract(ctx: c.Ctx) -> None:
     """Read every fact kind a CC minutes document carries."""
-    head = read_head(ctx, TITLE)
+    head = read_document_head(ctx, TITLE)
     ex = ctx.ex
-    ex.document.title = head.title
-    if head.date and head.date.date:
-        ex.document.date = head.date.date
-        ex.document.date_inferred = head.date.inferred
-    if head.title_passage:
-        ex.document.passage = head.title_passage
     c.read_attendance(ctx)
     c.read_apologies(ctx)
     c.read_heading_holdings(ctx)

@@ -8,21 +8,15 @@ import re
 
 from loaders import metadata as md
 from loaders.families import common as c
-from loaders.families.header import body_format, read_head
+from loaders.families.header import body_format, read_document_head
 from loaders.records import AgendaItemRecord, MeetingRecord
 
 TITLE = re.compile(r"friends", re.IGNORECASE)
 
 
 def extract(ctx: c.Ctx) -> None:
-    head = read_head(ctx, TITLE)
+    head = read_document_head(ctx, TITLE)
     ex = ctx.ex
-    ex.document.title = head.title
-    if head.date and head.date.date:
-        ex.document.date = head.date.date
-        ex.document.date_inferred = head.date.inferred
-    if head.title_passage:
-        ex.document.passage = head.title_passage
     c.read_attendance(ctx)
     c.read_apologies(ctx)
     c.read_sentence_holdings(ctx, friends=True)

@@ -75,6 +75,19 @@ _HELD_IN = re.compile(
 )
 
 
+def read_document_head(ctx: Ctx, title_rx: re.Pattern[str]) -> Head:
+    """read_head, then the document's title, date (inferred or not) and title passage."""
+    head = read_head(ctx, title_rx)
+    doc = ctx.ex.document
+    doc.title = head.title
+    if head.date and head.date.date:
+        doc.date = head.date.date
+        doc.date_inferred = head.date.inferred
+    if head.title_passage:
+        doc.passage = head.title_passage
+    return head
+
+
 def body_format(ctx: Ctx) -> MeetingFormat | None:
     """'which was held in hybrid format' in the body."""
     m = _HELD_IN.search(ctx.ct.clean)
