@@ -117,7 +117,8 @@ class DatasetIris:
 def _namespace_of(iri: str) -> str:
     """The vocabulary namespace of a property IRI: up to the last '#' or '/'."""
     cut = max(iri.rfind("#"), iri.rfind("/"))
-    return iri[: cut + 1]
+    # An IRI with no '/' or '#' after its scheme (urn:x, tag:y) is its own namespace.
+    return iri[: cut + 1] if cut > iri.find(":") else iri
 
 
 def _count(value: object) -> int:
