@@ -10,10 +10,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api.linking import ContextLinkMiddleware
-from api.routes import ROUTERS
-from api.security import install_security
 from ccmkg import __version__
+from ccmkg.api.linking import ContextLinkMiddleware
+from ccmkg.api.routes import ROUTERS
+from ccmkg.api.security import install_security
 from ccmkg.errors import CcmKgError
 from ccmkg.settings import Settings
 from ccmkg.store import Store, open_store

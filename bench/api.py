@@ -40,7 +40,7 @@ from ccmkg.catalogue import Catalogue  # noqa: E402
 from ccmkg.resources import corpus_files, ontology_file  # noqa: E402
 from ccmkg.settings import Settings  # noqa: E402
 from ccmkg.store import Store, open_store  # noqa: E402
-from tests.helpers.server import serve_app  # noqa: E402
+from devtools.server import serve_app  # noqa: E402
 
 BASE = "https://ccm-kg.org/"
 Queries = list[tuple[str, dict[str, str]]]
@@ -154,7 +154,7 @@ def interleaved(fns: list[Callable[[], object]], n: int) -> list[list[float]]:
 
 @contextmanager
 def corpus_store(tmp: Path) -> Iterator[tuple[Settings, Store]]:
-    from loaders.pipeline import load_paths
+    from ccmkg.loaders.pipeline import load_paths
 
     settings = Settings(store=str(tmp / "corpus"), base_iri=BASE)
     store = open_store(settings)

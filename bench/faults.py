@@ -22,8 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.helpers.server import free_port  # noqa: E402
-from tests.reliability.fault_runs import (  # noqa: E402
+from devtools.fault_runs import (  # noqa: E402
     OutageStep,
     clean_load,
     kill_loader,
@@ -31,7 +30,8 @@ from tests.reliability.fault_runs import (  # noqa: E402
     make_documents,
     remote_outage,
 )
-from tests.reliability.rel_support import copy_store, load_corpus  # noqa: E402
+from devtools.rel_support import copy_store, load_corpus  # noqa: E402
+from devtools.server import free_port  # noqa: E402
 
 DOCUMENTS = 20
 

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.reliability.api_fuzz import FuzzResult, run_fuzz  # noqa: E402
-from tests.reliability.rel_support import TOKEN, load_corpus, start_app_process  # noqa: E402
+from devtools.api_fuzz import FuzzResult, run_fuzz  # noqa: E402
+from devtools.rel_support import TOKEN, load_corpus, start_app_process  # noqa: E402
 
 
 def main() -> None:

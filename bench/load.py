@@ -29,10 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pyoxigraph as ox
 
+from ccmkg.loaders.pipeline import load_paths
 from ccmkg.resources import corpus_files
 from ccmkg.settings import Settings
 from ccmkg.store import open_store
-from loaders.pipeline import load_paths
 
 VARIANTS = Path(__file__).resolve().parent.parent / "tests" / "data" / "variants"
 
@@ -79,9 +79,9 @@ def run_baseline(nquads: bytes, workdir: Path) -> float:
 
 def time_phases(docs: Path, workdir: Path) -> dict[str, float]:
     """Seconds spent in each step over all documents, each step run on its own."""
-    from loaders.emit import emit, graph_iri
-    from loaders.extract import extract_document
-    from loaders.pipeline import default_validator
+    from ccmkg.loaders.emit import emit, graph_iri
+    from ccmkg.loaders.extract import extract_document
+    from ccmkg.loaders.pipeline import default_validator
 
     files = sorted(docs.iterdir())
     settings = Settings(store=str(workdir / "phases"))

@@ -27,7 +27,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.reliability.rel_support import load_corpus, start_app_process  # noqa: E402
+from devtools.rel_support import load_corpus, start_app_process  # noqa: E402
 
 SPARQL = [
     "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)",

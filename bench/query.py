@@ -81,8 +81,8 @@ def median_ms(fn: Callable[[], Any], repeats: int) -> float | None:
 
 def corpus_nquads(work: Path) -> Path:
     """The bundled corpus, loaded by the real pipeline, dumped as N-Quads."""
+    from ccmkg.loaders.pipeline import load_paths
     from ccmkg.store.embedded import EmbeddedStore
-    from loaders.pipeline import load_paths
 
     settings = Settings(store=str(work / "corpus-store"), query_workers=1)
     store = EmbeddedStore(settings)
@@ -179,7 +179,7 @@ def serve_app(location: str, port: int) -> None:
     """Child mode: our app on an embedded store, as `ccmkg serve` runs it (uvicorn, 1 process)."""
     import uvicorn
 
-    from api.main import create_app
+    from ccmkg.api.main import create_app
     from ccmkg.store.embedded import EmbeddedStore
 
     settings = Settings(

@@ -97,7 +97,7 @@ def area_index() -> AreaIndex:
 
 def _alias_files() -> list[Path]:
     try:
-        data = Path(str(files("loaders") / "data"))
+        data = Path(str(files("ccmkg.loaders") / "data"))
     except (ModuleNotFoundError, TypeError):
         return []
     return sorted(data.glob("*.csv")) if data.is_dir() else []

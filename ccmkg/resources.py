@@ -15,11 +15,11 @@ def _dir(package: str) -> Path:
 
 
 def ontology_file() -> Path:
-    return _dir("ontology") / "ccm.ttl"
+    return _dir("ccmkg.ontology") / "ccm.ttl"
 
 
 def shapes_dir() -> Path:
-    return _dir("shapes")
+    return _dir("ccmkg.shapes")
 
 
 def shape_files() -> list[Path]:
@@ -27,11 +27,11 @@ def shape_files() -> list[Path]:
 
 
 def queries_dir() -> Path:
-    return _dir("queries")
+    return _dir("ccmkg.queries")
 
 
 def corpus_dir() -> Path:
-    return _dir("corpus")
+    return _dir("ccmkg.corpus")
 
 
 def corpus_files() -> list[Path]:

@@ -11,9 +11,9 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
+from ccmkg.loaders.emit import MEETING_CLASS, digest
 from ccmkg.store.base import Store
 from ccmkg.terms import CCM
-from loaders.emit import MEETING_CLASS, digest
 
 # Properties a meeting has one value of: two documents that disagree on one are in conflict.
 FUNCTIONAL: dict[URIRef, str] = {

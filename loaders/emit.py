@@ -23,8 +23,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SKOS, TIME
 
-from ccmkg.terms import CCM
-from loaders.records import (
+from ccmkg.loaders.records import (
     ActionPointRecord,
     ActorRef,
     AgendaItemRecord,
@@ -42,6 +41,7 @@ from loaders.records import (
     PersonRef,
     PostHoldingRecord,
 )
+from ccmkg.terms import CCM
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")

@@ -12,11 +12,11 @@ import traceback
 from pathlib import Path
 
 from ccmkg.errors import InputError
-from loaders.families import EXTRACTORS
-from loaders.families.common import Ctx
-from loaders.metadata import detect_family
-from loaders.records import DocumentRecord, Extraction, Issue, Passage
-from loaders.text import clean
+from ccmkg.loaders.families import EXTRACTORS
+from ccmkg.loaders.families.common import Ctx
+from ccmkg.loaders.metadata import detect_family
+from ccmkg.loaders.records import DocumentRecord, Extraction, Issue, Passage
+from ccmkg.loaders.text import clean
 
 
 def decode(raw: bytes, name: str = "document") -> str:

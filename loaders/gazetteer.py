@@ -19,11 +19,11 @@ import pycountry
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF, SKOS
 
+from ccmkg.loaders.records import ActorKind, ActorRef, PersonRef
 from ccmkg.resources import ontology_file
-from loaders.records import ActorKind, ActorRef, PersonRef
 
 CCM = Namespace("https://ccm-kg.org/ontology#")
-DATA_DIR = Path(str(files("loaders") / "data"))
+DATA_DIR = Path(str(files("ccmkg.loaders") / "data"))
 
 _HONORIFICS = (
     "H.E.",

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from loaders.records import DocumentFamily, MeetingFormat, MeetingRef
+from ccmkg.loaders.records import DocumentFamily, MeetingFormat, MeetingRef
 
 MONTHS = {
     m: i

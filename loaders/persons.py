@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ccmkg.loaders.gazetteer import PersonIndex
+from ccmkg.loaders.records import Extraction, PersonRef
 from ccmkg.store import Store
 from ccmkg.terms import CCM
-from loaders.gazetteer import PersonIndex
-from loaders.records import Extraction, PersonRef
 
 KNOWN_KEYS = f"SELECT DISTINCT ?key WHERE {{ ?person <{CCM.nameKey}> ?key }}"
 

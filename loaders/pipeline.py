@@ -26,15 +26,15 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from ccmkg.errors import InputError
+from ccmkg.loaders.crossdoc import cross_document_conflicts
+from ccmkg.loaders.emit import emit, graph_iri, ontology_graph_iri
+from ccmkg.loaders.gazetteer import PersonIndex
+from ccmkg.loaders.persons import person_index, resolve_persons
+from ccmkg.loaders.records import Extraction
+from ccmkg.loaders.report import DocumentOutcome, Finding, LoadReport, Rejection, Status
 from ccmkg.resources import ontology_file, shape_files
 from ccmkg.settings import Settings
 from ccmkg.store.base import Store
-from loaders.crossdoc import cross_document_conflicts
-from loaders.emit import emit, graph_iri, ontology_graph_iri
-from loaders.gazetteer import PersonIndex
-from loaders.persons import person_index, resolve_persons
-from loaders.records import Extraction
-from loaders.report import DocumentOutcome, Finding, LoadReport, Rejection, Status
 
 DOCUMENT_SUFFIXES = (".txt",)
 MAX_REPORTED_RESULTS = 20
@@ -175,7 +175,7 @@ def catalogue(store: Store, base: str) -> dict[str, set[str]]:
 
 
 def _default_extractor() -> Extractor:
-    from loaders.extract import extract_document
+    from ccmkg.loaders.extract import extract_document
 
     return extract_document
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from loaders.records import Passage
+from ccmkg.loaders.records import Passage
 
 # Each noise pattern either deletes its match or keeps the text of its group "keep" (mapped
 # to the original offsets of that group). Ordered: the first alternative that matches wins.

@@ -24,7 +24,7 @@ if _ROOT not in sys.path:
 from ccmkg.settings import Settings  # noqa: E402
 from ccmkg.store import Store, open_store  # noqa: E402
 from ccmkg.store.remote import RemoteStore  # noqa: E402
-from tests.helpers.oxigraph import oxigraph_server as _start_oxigraph  # noqa: E402
+from devtools.oxigraph import oxigraph_server as _start_oxigraph  # noqa: E402
 
 BACKENDS = ["embedded", "remote"]
 

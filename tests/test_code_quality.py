@@ -27,5 +27,5 @@ def test_ruff_format_is_clean() -> None:
 
 
 def test_mypy_is_clean() -> None:
-    result = _run("mypy", "ccmkg", "api", "loaders")
+    result = _run("devtools.typecheck")
     assert result.returncode == 0, result.stdout + result.stderr

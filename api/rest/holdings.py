@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from api.rest.params import Period
-from api.rest.refs import overlaps
-from api.rest.sources import add_unique, fold_rows
-from api.rest.terms import Row, day, integer, text
+from ccmkg.api.rest.params import Period
+from ccmkg.api.rest.refs import overlaps
+from ccmkg.api.rest.sources import add_unique, fold_rows
+from ccmkg.api.rest.terms import Row, day, integer, text
 
 
 def fold_holdings(

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from api.rest.params import Page, parse_choice
+from ccmkg.api.rest.params import Page, parse_choice
 
 CSV = "text/csv"
 JOIN = " | "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from api.rest.terms import Row, local_name, text
+from ccmkg.api.rest.terms import Row, local_name, text
 from ccmkg.naming import area_index
 
 CCM = "https://ccm-kg.org/ontology#"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from api.rest.terms import Row, day, integer, text
+from ccmkg.api.rest.terms import Row, day, integer, text
 
 # The columns every *_sources-bearing query returns for a passage.
 SOURCE_COLUMNS = ("passage", "doc", "docTitle", "docDate", "section", "quote", "pstart", "pend")

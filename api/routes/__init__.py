@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import (
+from ccmkg.api.routes import (
     actors,
     conflicts,
     coordinators,

@@ -8,13 +8,13 @@ from typing import Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from api.rest.models import Actor, ActorList, ErrorBody, Timeline
-from api.rest.output import CSV_RESPONSES, page_answer
-from api.rest.params import parse_page
-from api.rest.refs import ACTOR_TYPE
-from api.rest.runner import run, settings_of
-from api.rest.sources import add_unique, fold_rows
-from api.rest.terms import Row, boolean, day, local_name, text
+from ccmkg.api.rest.models import Actor, ActorList, ErrorBody, Timeline
+from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
+from ccmkg.api.rest.params import parse_page
+from ccmkg.api.rest.refs import ACTOR_TYPE
+from ccmkg.api.rest.runner import run, settings_of
+from ccmkg.api.rest.sources import add_unique, fold_rows
+from ccmkg.api.rest.terms import Row, boolean, day, local_name, text
 from ccmkg.errors import NotFound
 from ccmkg.naming import fold, state_index
 

@@ -7,12 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.rest.models import ConflictList, ErrorBody
-from api.rest.output import CSV_RESPONSES, page_answer
-from api.rest.params import parse_page
-from api.rest.runner import run
-from api.rest.sources import add_unique, fold_rows
-from api.rest.terms import Row, text
+from ccmkg.api.rest.models import ConflictList, ErrorBody
+from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
+from ccmkg.api.rest.params import parse_page
+from ccmkg.api.rest.runner import run
+from ccmkg.api.rest.sources import add_unique, fold_rows
+from ccmkg.api.rest.terms import Row, text
 
 router = APIRouter(tags=["provenance"])
 

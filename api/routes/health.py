@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from api.deps import get_store
 from ccmkg import __version__
+from ccmkg.api.deps import get_store
 from ccmkg.store import Store
 
 router = APIRouter(tags=["service"])

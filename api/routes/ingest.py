@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import get_settings, get_store
-from api.routes.validate import RDF_BODY, get_validator, parse_body
+from ccmkg.api.deps import get_settings, get_store
+from ccmkg.api.routes.validate import RDF_BODY, get_validator, parse_body
 from ccmkg.errors import NotConformant
 from ccmkg.ingest import bearer, check_token, delete_submission, ingest, list_submissions
 from ccmkg.settings import Settings

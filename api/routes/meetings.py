@@ -8,19 +8,19 @@ from typing import Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from api.rest.models import ErrorBody, MeetingDetail, MeetingList
-from api.rest.output import CSV_RESPONSES, page_answer
-from api.rest.params import (
+from ccmkg.api.rest.models import ErrorBody, MeetingDetail, MeetingList
+from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
+from ccmkg.api.rest.params import (
     MEETING_KINDS,
     parse_choice,
     parse_page,
     parse_period,
     parse_state,
 )
-from api.rest.refs import CCM, FORMAT, MEETING_KIND, actor, meeting_segment, within
-from api.rest.runner import run, settings_of
-from api.rest.sources import add_source, fold_rows
-from api.rest.terms import Row, boolean, day, integer, text
+from ccmkg.api.rest.refs import CCM, FORMAT, MEETING_KIND, actor, meeting_segment, within
+from ccmkg.api.rest.runner import run, settings_of
+from ccmkg.api.rest.sources import add_source, fold_rows
+from ccmkg.api.rest.terms import Row, boolean, day, integer, text
 from ccmkg.errors import BadParameter, NotFound
 
 router = APIRouter(tags=["meetings"])

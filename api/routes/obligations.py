@@ -8,13 +8,13 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.rest.models import ErrorBody, ObligationList
-from api.rest.output import CSV_RESPONSES, page_answer
-from api.rest.params import ARTICLES, parse_choice, parse_page, parse_period, parse_state
-from api.rest.refs import state, within
-from api.rest.runner import run, settings_of
-from api.rest.sources import fold_rows
-from api.rest.terms import Row, day, local_name, text
+from ccmkg.api.rest.models import ErrorBody, ObligationList
+from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
+from ccmkg.api.rest.params import ARTICLES, parse_choice, parse_page, parse_period, parse_state
+from ccmkg.api.rest.refs import state, within
+from ccmkg.api.rest.runner import run, settings_of
+from ccmkg.api.rest.sources import fold_rows
+from ccmkg.api.rest.terms import Row, day, local_name, text
 
 router = APIRouter(tags=["obligations"])
 

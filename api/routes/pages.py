@@ -13,11 +13,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 
-from api.rest.runner import catalogue, settings_of
+from ccmkg.api.rest.runner import catalogue, settings_of
 from ccmkg.errors import NotFound
 
 router = APIRouter(include_in_schema=False)
-STATIC = Path(str(files("api") / "static"))
+STATIC = Path(str(files("ccmkg.api") / "static"))
 MEDIA = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",

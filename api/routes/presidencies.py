@@ -7,13 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.rest.holdings import fold_holdings, in_period
-from api.rest.models import ErrorBody, PresidencyList
-from api.rest.output import CSV_RESPONSES, page_answer
-from api.rest.params import parse_page, parse_period, parse_state
-from api.rest.refs import CCM, state
-from api.rest.runner import run, settings_of
-from api.rest.terms import Row, integer, local_name, text
+from ccmkg.api.rest.holdings import fold_holdings, in_period
+from ccmkg.api.rest.models import ErrorBody, PresidencyList
+from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
+from ccmkg.api.rest.params import parse_page, parse_period, parse_state
+from ccmkg.api.rest.refs import CCM, state
+from ccmkg.api.rest.runner import run, settings_of
+from ccmkg.api.rest.terms import Row, integer, local_name, text
 
 router = APIRouter(tags=["machinery"])
 ROLE = {

@@ -16,9 +16,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from rdflib import Graph
 
-from api.deps import get_settings, get_store
-from api.ldpages import ontology_page_fallback, shapes_page
-from api.linking import CONTEXT_PATH, api_context, negotiate
+from ccmkg.api.deps import get_settings, get_store
+from ccmkg.api.ldpages import ontology_page_fallback, shapes_page
+from ccmkg.api.linking import CONTEXT_PATH, api_context, negotiate
 from ccmkg.errors import NotAcceptable
 from ccmkg.export import FORMATS, PREFIXES, stream_export
 from ccmkg.resources import ontology_file, shape_files

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from api.deps import get_settings, get_store
+from ccmkg.api.deps import get_settings, get_store
 from ccmkg.catalogue import Catalogue, to_csv, to_records
 from ccmkg.errors import BadParameter
 from ccmkg.settings import Settings

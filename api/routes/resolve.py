@@ -17,9 +17,17 @@ from fastapi.responses import Response
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from api.deps import get_settings, get_store
-from api.ldpages import FactRow, Source, entity_page
-from api.routes.publish import HTML, JSONLD, NTRIPLES, TURTLE, choose, html_response, rdf_response
+from ccmkg.api.deps import get_settings, get_store
+from ccmkg.api.ldpages import FactRow, Source, entity_page
+from ccmkg.api.routes.publish import (
+    HTML,
+    JSONLD,
+    NTRIPLES,
+    TURTLE,
+    choose,
+    html_response,
+    rdf_response,
+)
 from ccmkg.errors import NotFound
 from ccmkg.settings import Settings
 from ccmkg.store import Store

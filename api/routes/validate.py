@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import get_settings, get_store
+from ccmkg.api.deps import get_settings, get_store
 from ccmkg.errors import NotAcceptable
 from ccmkg.rdf_input import MEDIA_TYPES, ParsedRdf, check_size, format_for_media_type, parse_rdf
 from ccmkg.settings import Settings

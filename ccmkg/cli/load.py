@@ -19,7 +19,7 @@ from ccmkg.cli.common import StoreOption, console, settings_for
 from ccmkg.errors import CcmKgError
 
 if TYPE_CHECKING:
-    from loaders.report import LoadReport
+    from ccmkg.loaders.report import LoadReport
 
 NAME = "load"
 HELP = "Load documents (files or folders) into the store, one named graph each."
@@ -36,8 +36,8 @@ def run(
         bool, typer.Option("--json", help="Print the report as JSON instead of tables.")
     ] = False,
 ) -> None:
+    from ccmkg.loaders.pipeline import UnreadableFile, load_paths
     from ccmkg.store import open_store
-    from loaders.pipeline import UnreadableFile, load_paths
 
     settings = settings_for(store)
     try:

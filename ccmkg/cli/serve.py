@@ -41,7 +41,9 @@ def load_if_empty(store: Store, settings: Settings) -> bool:
     if store.kind != "embedded" or store.triple_count() > 0:
         return False
     try:
-        from loaders.pipeline import load_paths  # lazily: the API must not import loaders
+        from ccmkg.loaders.pipeline import (
+            load_paths,  # lazily: the API must not import ccmkg.loaders
+        )
     except ImportError as exc:
         log.error("the store is empty and loaders.pipeline is unavailable (%s); serving empty", exc)
         console.print(f"[yellow]empty store, corpus not loaded: {exc}[/yellow]")
@@ -63,7 +65,7 @@ def run(
 ) -> None:
     import uvicorn
 
-    from api.main import create_app
+    from ccmkg.api.main import create_app
 
     settings = settings_for(store)
     updates = {k: v for k, v in (("host", host), ("port", port)) if v is not None}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from loaders.families import cc_minutes, fop_minutes, generic, working_paper
-from loaders.families.common import Ctx
-from loaders.records import DocumentFamily
+from ccmkg.loaders.families import cc_minutes, fop_minutes, generic, working_paper
+from ccmkg.loaders.families.common import Ctx
+from ccmkg.loaders.records import DocumentFamily
 
 Extractor = Callable[[Ctx], None]
 

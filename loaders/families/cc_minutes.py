@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from loaders import metadata as md
-from loaders.families import common as c
-from loaders.families.header import body_format, read_document_head
-from loaders.records import MeetingRecord
+from ccmkg.loaders import metadata as md
+from ccmkg.loaders.families import common as c
+from ccmkg.loaders.families.header import body_format, read_document_head
+from ccmkg.loaders.records import MeetingRecord
 
 TITLE = re.compile(
     r"(?:minutes|meeting).{0,60}(?:coordination|coordinating)\s+committee|"
@@ -67,7 +67,7 @@ def _chair(ctx: c.Ctx, meeting: MeetingRecord) -> None:
         return
     meeting.chair = chair
     people = {p.person.key: p.person for p in present[chair.key].participants}
-    from loaders.gazetteer import person_key
+    from ccmkg.loaders.gazetteer import person_key
 
     lists_end = max(
         (

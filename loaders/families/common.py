@@ -11,9 +11,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from loaders import metadata as md
-from loaders.gazetteer import Gazetteer, gazetteer, looks_like_person, person, slug
-from loaders.records import (
+from ccmkg.loaders import metadata as md
+from ccmkg.loaders.gazetteer import Gazetteer, gazetteer, looks_like_person, person, slug
+from ccmkg.loaders.records import (
     ActionPointRecord,
     ActorRef,
     AgendaItemRecord,
@@ -32,8 +32,8 @@ from loaders.records import (
     PostHoldingRecord,
     PostKind,
 )
-from loaders.segment import Block, Paragraph, blocks, segment
-from loaders.text import CleanText
+from ccmkg.loaders.segment import Block, Paragraph, blocks, segment
+from ccmkg.loaders.text import CleanText
 
 
 @dataclass

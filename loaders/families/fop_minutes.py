@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from loaders import metadata as md
-from loaders.families import common as c
-from loaders.families.header import body_format, read_document_head
-from loaders.records import AgendaItemRecord, MeetingRecord
+from ccmkg.loaders import metadata as md
+from ccmkg.loaders.families import common as c
+from ccmkg.loaders.families.header import body_format, read_document_head
+from ccmkg.loaders.records import AgendaItemRecord, MeetingRecord
 
 TITLE = re.compile(r"friends", re.IGNORECASE)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loaders.families import common as c
+from ccmkg.loaders.families import common as c
 
 
 def extract(ctx: c.Ctx) -> None:

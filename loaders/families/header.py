@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from loaders import metadata as md
-from loaders.families.common import Ctx
-from loaders.records import MeetingFormat, Passage
-from loaders.segment import Paragraph
+from ccmkg.loaders import metadata as md
+from ccmkg.loaders.families.common import Ctx
+from ccmkg.loaders.records import MeetingFormat, Passage
+from ccmkg.loaders.segment import Paragraph
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from loaders import metadata as md
-from loaders.families import common as c
-from loaders.records import AgendaItemRecord, MeetingKind, MeetingRecord
+from ccmkg.loaders import metadata as md
+from ccmkg.loaders.families import common as c
+from ccmkg.loaders.records import AgendaItemRecord, MeetingKind, MeetingRecord
 
 _ITEM = re.compile(
     r"^Item\s+(?P<num>\d{1,2}(?:\s*\([a-z]+\))?)\s+of\s+the\s+(?:provisional\s+)?agenda", re.I

@@ -7,8 +7,8 @@ import httpx
 from ccmkg import __version__
 from ccmkg.settings import Settings
 from ccmkg.store import Store
+from devtools.server import serve_app
 from tests.helpers.data import sample_graphs
-from tests.helpers.server import serve_app
 
 
 def test_health_reports_store_kind_and_size(store_settings: Settings, store: Store) -> None:

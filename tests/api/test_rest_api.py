@@ -14,7 +14,7 @@ import httpx
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from api.rest.models import (
+from ccmkg.api.rest.models import (
     ConflictList,
     CoordinatorList,
     MeetingDetail,
@@ -25,7 +25,7 @@ from api.rest.models import (
 from ccmkg.resources import ontology_file
 from ccmkg.settings import Settings
 from ccmkg.store import Store
-from tests.helpers.server import serve_app
+from devtools.server import serve_app
 
 FIXTURE = Path(__file__).with_name("test_rest_fixture.trig")
 BASE = "https://ccm-kg.org/"

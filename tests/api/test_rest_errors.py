@@ -17,12 +17,12 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from api.rest.params import MAX_LIMIT
+from ccmkg.api.rest.params import MAX_LIMIT
+from ccmkg.loaders.pipeline import load_paths
 from ccmkg.resources import corpus_files, ontology_file
 from ccmkg.settings import Settings
 from ccmkg.store import open_store
-from loaders.pipeline import load_paths
-from tests.helpers.server import serve_app
+from devtools.server import serve_app
 
 LISTS = [
     "/coordinators",

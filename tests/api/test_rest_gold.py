@@ -3,7 +3,7 @@
 The bundled corpus is loaded with the real pipeline into a store (embedded and remote), served
 by the real app, and read back through HTTP. The expected facts are not written here: they come
 from tests/gold/*.yaml (read by a person off the five documents), parsed and normalised by
-loaders.score exactly as the loader scores are. For every coordinator and Friend holding,
+devtools.score exactly as the loader scores are. For every coordinator and Friend holding,
 presidency role, meeting, attendance (with its persons) and apology the test finds the item
 that answers it and checks that it cites a passage of that document whose `quote` is the
 document's text[start:end]. A failure lists every gold fact the API misses.
@@ -20,15 +20,15 @@ from typing import Any
 import httpx
 import pytest
 
+from ccmkg.loaders.emit import document_iri
+from ccmkg.loaders.gazetteer import norm, person_key, slug
+from ccmkg.loaders.pipeline import load_paths
 from ccmkg.resources import corpus_files
 from ccmkg.settings import Settings
 from ccmkg.store import open_store
 from ccmkg.store.remote import RemoteStore
-from loaders.emit import document_iri
-from loaders.gazetteer import norm, person_key, slug
-from loaders.pipeline import load_paths
-from loaders.score import GOLD_DIR, gold_keys, load_gold
-from tests.helpers.server import serve_app
+from devtools.score import GOLD_DIR, gold_keys, load_gold
+from devtools.server import serve_app
 
 BASE = "https://ccm-kg.org/"
 ALL = {"limit": "1000"}
@@ -126,7 +126,7 @@ def bad_sources(item: dict[str, Any], docs: list[Doc]) -> list[str]:
 
 
 def norm_value(value: object) -> str:
-    """The gold's normalisation of a meeting field (see loaders.score)."""
+    """The gold's normalisation of a meeting field (see devtools.score)."""
     if value is None:
         return ""
     if isinstance(value, bool):

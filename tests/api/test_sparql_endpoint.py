@@ -18,9 +18,9 @@ from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from ccmkg.settings import Settings
 from ccmkg.store import Store, open_store
+from devtools.oxigraph import oxigraph_server
+from devtools.server import serve_app
 from tests.helpers.data import EX, G1, SLOW_QUERY, many_triples, sample_graphs
-from tests.helpers.oxigraph import oxigraph_server
-from tests.helpers.server import serve_app
 
 STATES = "PREFIX ex: <https://example.org/> SELECT ?s WHERE { ?s a ex:State } ORDER BY ?s"
 ALL = "SELECT * WHERE { ?s ?p ?o }"

@@ -20,7 +20,7 @@ from ccmkg.rdf_input import TURTLE, parse_rdf
 from ccmkg.settings import Settings
 from ccmkg.store import Store
 from ccmkg.validation import SH
-from tests.helpers.server import serve_app
+from devtools.server import serve_app
 
 TOKEN = "s3cret-token"
 P = """@prefix ccm: <https://ccm-kg.org/ontology#> .

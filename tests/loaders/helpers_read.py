@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from loaders.records import Passage
+from ccmkg.loaders.records import Passage
 
 
 def passages(obj: object) -> Iterator[Passage]:

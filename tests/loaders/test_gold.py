@@ -1,14 +1,14 @@
 """Precision and recall per fact kind against the hand-written gold (corpus and variants).
 
 The gold was read off each document by a person; the scorer prints the table (also:
-`python -m loaders.score -v`, which lists every miss).
+`python -m devtools.score -v`, which lists every miss).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from loaders.score import GOLD_DIR, KINDS, VARIANT_DIR, cases, gold_keys, load_gold, score, table
+from devtools.score import GOLD_DIR, KINDS, VARIANT_DIR, cases, gold_keys, load_gold, score, table
 
 THRESHOLD = 0.95
 CORPUS = [c for c in cases() if c[1].parent != VARIANT_DIR]

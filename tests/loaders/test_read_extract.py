@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccmkg.errors import InputError
+from ccmkg.loaders.extract import extract_document
+from ccmkg.loaders.families import EXTRACTORS
 from ccmkg.resources import corpus_files
-from loaders.extract import extract_document
-from loaders.families import EXTRACTORS
 
 VARIANTS = sorted((Path(__file__).parents[1] / "data" / "variants").glob("*.txt"))
 DOCS = corpus_files() + VARIANTS
@@ -103,14 +103,7 @@ def test_fuzz_mutated_corpus_never_crashes(text: str) -> None:
 
 
 LOADER_DIR = Path(__file__).parents[2] / "loaders"
-READING_MODULES = [
-    *(
-        LOADER_DIR / f"{m}.py"
-        for m in ("text", "segment", "metadata", "gazetteer", "extract", "score")
-    ),
-    *sorted((LOADER_DIR / "families").glob("*.py")),
-    *sorted((LOADER_DIR / "data").glob("*.csv")),
-]
+READING_MODULES = sorted([*LOADER_DIR.rglob("*.py"), *LOADER_DIR.rglob("*.csv")])
 FORBIDDEN = re.compile(
     r"Kwast|Mweemba|Cleobury|Masm[eé]j|Sinjela|Assaker|Liddle|Yong\b|26 May|24 January|"
     r"1 February|28 March|28 April|2 November|Permanent Mission of the Netherlands|"

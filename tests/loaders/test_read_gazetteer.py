@@ -7,7 +7,7 @@ import csv
 import pycountry
 import pytest
 
-from loaders.gazetteer import DATA_DIR, PersonIndex, gazetteer, norm, person, person_key
+from ccmkg.loaders.gazetteer import DATA_DIR, PersonIndex, gazetteer, norm, person, person_key
 
 with open(DATA_DIR / "state_aliases.csv", encoding="utf-8") as _fh:
     STATE_ROWS = list(csv.DictReader(_fh))

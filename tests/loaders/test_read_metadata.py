@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from loaders import metadata as md
+from ccmkg.loaders import metadata as md
 
 
 def test_full_date_with_weekday_and_suffix() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loaders.segment import block_label, blocks, heading_of, segment
+from ccmkg.loaders.segment import block_label, blocks, heading_of, segment
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ccmkg.loaders.text import clean
 from ccmkg.resources import corpus_files
-from loaders.text import clean
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from loaders.records import (
+from ccmkg.loaders.records import (
     ActionPointRecord,
     ActorRef,
     AgendaItemRecord,

@@ -8,8 +8,8 @@ import pytest
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG
 
-from loaders.emit import CCM, emit
-from loaders.records import (
+from ccmkg.loaders.emit import CCM, emit
+from ccmkg.loaders.records import (
     ActorRef,
     DocumentRecord,
     Extraction,

@@ -10,12 +10,12 @@ from pipeline_sample import sample_extraction
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV
 
+from ccmkg.loaders.emit import OA, emit, graph_iri, ontology_graph_iri
+from ccmkg.loaders.extract import decode
+from ccmkg.loaders.pipeline import ensure_ontology, load_paths, ontology_graph
 from ccmkg.resources import corpus_files, queries_dir
 from ccmkg.settings import Settings
 from ccmkg.terms import CCM
-from loaders.emit import OA, emit, graph_iri, ontology_graph_iri
-from loaders.extract import decode
-from loaders.pipeline import ensure_ontology, load_paths, ontology_graph
 
 SETTINGS = Settings()
 BASE = SETTINGS.base_iri

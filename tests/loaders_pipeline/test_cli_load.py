@@ -14,12 +14,12 @@ import kill_child
 from typer.testing import CliRunner
 
 from ccmkg.cli import app
+from ccmkg.loaders.emit import emit, ontology_graph_iri
+from ccmkg.loaders.extract import extract_document
+from ccmkg.loaders.pipeline import default_validator, load_paths
 from ccmkg.resources import corpus_files
 from ccmkg.settings import Settings
 from ccmkg.store import open_store
-from loaders.emit import emit, ontology_graph_iri
-from loaders.extract import extract_document
-from loaders.pipeline import default_validator, load_paths
 
 runner = CliRunner()
 

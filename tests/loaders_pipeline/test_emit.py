@@ -10,9 +10,9 @@ from pipeline_sample import FRE, TEXT, sample_extraction, span
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV
 
+from ccmkg.loaders.emit import CCM, OA, emit
+from ccmkg.loaders.records import ObligationEventRecord
 from ccmkg.resources import ontology_file
-from loaders.emit import CCM, OA, emit
-from loaders.records import ObligationEventRecord
 
 BASE = "https://ccm-kg.org/"
 

@@ -12,11 +12,11 @@ from pipeline_sample import TEXT, sample_extraction
 from rdflib import Literal, URIRef
 
 from ccmkg.errors import CcmKgError
+from ccmkg.loaders.emit import emit, graph_iri, ontology_graph_iri
+from ccmkg.loaders.pipeline import UnreadableFile, load_paths, ontology_graph
+from ccmkg.loaders.records import Extraction, Passage
 from ccmkg.settings import Settings
 from ccmkg.terms import CCM
-from loaders.emit import emit, graph_iri, ontology_graph_iri
-from loaders.pipeline import UnreadableFile, load_paths, ontology_graph
-from loaders.records import Extraction, Passage
 
 SETTINGS = Settings()
 BASE = SETTINGS.base_iri

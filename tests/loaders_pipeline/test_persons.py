@@ -3,9 +3,9 @@ reported for review and kept apart."""
 
 from __future__ import annotations
 
-from loaders.gazetteer import PersonIndex, person
-from loaders.persons import resolve_persons
-from loaders.records import (
+from ccmkg.loaders.gazetteer import PersonIndex, person
+from ccmkg.loaders.persons import resolve_persons
+from ccmkg.loaders.records import (
     ActorRef,
     AttendanceRecord,
     DocumentRecord,

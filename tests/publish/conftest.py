@@ -14,7 +14,7 @@ from publish_support import BASE, sample_graphs
 
 from ccmkg.settings import Settings
 from ccmkg.store import Store
-from tests.helpers.server import serve_app
+from devtools.server import serve_app
 
 
 @pytest.fixture

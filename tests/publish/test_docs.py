@@ -11,7 +11,7 @@ from publish_support import parse_quads, same_graph
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 
-from api.linking import api_context
+from ccmkg.api.linking import api_context
 from ccmkg.resources import ontology_file, shape_files
 
 CCM = "https://ccm-kg.org/ontology#"

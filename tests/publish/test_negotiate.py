@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.linking import negotiate
+from ccmkg.api.linking import negotiate
 from ccmkg.errors import NotAcceptable
 
 OFFERED = ["text/html", "text/turtle", "application/ld+json"]

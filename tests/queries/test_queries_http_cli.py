@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from ccmkg.cli import app as cli
 from ccmkg.settings import Settings
 from ccmkg.store import Store, open_store
-from tests.helpers.server import serve_app
+from devtools.server import serve_app
 
 ZMB = "https://ccm-kg.org/id/state/ZMB"
 

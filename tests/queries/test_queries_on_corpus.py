@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from ccmkg.catalogue import Catalogue, to_records
+from ccmkg.loaders.pipeline import load_paths
 from ccmkg.resources import corpus_files
 from ccmkg.settings import Settings
 from ccmkg.store import Store, open_store
 from ccmkg.store.remote import RemoteStore
-from loaders.pipeline import load_paths
 
 ID = "https://ccm-kg.org/id/"
 CCM = "https://ccm-kg.org/ontology#"

@@ -15,7 +15,7 @@ import pytest
 
 from ccmkg.settings import Settings
 from ccmkg.store import Store, open_store
-from tests.reliability.rel_support import (
+from devtools.rel_support import (
     TOKEN,
     AppProcess,
     OutboundSentinel,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 
-from tests.reliability.api_fuzz import run_fuzz
+from devtools.api_fuzz import run_fuzz
+from devtools.rel_support import TOKEN
 from tests.reliability.conftest import Live
-from tests.reliability.rel_support import TOKEN
 
 EXAMPLES = int(os.environ.get("CCMKG_API_FUZZ_EXAMPLES", "5"))
 

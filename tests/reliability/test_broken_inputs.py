@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devtools.rel_support import TOKEN, OutboundSentinel
 from tests.reliability.conftest import MAX_UPLOAD_BYTES, Child
-from tests.reliability.rel_support import TOKEN, OutboundSentinel
 
 DATA = Path(__file__).parent / "data"
 MEDIA = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json"}

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers.server import free_port
-from tests.reliability.fault_runs import (
+from devtools.fault_runs import (
     OutageStep,
     kill_server_mid_ingest,
     random_delays,
     remote_outage,
 )
-from tests.reliability.rel_support import copy_store
+from devtools.rel_support import copy_store
+from devtools.server import free_port
 
 
 def test_kill_9_server_mid_ingest_keeps_exactly_the_committed_graphs(

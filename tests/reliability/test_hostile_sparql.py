@@ -15,8 +15,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from devtools.rel_support import OutboundSentinel
 from tests.reliability.conftest import Child
-from tests.reliability.rel_support import OutboundSentinel
 
 JSON = "application/sparql-results+json"
 METADATA = [

@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccmkg.errors import InputError
+from ccmkg.loaders.emit import ontology_graph_iri
+from ccmkg.loaders.pipeline import load_paths
 from ccmkg.resources import corpus_files
 from ccmkg.settings import Settings
 from ccmkg.store import Store, open_store
-from loaders.emit import ontology_graph_iri
-from loaders.pipeline import load_paths
 
 EXAMPLES = int(os.environ.get("CCMKG_FUZZ_EXAMPLES", "20"))
 CORPUS = [p.read_bytes() for p in corpus_files()]

@@ -10,14 +10,14 @@ import pytest
 
 from ccmkg.settings import Settings
 from ccmkg.store import open_store
-from tests.reliability.conftest import Live, child_env
-from tests.reliability.rel_support import (
+from devtools.rel_support import (
     TOKEN,
     app_process,
     build_app,
     copy_store,
     serve_in_thread,
 )
+from tests.reliability.conftest import Live, child_env
 
 DATA = b'<https://example.org/sec/a> <https://example.org/sec/p> "x" .\n'
 NT = {"Content-Type": "application/n-triples"}
@@ -175,7 +175,7 @@ def test_cors_origins_are_configurable(corpus_template, tmp_path: Path) -> None:
 def test_main_app_installs_the_security_middleware(corpus_template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """create_app itself (what `serve` runs) must carry CORS and the headers: one line in
     api/main.py, `install_security(app, settings)`."""
-    from api.main import create_app
+    from ccmkg.api.main import create_app
 
     store_dir = copy_store(corpus_template[0], tmp_path / "store")
     settings = Settings(store=str(store_dir))

@@ -11,9 +11,9 @@ from ccmkg.errors import BadParameter, QueryTimeout, StoreError
 from ccmkg.settings import Settings
 from ccmkg.store import Store
 from ccmkg.store.remote import RemoteStore, default_update_url
+from devtools.oxigraph import oxigraph_server
+from devtools.server import free_port
 from tests.helpers.data import G1, SLOW_QUERY, many_triples
-from tests.helpers.oxigraph import oxigraph_server
-from tests.helpers.server import free_port
 
 
 def test_unreachable_server_is_a_store_error_with_the_url() -> None:

@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, RDFS
 
 from ccmkg.settings import Settings
 from ccmkg.store import Store
-from tests.helpers.server import serve_app
+from devtools.server import serve_app
 
 HERE = Path(__file__).parent / "sparql11-protocol"
 MANIFEST = HERE / "manifest.ttl"

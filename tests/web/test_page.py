@@ -18,7 +18,7 @@ from rdflib import Dataset, Graph
 from ccmkg.resources import ontology_file
 from ccmkg.settings import Settings
 from ccmkg.store import Store
-from tests.helpers.server import serve_app
+from devtools.server import serve_app
 
 CHROMIUM = "/usr/bin/chromium"
 BASE = "https://ccm-kg.org/"

@@ -1,4 +1,4 @@
-"""The real app in a process of its own (`python -m tests.reliability.serve_child`).
+"""The real app in a process of its own (`python -m devtools.serve_child`).
 
 Settings come from the CCMKG_* environment, like a deployment. It binds a free 127.0.0.1
 port, prints `PORT n` on stdout, and logs (uvicorn access and error logs included) to stderr,
@@ -14,7 +14,7 @@ import socket
 import uvicorn
 
 from ccmkg.settings import Settings
-from tests.reliability.rel_support import build_app
+from devtools.rel_support import build_app
 
 
 def main() -> None:

@@ -22,13 +22,13 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from api.main import create_app
+from ccmkg.api.main import create_app
 from ccmkg.resources import corpus_files
 from ccmkg.settings import Settings
 from ccmkg.store import Store, open_store
-from tests.helpers.server import serve_instance
+from devtools.server import serve_instance
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT_S = 60.0
 TOKEN = "rel-test-token-5f1d2c9a7b"  # a test secret: it must never appear in a log
 
@@ -40,7 +40,7 @@ def build_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
 def load_corpus(store_dir: Path) -> dict[str, int]:
     """Load the bundled corpus into an embedded store at `store_dir`; its graphs → counts."""
-    from loaders.pipeline import load_paths
+    from ccmkg.loaders.pipeline import load_paths
 
     settings = Settings(store=str(store_dir))
     store = open_store(settings)
@@ -67,7 +67,7 @@ def serve_in_thread(app: FastAPI) -> Iterator[str]:
 
 @dataclass
 class AppProcess:
-    """A server in its own process (`python -m tests.reliability.serve_child`), log to a file."""
+    """A server in its own process (`python -m devtools.serve_child`), log to a file."""
 
     proc: subprocess.Popen[bytes]
     base: str
@@ -104,7 +104,7 @@ def start_app_process(
     full_env["REL_LOG_LEVEL"] = log_level
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.reliability.serve_child"],
+        [sys.executable, "-m", "devtools.serve_child"],
         cwd=ROOT,
         env=full_env,
         stdout=subprocess.PIPE,
@@ -156,7 +156,7 @@ class OxigraphProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        from tests.helpers.oxigraph import oxigraph_binary
+        from devtools.oxigraph import oxigraph_binary
 
         self.location.mkdir(parents=True, exist_ok=True)
         cmd = [str(oxigraph_binary()), "serve", "--location", str(self.location),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.helpers.server import free_port
+from devtools.server import free_port
 
 START_TIMEOUT_S = 30.0
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
-from api.main import create_app
+from ccmkg.api.main import create_app
 from ccmkg.settings import Settings
 from ccmkg.store import Store
 

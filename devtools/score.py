@@ -3,7 +3,7 @@
 Gold lives in tests/gold/<corpus file>.yaml and tests/data/variants/<variant>.yaml (a variant
 may say `same_as: <gold file>` and override kinds). Facts are compared as normalised keys, so
 "Bosnia & Herzegovina" and "Bosnia and Herzegovina" are the same State, but a wrong date or a
-missing delegation counts. `python -m loaders.score` prints the table.
+missing delegation counts. `python -m devtools.score` prints the table.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from pathlib import Path
 
 import yaml
 
+from ccmkg.loaders.extract import extract_document
+from ccmkg.loaders.gazetteer import norm, person_key, slug, split_honorific
+from ccmkg.loaders.records import ActorRef, Extraction
 from ccmkg.resources import corpus_files
-from loaders.extract import extract_document
-from loaders.gazetteer import norm, person_key, slug, split_honorific
-from loaders.records import ActorRef, Extraction
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIR = ROOT / "tests" / "gold"

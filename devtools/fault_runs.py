@@ -27,7 +27,7 @@ import httpx
 from ccmkg.resources import corpus_files
 from ccmkg.settings import Settings
 from ccmkg.store import open_store
-from tests.reliability.rel_support import (
+from devtools.rel_support import (
     ROOT,
     TOKEN,
     OxigraphProcess,
@@ -78,7 +78,7 @@ def make_documents(folder: Path, count: int) -> Path:
 
 def clean_load(docs: Path, store_dir: Path) -> dict[str, int]:
     """The reference: the same documents loaded without interruption."""
-    from loaders.pipeline import load_paths
+    from ccmkg.loaders.pipeline import load_paths
 
     settings = Settings(store=str(store_dir))
     store = open_store(settings)
