@@ -24,23 +24,22 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pycountry
 import yaml
-from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.namespace import SKOS
+from rdflib import XSD, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from ccmkg.errors import BadParameter, InputError, NotFound
-from ccmkg.resources import ontology_file, queries_dir
+from ccmkg.model.iri import DEFAULT_BASE_IRI, IriScheme
+from ccmkg.model.resolve import resolver
+from ccmkg.model.vocab import vocabulary
+from ccmkg.resources import queries_dir
 from ccmkg.store.base import Rows, Store
 
-CCM = "https://ccm-kg.org/ontology#"
-DEFAULT_BASE_IRI = "https://ccm-kg.org/"
 PARAM_TYPES = ("iri", "state", "area", "date", "year", "gyear", "integer", "string")
 _IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 _SLUG_RE = re.compile(r"^x-[a-z0-9-]+$")
@@ -91,7 +90,6 @@ class Catalogue:
 
     queries: dict[str, NamedQuery]
     base_iri: str = DEFAULT_BASE_IRI
-    areas: dict[str, str] = field(default_factory=dict)  # slug or label (lower) → area IRI
 
     @classmethod
     def load(cls, directory: Path | None = None, *, base_iri: str = DEFAULT_BASE_IRI) -> Catalogue:
@@ -105,7 +103,7 @@ class Catalogue:
         for path in sorted(directory.glob("*.rq")):
             query = parse_query_file(path)
             queries[query.name] = query
-        return cls(queries=queries, base_iri=base_iri, areas=_area_index())
+        return cls(queries=queries, base_iri=base_iri)
 
     def names(self) -> list[str]:
         return sorted(self.queries)
@@ -193,32 +191,25 @@ def _to_iri(_: Catalogue, raw: str) -> Node:
 
 
 def _to_state(cat: Catalogue, raw: str) -> Node:
-    """ISO 3166-1 alpha-3 code (or a country name, or an unresolved `x-slug`) → State IRI."""
-    prefix = f"{cat.base_iri}id/state/"
-    if raw.startswith(prefix):
-        raw = raw[len(prefix) :]
-    if _SLUG_RE.match(raw):
-        return URIRef(prefix + raw)
-    code = raw.upper()
-    if len(code) == 3 and code.isalpha():
-        if pycountry.countries.get(alpha_3=code) is None:
-            raise ValueError(f"{raw!r} is not an ISO 3166-1 alpha-3 code")
-        return URIRef(prefix + code)
-    try:
-        country = pycountry.countries.lookup(raw)
-    except LookupError:
-        raise ValueError(
-            f"{raw!r} is neither an ISO 3166-1 alpha-3 code nor a country name"
-        ) from None
-    return URIRef(prefix + country.alpha_3)
+    """A State as a person writes it (ISO code, name, alias, or its IRI) → the State IRI."""
+    scheme = IriScheme(cat.base_iri)
+    key = scheme.key("state", raw)
+    if key is not None:
+        return scheme.mint("state", key=key)
+    if _SLUG_RE.match(raw):  # an entity flagged for review keeps its x- key
+        return scheme.mint("state", key=raw)
+    hit = resolver().state(raw, codes=True)
+    if hit is None:
+        raise ValueError(f"{raw!r} is not a State the gazetteer knows (ISO code, name or alias)")
+    return scheme.mint("state", key=hit[0])
 
 
-def _to_area(cat: Catalogue, raw: str) -> Node:
-    iri = cat.areas.get(raw.lower()) or cat.areas.get(raw)
-    if iri is None:
-        slugs = sorted({k for k in cat.areas if re.fullmatch(r"[a-z-]+", k)})
-        raise ValueError(f"unknown thematic area {raw!r}; slugs: {', '.join(slugs)}")
-    return URIRef(iri)
+def _to_area(_: Catalogue, raw: str) -> Node:
+    area = vocabulary().areas.resolve(raw)
+    if area is None:
+        slugs = ", ".join(vocabulary().areas.slugs)
+        raise ValueError(f"unknown thematic area {raw!r}; slugs: {slugs}")
+    return URIRef(area.iri)
 
 
 def _to_date(_: Catalogue, raw: str) -> Node:
@@ -264,21 +255,6 @@ _CONVERTERS: dict[str, Callable[[Catalogue, str], Node]] = {
     "integer": _to_integer,
     "string": _to_string,
 }
-
-
-def _area_index() -> dict[str, str]:
-    """Thematic areas from the ontology: slug, prefLabel and altLabels (lower case) → IRI."""
-    graph = Graph().parse(ontology_file(), format="turtle")
-    index: dict[str, str] = {}
-    for concept, slug in graph.subject_objects(SKOS.notation):
-        if not str(concept).startswith(CCM):
-            continue
-        index[str(slug)] = str(concept)
-        index[str(concept).removeprefix(CCM).lower()] = str(concept)
-        for prop in (SKOS.prefLabel, SKOS.altLabel):
-            for label in graph.objects(concept, prop):
-                index.setdefault(str(label).lower(), str(concept))
-    return index
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, VOID
 
 from ccmkg.errors import Forbidden, InputError, NotConformant, NotFound, Unauthorized
+from ccmkg.model.iri import IriScheme
 from ccmkg.rdf_input import ParsedRdf
 from ccmkg.settings import Settings
 from ccmkg.store import Store
@@ -58,11 +59,11 @@ def bearer(authorization: str | None) -> str | None:
 
 
 def graph_iri(settings: Settings, submission_id: str) -> str:
-    return f"{settings.base_iri}graph/upload/{submission_id}"
+    return str(IriScheme(settings.base_iri).mint("upload-graph", key=submission_id))
 
 
 def provenance_iri(settings: Settings, submission_id: str) -> str:
-    return f"{graph_iri(settings, submission_id)}/provenance"
+    return str(IriScheme(settings.base_iri).mint("upload-provenance-graph", key=submission_id))
 
 
 @dataclass(frozen=True)
@@ -169,12 +170,12 @@ def _iso(value: object) -> str:
 
 def list_submissions(settings: Settings, store: Store) -> list[Submission]:
     """Every accepted upload still in the store, oldest first."""
-    prefix = f"{settings.base_iri}graph/upload/"
+    scheme = IriScheme(settings.base_iri)
     out = []
     for name in store.graphs():
-        rest = name.removeprefix(prefix)
-        if name.startswith(prefix) and rest.endswith("/provenance"):
-            sid = rest.removesuffix("/provenance")
+        parsed = scheme.parse(name)
+        if parsed and parsed[0] == "upload-provenance-graph":
+            sid = parsed[1]["key"]
             if _ID.match(sid):
                 sub = _from_record(settings, sid, store.graph_triples(name))
                 if sub is not None:

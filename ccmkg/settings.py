@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ccmkg.model.iri import DEFAULT_BASE_IRI
+
 
 class Settings(BaseSettings):
     """Where the data lives, how identifiers are minted, and the limits that protect the server."""
@@ -30,7 +32,7 @@ class Settings(BaseSettings):
         description="Graph Store Protocol endpoint of a remote store, if it offers one.",
     )
     base_iri: str = Field(
-        default="https://ccm-kg.org/",
+        default=DEFAULT_BASE_IRI,
         description="Base IRI under which entities, documents and passages get their identifiers.",
     )
     host: str = "127.0.0.1"

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL
 
-from ccmkg.resources import ontology_file
+from ccmkg.model.iri import IriScheme
+from ccmkg.model.namespaces import CCM_NS
+from ccmkg.model.terms import CCM
+from ccmkg.model.vocab import ontology_graph
 from ccmkg.store import Store
 
 VOID = Namespace("http://rdfs.org/ns/void#")
-CCM = Namespace("https://ccm-kg.org/ontology#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 TITLE = "CCM Knowledge Graph"
@@ -42,8 +44,8 @@ DISTRIBUTIONS: dict[str, str] = {
 
 # ?void (the description's own graph) is bound at run time and projected: pyoxigraph only
 # substitutes projected variables.
-_PREFIXES = """
-PREFIX ccm: <https://ccm-kg.org/ontology#>
+_PREFIXES = f"""
+PREFIX ccm: <{CCM_NS}>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 """
@@ -106,12 +108,12 @@ class DatasetIris:
     @property
     def dataset(self) -> URIRef:
         # Dereferencing the dataset IRI (fragment dropped) returns this description.
-        return URIRef(f"{self.base}.well-known/void#dataset")
+        return IriScheme(self.base).mint("dataset")
 
     @property
     def graph(self) -> URIRef:
         """The named graph that holds the description inside a dump."""
-        return URIRef(f"{self.base}graph/void")
+        return IriScheme(self.base).mint("void-graph")
 
 
 def _namespace_of(iri: str) -> str:
@@ -128,7 +130,7 @@ def _count(value: object) -> int:
 
 def _licence() -> URIRef | None:
     """The licence the project publishes under, as stated once in the ontology."""
-    onto = Graph().parse(ontology_file(), format="turtle")
+    onto = ontology_graph()
     for ont in onto.subjects(RDF.type, OWL.Ontology):
         for lic in onto.objects(ont, DCTERMS.license):
             if isinstance(lic, URIRef):

@@ -1,75 +1,26 @@
-"""Names to identities: States (pycountry + alias data), organisations, thematic areas, persons.
+"""Names in running text → identities, for the loaders.
 
-Every resolution returns the reason it succeeded ("pycountry name", "alias table", …). A name
-that does not resolve is never guessed: the caller gets `None` (or an ActorRef with
-`resolved=False`) and reports it. The tables are data files in loaders/data/, tested row by row.
+Resolution itself lives in `ccmkg.model` (one resolver for the loaders, the REST parameters,
+the named queries and the CLI); this module adds what only reading text needs: search
+patterns over the resolver's written forms, and person-name helpers. Every resolution says
+why it succeeded; a name that does not resolve is never guessed (`None`, or an ActorRef with
+`resolved=False` for the review list).
 """
 
 from __future__ import annotations
 
-import csv
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
-from pathlib import Path
-
-import pycountry
-from rdflib import Graph, Namespace
-from rdflib.namespace import RDF, SKOS
 
 from ccmkg.loaders.records import ActorKind, ActorRef, PersonRef
-from ccmkg.resources import ontology_file
+from ccmkg.model.names import fold as norm
+from ccmkg.model.names import person_key, slug, split_honorific
+from ccmkg.model.resolve import data_dir, resolver
+from ccmkg.model.vocab import vocabulary
 
-CCM = Namespace("https://ccm-kg.org/ontology#")
-DATA_DIR = Path(str(files("ccmkg.loaders") / "data"))
-
-_HONORIFICS = (
-    "H.E.",
-    "HE",
-    "Mr.",
-    "Mr",
-    "Mrs.",
-    "Mrs",
-    "Ms.",
-    "Ms",
-    "Mme",
-    "Mme.",
-    "M.",
-    "Dr.",
-    "Dr",
-    "Prof.",
-    "Amb.",
-    "Ambassador",
-    "Sr.",
-    "Sra.",
-    "Col.",
-    "Lt.",
-    "Gen.",
-    "Sir",
-    "Dame",
-)
-_HONORIFIC_RX = re.compile(
-    r"^(?P<h>(?:(?:"
-    + "|".join(re.escape(h) for h in sorted(_HONORIFICS, key=len, reverse=True))
-    + r")(?=[\s.]|$)\.?\s*)+)",
-)
-
-
-def norm(text: str) -> str:
-    """Compare-key for names: no accents, case, punctuation, leading article; & = and."""
-    t = unicodedata.normalize("NFKD", text)
-    t = "".join(c for c in t if not unicodedata.combining(c)).casefold()
-    t = t.replace("&", " and ").replace("’", "'")
-    t = re.sub(r"[^\w\s]", " ", t)
-    t = re.sub(r"\s+", " ", t).strip()
-    return re.sub(r"^the ", "", t)
-
-
-def slug(text: str) -> str:
-    """A URL-safe slug of a name (for unresolved actors and free topics)."""
-    return re.sub(r"\s+", "-", norm(text)).strip("-")[:80] or "unnamed"
+DATA_DIR = data_dir()
+__all__ = ["norm", "person_key", "slug", "split_honorific"]
 
 
 @dataclass(frozen=True)
@@ -92,108 +43,35 @@ def _name_rx(names: list[str], *, ignore_case: bool) -> re.Pattern[str]:
 
 
 class Gazetteer:
-    """The loaded tables and their search patterns; build once with `gazetteer()`."""
+    """The resolver's tables as search patterns over running text; build once: `gazetteer()`."""
 
     def __init__(self) -> None:
-        self.states: dict[str, tuple[str, str]] = {}  # norm name -> (iso3, reason)
-        self.state_labels: dict[str, str] = {}  # iso3 -> label
-        self.adjectives: dict[str, str] = {}  # norm adjective -> iso3
-        self.orgs: dict[str, str] = {}  # norm name/alias -> acronym
-        self.org_labels: dict[str, str] = {}
-        self.areas: dict[str, str] = {}  # norm label -> notation
-        self.area_labels: dict[str, str] = {}
-        self._load_states()
-        self._load_orgs()
-        self._load_areas()
-        self.state_rx = _name_rx(self._written_states, ignore_case=False)
-        self.adj_rx = _name_rx(self._written_adjs, ignore_case=False)
-        self.org_rx = _name_rx(self._written_orgs, ignore_case=False)
-        self.area_rx = _name_rx(self._written_areas, ignore_case=True)
-
-    def _load_states(self) -> None:
-        written: list[str] = []
-        for c in pycountry.countries:
-            self.state_labels[c.alpha_3] = getattr(c, "common_name", None) or c.name
-            for attr in ("name", "official_name", "common_name"):
-                value = getattr(c, attr, None)
-                if not value:
-                    continue
-                forms = [value]
-                if ", " in value:  # "Korea, Republic of" -> also "Republic of Korea"
-                    head, tail = value.split(", ", 1)
-                    forms.append(f"{tail} {head}")
-                if " (" in value:  # "Holy See (Vatican City State)" -> "Holy See"
-                    forms.append(value.split(" (", 1)[0])
-                for f in forms:
-                    self.states.setdefault(norm(f), (c.alpha_3, f"pycountry {attr}"))
-                    written.extend({f, _strip_accents(f)})
-        self._written_adjs: list[str] = []
-        with open(DATA_DIR / "state_aliases.csv", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                if row["form"] == "adjective":
-                    self.adjectives[norm(row["alias"])] = row["iso3"]
-                    self._written_adjs.append(row["alias"])
-                else:
-                    self.states[norm(row["alias"])] = (row["iso3"], "alias table")
-                    written.extend({row["alias"], _strip_accents(row["alias"])})
-        # Lowercase-initial pycountry forms ("the Netherlands") must not match prose words.
-        self._written_states = [w for w in written if w[:1].isupper()]
-        for iso3 in ("GBR", "USA", "BOL", "VEN", "IRN", "TZA", "MDA", "KOR", "LAO", "VAT"):
-            label = {
-                "GBR": "United Kingdom",
-                "USA": "United States",
-                "BOL": "Bolivia",
-                "VEN": "Venezuela",
-                "IRN": "Iran",
-                "TZA": "Tanzania",
-                "MDA": "Moldova",
-                "KOR": "Republic of Korea",
-                "LAO": "Lao PDR",
-                "VAT": "Holy See",
-            }[iso3]
-            self.state_labels[iso3] = label
-
-    def _load_orgs(self) -> None:
-        written: list[str] = []
-        with open(DATA_DIR / "organizations.csv", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                acr = row["acronym"]
-                self.org_labels[acr] = row["name"]
-                names = [acr, row["name"], *[a for a in row["aliases"].split(";") if a]]
-                for n in names:
-                    self.orgs[norm(n)] = acr
-                    written.append(n)
-        self._written_orgs = written
-
-    def _load_areas(self) -> None:
-        g = Graph()
-        g.parse(ontology_file(), format="turtle")
-        written: list[str] = []
-        for area in g.subjects(RDF.type, CCM.ThematicArea):
-            notation = str(g.value(area, SKOS.notation))
-            pref = g.value(area, SKOS.prefLabel)
-            self.area_labels[notation] = str(pref)
-            for label in [pref, *g.objects(area, SKOS.altLabel)]:
-                if label is None:
-                    continue
-                self.areas[norm(str(label))] = notation
-                written.append(str(label))
-        self._written_areas = written
+        names = resolver()
+        self._resolver = names
+        self.state_labels = names.state_labels
+        self.org_labels = names.org_labels
+        areas = vocabulary().areas
+        self.area_labels = {a.slug: a.label for a in areas}
+        written_areas = [spelling for a in areas for spelling in (a.label, *a.aliases)]
+        self.state_rx = _name_rx(names.state_forms, ignore_case=False)
+        self.adj_rx = _name_rx(names.adjective_forms, ignore_case=False)
+        self.org_rx = _name_rx(names.org_forms, ignore_case=False)
+        self.area_rx = _name_rx(written_areas, ignore_case=True)
 
     # --- resolution -----------------------------------------------------------------------
 
     def state(self, name: str) -> tuple[str, str] | None:
         """(ISO3, reason) for a State name as written, or None."""
-        hit = self.states.get(norm(name))
-        return hit
+        return self._resolver.state(name)
 
     def org(self, name: str) -> str | None:
         """The acronym of an organisation name as written, or None."""
-        return self.orgs.get(norm(name))
+        return self._resolver.organization(name)
 
     def area(self, label: str) -> str | None:
         """The thematic-area notation (slug) for a label as written, or None."""
-        return self.areas.get(norm(label))
+        area = vocabulary().areas.resolve(label)
+        return area.slug if area else None
 
     def actor(self, name: str) -> ActorRef | None:
         """Resolve a State or organisation name; None when neither table knows it."""
@@ -227,7 +105,7 @@ class Gazetteer:
     def find_adjectives(self, text: str) -> list[Match]:
         out = []
         for m in self.adj_rx.finditer(text):
-            iso = self.adjectives.get(norm(m.group(0)))
+            iso = self._resolver.state_adjective(m.group(0))
             if iso:
                 out.append(Match(m.start(), m.end(), iso, m.group(0), "state-adjective"))
         return out
@@ -261,11 +139,6 @@ class Gazetteer:
         return out
 
 
-def _strip_accents(s: str) -> str:
-    t = unicodedata.normalize("NFKD", s)
-    return "".join(c for c in t if not unicodedata.combining(c))
-
-
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """The shared, read-only gazetteer (built once per process)."""
@@ -273,25 +146,6 @@ def gazetteer() -> Gazetteer:
 
 
 # --- persons --------------------------------------------------------------------------------
-
-
-def split_honorific(written: str) -> tuple[str | None, str]:
-    """('H.E. Mr.', 'Abdul-Karim Hashim Mostafa') from the name as written."""
-    w = " ".join(written.split())
-    m = _HONORIFIC_RX.match(w)
-    if not m or not m.group("h").strip():
-        return None, w
-    hon = " ".join(m.group("h").split())
-    return hon, w[m.end() :].strip()
-
-
-def person_key(name: str) -> str:
-    """Normalised key: no honorific, case, accents, punctuation; initials kept as letters.
-
-    "H.E. Anna Maria van der Berg" and "Ambassador Anna Maria Van der Berg" share a key.
-    """
-    _, bare = split_honorific(name)
-    return re.sub(r"\s+", "-", norm(bare)) or "unnamed"
 
 
 def person(written: str) -> PersonRef:

@@ -15,10 +15,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from rdflib import Graph
-from rdflib.namespace import SKOS
+from rdflib.namespace import RDF, SKOS
 
 from ccmkg.api.rest.params import MAX_LIMIT
 from ccmkg.loaders.pipeline import load_paths
+from ccmkg.model.terms import CCM
 from ccmkg.resources import corpus_files, ontology_file
 from ccmkg.settings import Settings
 from ccmkg.store import open_store
@@ -64,7 +65,8 @@ def error(response: httpx.Response, status: int) -> dict[str, str]:
 
 def ontology_area_slugs() -> set[str]:
     graph = Graph().parse(ontology_file(), format="turtle")
-    return {str(s) for s in graph.objects(None, SKOS.notation)}
+    areas = graph.subjects(RDF.type, CCM.ThematicArea)
+    return {str(n) for area in areas for n in graph.objects(area, SKOS.notation)}
 
 
 def test_unknown_area_lists_every_valid_slug(api: httpx.Client) -> None:

@@ -1,4 +1,4 @@
-"""loaders/gazetteer.py and its data files, tested row by row."""
+"""The gazetteer tables (ccmkg/model/data/) tested row by row, and the loaders' text search."""
 
 from __future__ import annotations
 
@@ -7,12 +7,24 @@ import csv
 import pycountry
 import pytest
 
-from ccmkg.loaders.gazetteer import DATA_DIR, PersonIndex, gazetteer, norm, person, person_key
+from ccmkg.loaders.gazetteer import PersonIndex, gazetteer, norm, person, person_key
+from ccmkg.model.resolve import data_dir, resolver
+
+DATA_DIR = data_dir()
 
 with open(DATA_DIR / "state_aliases.csv", encoding="utf-8") as _fh:
     STATE_ROWS = list(csv.DictReader(_fh))
 with open(DATA_DIR / "organizations.csv", encoding="utf-8") as _fh:
     ORG_ROWS = list(csv.DictReader(_fh))
+with open(DATA_DIR / "state_labels.csv", encoding="utf-8") as _fh:
+    LABEL_ROWS = list(csv.DictReader(_fh))
+
+
+@pytest.mark.parametrize("row", LABEL_ROWS, ids=lambda r: r["iso3"])
+def test_state_label_row(row: dict[str, str]) -> None:
+    assert pycountry.countries.get(alpha_3=row["iso3"]) is not None, "ISO code must exist"
+    assert resolver().state_label(row["iso3"]) == row["label"]
+    assert resolver().state(row["label"]) is not None, "a label must also resolve as a name"
 
 
 @pytest.mark.parametrize("row", STATE_ROWS, ids=lambda r: r["alias"])
@@ -24,7 +36,7 @@ def test_state_alias_row(row: dict[str, str]) -> None:
         assert g.state(row["alias"]) == (row["iso3"], "alias table")
         assert [m.key for m in g.find_states(f"said {row['alias']} today")] == [row["iso3"]]
     else:
-        assert g.adjectives[norm(row["alias"])] == row["iso3"]
+        assert resolver().state_adjective(row["alias"]) == row["iso3"]
 
 
 def test_state_aliases_are_unique() -> None:

@@ -13,9 +13,9 @@ from rdflib.namespace import DCTERMS, ORG, PROV
 from ccmkg.loaders.emit import OA, emit, graph_iri, ontology_graph_iri
 from ccmkg.loaders.extract import decode
 from ccmkg.loaders.pipeline import ensure_ontology, load_paths, ontology_graph
+from ccmkg.model.terms import CCM
 from ccmkg.resources import corpus_files, queries_dir
 from ccmkg.settings import Settings
-from ccmkg.terms import CCM
 
 SETTINGS = Settings()
 BASE = SETTINGS.base_iri

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import kill_child
+import pytest
 from typer.testing import CliRunner
 
 from ccmkg.cli import app
@@ -82,6 +83,7 @@ def _reported(progress: Path) -> int:
     return max((int(m) for m in re.findall(r"^(\d+)/\d+ ", text, re.M)), default=0)
 
 
+@pytest.mark.slow  # kill -9 fault run
 def test_kill_9_mid_load_leaves_only_complete_graphs(tmp_path):
     """Kill the loader (the real CLI, in a child process) with SIGKILL at random moments:
     every graph present is complete (same triple count as in a clean load), every document

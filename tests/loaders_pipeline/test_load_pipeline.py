@@ -15,8 +15,8 @@ from ccmkg.errors import CcmKgError
 from ccmkg.loaders.emit import emit, graph_iri, ontology_graph_iri
 from ccmkg.loaders.pipeline import UnreadableFile, load_paths, ontology_graph
 from ccmkg.loaders.records import Extraction, Passage
+from ccmkg.model.terms import CCM
 from ccmkg.settings import Settings
-from ccmkg.terms import CCM
 
 SETTINGS = Settings()
 BASE = SETTINGS.base_iri

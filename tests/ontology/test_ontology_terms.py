@@ -1,18 +1,18 @@
-"""ccmkg/terms.py is generated from the ontology: fresh, closed, complete."""
+"""ccmkg/model/terms.py is generated from the ontology: fresh, closed, complete."""
 
 from __future__ import annotations
 
 import pytest
 from rdflib import URIRef
 
-from ccmkg import terms_gen
-from ccmkg.terms import CCM
+from ccmkg.model import terms_gen
+from ccmkg.model.terms import CCM
 
 
 def test_committed_terms_module_is_what_the_generator_writes_now() -> None:
     expected = terms_gen.render()
     actual = terms_gen.TARGET.read_text(encoding="utf-8")
-    assert actual == expected, "ccmkg/terms.py is stale: run python -m ccmkg.terms_gen"
+    assert actual == expected, "ccmkg/model/terms.py is stale: run python -m ccmkg.model.terms_gen"
 
 
 def test_check_mode_reports_fresh_file() -> None:

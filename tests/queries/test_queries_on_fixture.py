@@ -261,7 +261,7 @@ def test_values_are_bound_not_pasted(
         ({}, "needs parameter 'year'"),
         ({"year": "16"}, "not a year"),
         ({"year": "2016", "area": "nowhere"}, "unknown thematic area"),
-        ({"year": "2016", "state": "QQQ"}, "not an ISO 3166-1 alpha-3 code"),
+        ({"year": "2016", "state": "QQQ"}, "not a State the gazetteer knows"),
         ({"year": "2016", "colour": "red"}, "has no parameter 'colour'"),
     ],
 )

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from devtools.api_fuzz import run_fuzz
 from devtools.rel_support import TOKEN
 from tests.reliability.conftest import Live
+
+pytestmark = pytest.mark.slow  # schemathesis
 
 EXAMPLES = int(os.environ.get("CCMKG_API_FUZZ_EXAMPLES", "5"))
 

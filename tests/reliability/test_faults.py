@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from devtools.fault_runs import (
     OutageStep,
     kill_server_mid_ingest,
@@ -16,6 +18,8 @@ from devtools.fault_runs import (
 )
 from devtools.rel_support import copy_store
 from devtools.server import free_port
+
+pytestmark = pytest.mark.slow  # kill -9 fault runs
 
 
 def test_kill_9_server_mid_ingest_keeps_exactly_the_committed_graphs(

@@ -22,6 +22,8 @@ from rdflib.term import Node
 from ccmkg.rdf_input import TURTLE, parse_file
 from ccmkg.validation import ENGINES, SH, DataGraph, render_path
 
+pytestmark = pytest.mark.slow  # the W3C suites run in CI, not in the fast loop
+
 SUITE = Path(__file__).parent / "shacl-tests"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
@@ -159,7 +161,6 @@ def test_suite_is_complete() -> None:
     assert {t for _, t in KNOWN_FAILURES} <= {c.id for c in CASES}
 
 
-@pytest.mark.w3c
 @pytest.mark.parametrize(("engine", "case"), _params())
 def test_w3c_shacl(engine: str, case: Case) -> None:
     passed, why = run_case(engine, case)

@@ -20,6 +20,8 @@ from ccmkg.settings import Settings
 from ccmkg.store import Store
 from devtools.server import serve_app
 
+pytestmark = pytest.mark.slow  # the W3C suites run in CI, not in the fast loop
+
 HERE = Path(__file__).parent / "sparql11-protocol"
 MANIFEST = HERE / "manifest.ttl"
 BASE = MANIFEST.as_uri()

@@ -20,6 +20,8 @@ from ccmkg.settings import Settings
 from ccmkg.store import Store
 from devtools.server import serve_app
 
+pytestmark = pytest.mark.slow  # a headless browser
+
 CHROMIUM = "/usr/bin/chromium"
 BASE = "https://ccm-kg.org/"
 FIXTURE = Path(__file__).parent.parent / "api" / "test_rest_fixture.trig"
