@@ -58,20 +58,21 @@ def list_params(
     request: Request,
     limit: Annotated[
         int,
-        BeforeValidator(_blank_is(DEFAULT_LIMIT)),
         Query(ge=1, le=MAX_LIMIT, description=LIMIT_DOC),
+        BeforeValidator(_blank_is(DEFAULT_LIMIT)),
     ] = DEFAULT_LIMIT,
     offset: Annotated[
-        int, BeforeValidator(_blank_is(0)), Query(ge=0, le=MAX_OFFSET, description=OFFSET_DOC)
+        int, Query(ge=0, le=MAX_OFFSET, description=OFFSET_DOC), BeforeValidator(_blank_is(0))
     ] = 0,
     format: Annotated[
-        Format | None, BeforeValidator(_folded), Query(description=FORMAT_DOC)
+        Format | None, Query(description=FORMAT_DOC), BeforeValidator(_folded)
     ] = None,
 ) -> ListParams:
     """FastAPI dependency: `limit`, `offset` and `format` of a list route.
 
     A bad value is a 422 `{code, message, hint}` (main.create_app's handler), whose hint quotes
-    the constraint documented here and shown in /openapi.json.
+    the constraint documented here and shown in /openapi.json. (Query before the validator:
+    the other way round, FastAPI writes `ge`/`le` into the schema instead of min/maximum.)
     """
     return ListParams(limit=limit, offset=offset, format=format or negotiated_format(request))
 

@@ -61,10 +61,5 @@ def get_queries(request: Request) -> Queries:
     return Queries(store=request.app.state.store, settings=request.app.state.settings)
 
 
-def run(request: Request, name: str, params: Mapping[str, str | None] | None = None) -> Rows:
-    """`Queries.run` for the app serving `request`."""
-    return get_queries(request).run(name, params)
-
-
 def settings_of(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
