@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from ccmkg import __version__
 from ccmkg.api.linking import ContextLinkMiddleware
+from ccmkg.api.rest.problems import parameter_hint
 from ccmkg.api.routes import ROUTERS
 from ccmkg.api.security import install_security
 from ccmkg.errors import CcmKgError
@@ -58,7 +59,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         body = {
             "code": "bad-parameter",
             "message": f"Invalid request: {problems}",
-            "hint": "See /docs for the parameters this endpoint accepts.",
+            "hint": parameter_hint(request, exc.errors()),
         }
         return JSONResponse(status_code=422, content=body)
 

@@ -11,30 +11,29 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from fastapi import Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
-from ccmkg.api.rest.params import Page, parse_choice
+from ccmkg.api.rest.listing import CSV, TRUNCATED_HEADER, Listing, ListParams
 
-CSV = "text/csv"
 JOIN = " | "
 CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {CSV: {"schema": {"type": "string"}}}, "description": "JSON, or CSV"},
+    200: {
+        "content": {CSV: {"schema": {"type": "string"}}},
+        "description": "JSON, or CSV",
+        "headers": {
+            TRUNCATED_HEADER: {
+                "description": "true when the store's row cap cut the answer",
+                "schema": {"type": "string", "enum": ["true", "false"]},
+            },
+            "X-Total-Count": {
+                "description": "Items matching the filters, before limit/offset",
+                "schema": {"type": "integer"},
+            },
+        },
+    },
     422: {"description": "A bad parameter", "model": None},
 }
-
-
-def wants_csv(request: Request, fmt: str | None) -> bool:
-    """`format` wins over the Accept header; CSV when Accept names text/csv before JSON."""
-    chosen = parse_choice("format", fmt, ["json", "csv"])
-    if chosen is not None:
-        return chosen == "csv"
-    ranked = [
-        part.split(";")[0].strip().lower() for part in request.headers.get("accept", "").split(",")
-    ]
-    if CSV not in ranked:
-        return False
-    return "application/json" not in ranked[: ranked.index(CSV)]
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, str]:
@@ -72,25 +71,23 @@ def to_csv(items: Iterable[Mapping[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def page_answer(
-    request: Request,
-    fmt: str | None,
-    items: list[dict[str, Any]],
-    page: Page,
-    truncated: bool = False,
-) -> dict[str, Any] | Response:
-    """Slice `items` to the page and answer in the format asked for."""
-    chosen = items[page.offset : page.offset + page.limit]
-    if wants_csv(request, fmt):
-        headers = {
-            "X-Total-Count": str(len(items)),
-            "Content-Disposition": 'inline; filename="ccm-kg.csv"',
-        }
-        return Response(to_csv(chosen), media_type="text/csv; charset=utf-8", headers=headers)
-    return {
-        "items": chosen,
-        "count": len(items),
-        "limit": page.limit,
-        "offset": page.offset,
-        "truncated": truncated,
+def page_answer(listing: Listing[BaseModel], params: ListParams) -> Response:
+    """One page of `listing` in the format asked for; its truncation in body and header."""
+    chosen = [
+        item.model_dump(mode="json") for item in listing.items[params.offset :][: params.limit]
+    ]
+    headers = {
+        TRUNCATED_HEADER: "true" if listing.truncated else "false",
+        "X-Total-Count": str(len(listing)),
     }
+    if params.format == "csv":
+        headers["Content-Disposition"] = 'inline; filename="ccm-kg.csv"'
+        return Response(to_csv(chosen), media_type="text/csv; charset=utf-8", headers=headers)
+    body = {
+        "items": chosen,
+        "count": len(listing),
+        "limit": params.limit,
+        "offset": params.offset,
+        "truncated": listing.truncated,
+    }
+    return JSONResponse(body, headers=headers)

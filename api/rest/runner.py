@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 
 from fastapi import Request
@@ -26,22 +27,38 @@ def catalogue(base_iri: str) -> Catalogue:
         return _load(base_iri)
 
 
-def run(request: Request, name: str, params: Mapping[str, str | None] | None = None) -> Rows:
-    """The rows of named query `name` with the given (string) parameters; None means unbound.
+@dataclass(frozen=True)
+class Queries:
+    """The named queries over one store, with the read limits of the settings applied."""
 
-    Raises:
-        BadParameter, QueryTimeout, StoreError: from the catalogue and the store.
-    """
-    settings: Settings = request.app.state.settings
-    store: Store = request.app.state.store
-    bound = {k: v for k, v in (params or {}).items() if v is not None}
-    return catalogue(settings.base_iri).run(
-        store,
-        name,
-        bound,
-        max_rows=settings.max_result_rows,
-        timeout_s=settings.query_timeout_s,
-    )
+    store: Store
+    settings: Settings
+
+    @property
+    def base_iri(self) -> str:
+        return self.settings.base_iri
+
+    def run(self, name: str, params: Mapping[str, str | None] | None = None) -> Rows:
+        """The rows of named query `name` with the given (string) parameters; None is unbound.
+
+        The answer keeps the store's `truncated` flag: it is True when the row cap cut it.
+
+        Raises:
+            BadParameter, QueryTimeout, StoreError: from the catalogue and the store.
+        """
+        bound = {k: v for k, v in (params or {}).items() if v is not None}
+        return catalogue(self.base_iri).run(
+            self.store,
+            name,
+            bound,
+            max_rows=self.settings.max_result_rows,
+            timeout_s=self.settings.query_timeout_s,
+        )
+
+
+def get_queries(request: Request) -> Queries:
+    """FastAPI dependency: the named queries over the app's store."""
+    return Queries(store=request.app.state.store, settings=request.app.state.settings)
 
 
 def settings_of(request: Request) -> Settings:

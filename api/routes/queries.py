@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from ccmkg.api.deps import get_settings, get_store
+from ccmkg.api.rest.listing import TRUNCATED_HEADER
 from ccmkg.catalogue import Catalogue, to_csv, to_records
 from ccmkg.errors import BadParameter
 from ccmkg.settings import Settings
@@ -69,7 +70,7 @@ def run_query(
     rows = catalogue.run(
         store, name, params, max_rows=settings.max_result_rows, timeout_s=settings.query_timeout_s
     )
-    headers = {"X-Result-Truncated": "true"} if rows.truncated else {}
+    headers = {TRUNCATED_HEADER: "true" if rows.truncated else "false"}
     if csv_wanted:
         return PlainTextResponse(to_csv(rows), media_type=CSV, headers=headers)
     body = {

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from ccmkg.api.rest.listing import TRUNCATED_HEADER
 from ccmkg.errors import (
     InputError,
     NotAcceptable,
@@ -33,7 +34,9 @@ router = APIRouter(tags=["sparql"])
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
-TRUNCATED_HEADER = "X-CCMKG-Truncated"
+# The name of the first release, still sent when an answer is cut; X-Result-Truncated is the
+# one every answer of the API carries.
+LEGACY_TRUNCATED_HEADER = "X-CCMKG-Truncated"
 
 
 class MethodNotAllowed(InputError):
@@ -218,8 +221,9 @@ async def sparql(request: Request) -> Response:
         timeout_s=settings.query_timeout_s,
     )
     headers = {"Vary": "Accept", **result.headers}
+    headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
     if result.truncated:
-        headers[TRUNCATED_HEADER] = "true"
+        headers[LEGACY_TRUNCATED_HEADER] = "true"
         headers["Warning"] = (
             f'199 ccmkg "Results truncated to {settings.max_result_rows} rows; '
             'add LIMIT/OFFSET to page through them"'

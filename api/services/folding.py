@@ -1,7 +1,9 @@
-"""The `sources` of an item: every passage it was read from, as the named queries return them.
+"""Query rows → items: one item per key, with `sources`, every passage it was read from.
 
 The queries return one row per (item, passage); this module folds those rows into one item
-with its list of sources, keeping the order of first appearance and dropping duplicates.
+with its list of sources, keeping the order of first appearance and dropping duplicates. The
+items are plain dicts shaped like the response models; each service validates them into its
+model once folded.
 """
 
 from __future__ import annotations

@@ -7,13 +7,24 @@ on. A period filter matches a holding whose period meets it (an attestation on t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
 
 from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import overlaps
-from ccmkg.api.rest.sources import add_unique, fold_rows
 from ccmkg.api.rest.terms import Row, day, integer, text
+from ccmkg.api.services.folding import add_unique, fold_rows
+
+
+class Held(Protocol):
+    """A post holding as answered: a Coordinator or a Presidency."""
+
+    @property
+    def start(self) -> str | None: ...
+    @property
+    def end(self) -> str | None: ...
+    @property
+    def attested(self) -> Sequence[str]: ...
 
 
 def fold_holdings(
@@ -47,9 +58,9 @@ def fold_holdings(
     return items
 
 
-def in_period(item: dict[str, Any], period: Period) -> bool:
+def in_period(item: Held, period: Period) -> bool:
     """The holding's period meets the one asked for (attestations extend a stated term)."""
-    days = [d for d in (item.get("start"), item.get("end"), *item.get("attested", [])) if d]
+    days = [d for d in (item.start, item.end, *item.attested) if d]
     if not days:
         return period.start is None and period.end is None
     return overlaps(min(days), max(days), period.start, period.end)

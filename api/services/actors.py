@@ -1,0 +1,118 @@
+"""States and organisations: the list (searchable by any name), one actor, and its timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ccmkg.api.rest.listing import Listing
+from ccmkg.api.rest.models import Actor, Timeline, TimelineEvent
+from ccmkg.api.rest.refs import ACTOR_TYPE
+from ccmkg.api.rest.runner import Queries
+from ccmkg.api.rest.terms import Row, boolean, day, local_name, text
+from ccmkg.api.services.folding import add_unique, fold_rows
+from ccmkg.errors import NotFound
+from ccmkg.naming import fold, state_index
+from ccmkg.store import Rows
+
+
+def _fold_actors(rows: Rows) -> list[Actor]:
+    def build(row: Row) -> dict[str, Any]:
+        kind = ACTOR_TYPE.get(text(row, "actorClass") or "")
+        item: dict[str, Any] = {
+            "id": text(row, "actor"),
+            "type": kind,
+            "label": text(row, "actorLabel"),
+            "names": [],
+            "needs_review": bool(boolean(row, "needsReview")),
+        }
+        item["iso3" if kind == "state" else "acronym"] = text(
+            row, "actorIso3" if kind == "state" else "actorAcronym"
+        )
+        return item
+
+    def more(item: dict[str, Any], row: Row) -> None:
+        add_unique(item, "names", text(row, "name"))
+
+    return [Actor.model_validate(i) for i in fold_rows(rows.rows, "actor", build, more)]
+
+
+def _matches(item: Actor, q: str) -> bool:
+    folded = fold(q)
+    keys = [item.iso3, item.acronym, item.label, *item.names]
+    return any(folded in fold(k) for k in keys if k) or (
+        state_index().resolve(q) is not None and state_index().resolve(q) == item.iso3
+    )
+
+
+def actors(queries: Queries, *, q: str | None = None) -> Listing[Actor]:
+    """Every actor, or those `q` names (part of any name, code or acronym, or a State's name
+    or alias); States first, then organisations, each by label."""
+    rows = queries.run("api_actors", {"actor": None})
+    items = _fold_actors(rows)
+    if q:
+        items = [i for i in items if _matches(i, q)]
+    items.sort(key=lambda i: (i.type or "", fold(i.label or i.id)))
+    return Listing(items, rows)
+
+
+def actor(queries: Queries, key: str) -> Actor:
+    """The actor named by its natural key (ISO3, acronym, x-slug), a State name, or its IRI.
+
+    Raises:
+        NotFound: nothing in the record has that key.
+    """
+    base = queries.base_iri
+    candidates = [key] if key.startswith(("http://", "https://")) else []
+    iso3 = state_index().resolve(key)
+    if iso3:
+        candidates.append(f"{base}id/state/{iso3}")
+    candidates += [f"{base}id/state/{key}", f"{base}id/org/{key}", f"{base}id/org/{key.upper()}"]
+    for iri in candidates:
+        found = _fold_actors(queries.run("api_actors", {"actor": iri}))
+        if found:
+            return found[0]
+    raise NotFound(
+        f"No State or organisation {key!r} in the record.", "Search with GET /actors?q=…"
+    )
+
+
+def _events(rows: Sequence[Row]) -> list[TimelineEvent]:
+    def build(row: Row) -> dict[str, Any]:
+        kind = text(row, "kind") or ""
+        detail = text(row, "detail")
+        label = text(row, "label")
+        if kind == "obligation" and detail:
+            label = f"{local_name(detail)}: {label}" if label else local_name(detail)
+        item: dict[str, Any] = {
+            "fact": text(row, "fact"),
+            "kind": kind,
+            "ref": text(row, "ref"),
+            "label": label,
+            "date": day(row, "date"),
+            "end": day(row, "end"),
+        }
+        if kind == "apology":
+            item["received"] = boolean(row, "detail")
+        return item
+
+    def more(item: dict[str, Any], row: Row) -> None:
+        d = day(row, "date")
+        if d and (item["date"] is None or d < item["date"]):
+            item["date"] = d
+
+    items = [TimelineEvent.model_validate(i) for i in fold_rows(rows, "fact", build, more)]
+    items.sort(key=lambda i: (i.date or "9999", i.kind))
+    return items
+
+
+def timeline(queries: Queries, key: str) -> Timeline:
+    """Posts held, presidencies, meetings attended and chaired, apologies and obligation
+    events of the actor `key` names (as for `actor`), in date order.
+
+    Raises:
+        NotFound: nothing in the record has that key.
+    """
+    found = actor(queries, key)
+    events = _events(queries.run("api_actor_timeline", {"actor": found.id}).rows)
+    return Timeline(actor=found, items=events, count=len(events))

@@ -1,0 +1,191 @@
+"""Meetings: the list (by period, kind, State or person attending), and one meeting in full."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ccmkg.api.rest.listing import Listing
+from ccmkg.api.rest.models import (
+    ApologyItem,
+    Meeting,
+    MeetingDetail,
+    MinutesApproved,
+    NextMeeting,
+    Presence,
+    TextItem,
+)
+from ccmkg.api.rest.params import Period
+from ccmkg.api.rest.refs import CCM, FORMAT, MEETING_KIND, actor, meeting_segment, within
+from ccmkg.api.rest.runner import Queries
+from ccmkg.api.rest.terms import Row, boolean, day, integer, text
+from ccmkg.api.services.folding import add_source, fold_rows
+from ccmkg.errors import NotFound
+from ccmkg.store import Rows
+
+
+def _meeting_item(row: Row) -> dict[str, Any]:
+    iri = text(row, "meeting") or ""
+    return {
+        "id": meeting_segment(iri),
+        "iri": iri,
+        "date": day(row, "date"),
+        "date_inferred": boolean(row, "dateInferred"),
+        "end_date": day(row, "endDate"),
+        "kind": MEETING_KIND.get(text(row, "kindClass") or ""),
+        "title": text(row, "title") or text(row, "label"),
+        "label": text(row, "label"),
+        "ordinal": integer(row, "ordinal"),
+        "ordinal_scope": text(row, "ordinalScope"),
+        "venue": text(row, "venue"),
+        "start_time": text(row, "startTime"),
+        "end_time": text(row, "endTime"),
+        "format": FORMAT.get(text(row, "format") or ""),
+        "chair": actor(row, "chair"),
+        "chair_person": _chair_person(row),
+    }
+
+
+def _chair_person(row: Row) -> dict[str, Any] | None:
+    iri = text(row, "chairPerson")
+    return None if iri is None else {"id": iri, "name": text(row, "chairPersonName")}
+
+
+def _fold_meetings(rows: Rows) -> list[dict[str, Any]]:
+    return fold_rows(rows.rows, "meeting", _meeting_item, complete=True)
+
+
+def _person_iri(queries: Queries, value: str) -> str:
+    base = queries.base_iri
+    return value if value.startswith(("http://", "https://")) else f"{base}id/person/{value}"
+
+
+def meetings(
+    queries: Queries,
+    *,
+    period: Period = Period(None, None),
+    kind: str | None = None,
+    state: str | None = None,
+    person: str | None = None,
+) -> Listing[Meeting]:
+    """Meetings dated in `period`, of `kind`, attended by the State (IRI) and by the person
+    (name key or IRI); None means any. In date order. The answers used to filter count for
+    truncation too: a cut attendance list would drop meetings silently."""
+    rows = queries.run("api_meetings", {"meeting": None})
+    answers = [rows]
+    items = [
+        m
+        for m in (Meeting.model_validate(i) for i in _fold_meetings(rows))
+        if within(m.date, period.start, period.end) and (kind is None or m.kind == kind)
+    ]
+    if state:
+        attended = queries.run("api_actor_timeline", {"actor": state})
+        answers.append(attended)
+        iris = {text(r, "ref") or "" for r in attended.rows if text(r, "kind") == "attended"}
+        items = [m for m in items if m.iri in iris]
+    if person:
+        attended = queries.run("api_person_meetings", {"person": _person_iri(queries, person)})
+        answers.append(attended)
+        iris = {text(r, "meeting") or "" for r in attended.rows}
+        items = [m for m in items if m.iri in iris]
+    items.sort(key=lambda m: (m.date or "", m.id))
+    return Listing(items, *answers)
+
+
+def _presence(rows: Sequence[Row]) -> list[Presence]:
+    def build(row: Row) -> dict[str, Any]:
+        return {"actor": actor(row, "actor"), "persons": []}
+
+    def more(item: dict[str, Any], row: Row) -> None:
+        person = text(row, "person")
+        if person is None:
+            return
+        found = next((p for p in item["persons"] if p["id"] == person), None)
+        if found is None:
+            found = {
+                "id": person,
+                "name": text(row, "name"),
+                "honorific": text(row, "honorific"),
+                "role": text(row, "role"),
+                "sources": [],
+            }
+            item["persons"].append(found)
+        add_source(found, row, prefix="p")
+
+    return [Presence.model_validate(i) for i in fold_rows(rows, "attendance", build, more)]
+
+
+def _apologies(rows: Sequence[Row]) -> list[ApologyItem]:
+    def build(row: Row) -> dict[str, Any]:
+        return {"actor": actor(row, "actor"), "received": boolean(row, "received")}
+
+    return [ApologyItem.model_validate(i) for i in fold_rows(rows, "apology", build)]
+
+
+RECORD_FIELD = {
+    CCM + "AgendaItem": "agenda",
+    CCM + "ActionPoint": "action_points",
+    CCM + "MinutesApproval": "previous_minutes_approved",
+    CCM + "NextMeetingAnnouncement": "next_meeting",
+}
+
+
+def _records(rows: Sequence[Row]) -> dict[str, list[dict[str, Any]]]:
+    """Agenda items, action points, minutes approved, next meetings: each under its field."""
+
+    def build(row: Row) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "id": text(row, "record"),
+            "_field": RECORD_FIELD.get(text(row, "recordClass") or ""),
+        }
+        field = item["_field"]
+        if field in ("agenda", "action_points"):
+            item.update(
+                number=text(row, "number"),
+                text=text(row, "text"),
+                responsible=text(row, "responsible"),
+                due=day(row, "due"),
+            )
+        else:
+            item.update(date=day(row, "date"))
+            if field == "next_meeting":
+                item["text"] = text(row, "text")
+        return item
+
+    out: dict[str, list[dict[str, Any]]] = {f: [] for f in RECORD_FIELD.values()}
+    for item in fold_rows(rows, "record", build):
+        field = item.pop("_field")
+        if field:
+            out[field].append(item)
+    out["agenda"].sort(
+        key=lambda i: [int(p) if p.isdigit() else 0 for p in (i["number"] or "").split(".")]
+    )
+    return out
+
+
+def meeting(queries: Queries, segment: str) -> MeetingDetail:
+    """Everything the record says about the meeting `{base}id/meeting/{segment}`: who was
+    present, apologies, agenda, action points, minutes approved, next meeting; each part with
+    its passages.
+
+    Raises:
+        NotFound: no such meeting.
+    """
+    iri = f"{queries.base_iri}id/meeting/{segment}"
+    found = _fold_meetings(queries.run("api_meetings", {"meeting": iri}))
+    if not found:
+        raise NotFound(
+            f"No meeting {segment!r}.", "List meetings with GET /meetings; use their `id`."
+        )
+    records = _records(queries.run("api_meeting_records", {"meeting": iri}).rows)
+    return MeetingDetail(
+        **Meeting.model_validate(found[0]).model_dump(),
+        present=_presence(queries.run("api_meeting_attendance", {"meeting": iri}).rows),
+        apologies=_apologies(queries.run("api_meeting_apologies", {"meeting": iri}).rows),
+        agenda=[TextItem.model_validate(i) for i in records["agenda"]],
+        action_points=[TextItem.model_validate(i) for i in records["action_points"]],
+        previous_minutes_approved=[
+            MinutesApproved.model_validate(i) for i in records["previous_minutes_approved"]
+        ],
+        next_meeting=[NextMeeting.model_validate(i) for i in records["next_meeting"]],
+    )

@@ -1,0 +1,88 @@
+"""The people in the record: the list (searchable by name), and one person's meetings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ccmkg.api.rest.listing import Listing
+from ccmkg.api.rest.models import Person, PersonDetail, PersonMeeting
+from ccmkg.api.rest.refs import MEETING_KIND, actor, meeting_segment
+from ccmkg.api.rest.runner import Queries
+from ccmkg.api.rest.terms import Row, day, text
+from ccmkg.api.services.folding import add_unique, fold_rows
+from ccmkg.errors import NotFound
+from ccmkg.naming import fold, squash
+from ccmkg.store import Rows
+
+
+def _fold_persons(rows: Rows) -> list[dict[str, Any]]:
+    """One dict per person, shaped like `Person` plus `key` (its name key, for the search)."""
+
+    def build(row: Row) -> dict[str, Any]:
+        return {
+            "id": text(row, "person"),
+            "name": text(row, "name"),
+            "key": text(row, "nameKey"),
+            "spellings": [],
+            "honorifics": [],
+        }
+
+    def more(item: dict[str, Any], row: Row) -> None:
+        add_unique(item, "spellings", text(row, "spelling"))
+        add_unique(item, "honorifics", text(row, "honorific"))
+
+    items = fold_rows(rows.rows, "person", build, more)
+    for item in items:
+        honorifics = item.pop("honorifics")
+        item["honorific"] = honorifics[0] if honorifics else None
+    return items
+
+
+def _matches(item: dict[str, Any], q: str) -> bool:
+    """Accent-, case- and punctuation-insensitive: 'masmejan' finds 'Masméjan'."""
+    needle = squash(q)
+    names = [item.get("key"), item.get("name"), *item["spellings"]]
+    return bool(needle) and any(needle in squash(n) for n in names if n)
+
+
+def persons(queries: Queries, *, q: str | None = None) -> Listing[Person]:
+    """Every person, or those whose name key, name or a spelling contains `q`; by name."""
+    rows = queries.run("api_persons", {"person": None})
+    items = [Person.model_validate(i) for i in _fold_persons(rows) if not q or _matches(i, q)]
+    items.sort(key=lambda i: fold(i.name or i.id))
+    return Listing(items, rows)
+
+
+def _meetings(rows: Sequence[Row]) -> list[PersonMeeting]:
+    def build(row: Row) -> dict[str, Any]:
+        iri = text(row, "meeting") or ""
+        return {
+            "meeting": {
+                "id": meeting_segment(iri),
+                "iri": iri,
+                "date": day(row, "date"),
+                "kind": MEETING_KIND.get(text(row, "kindClass") or ""),
+                "title": text(row, "title"),
+            },
+            "delegation": actor(row, "delegation"),
+            "role": text(row, "role"),
+        }
+
+    items = [PersonMeeting.model_validate(i) for i in fold_rows(rows, "participation", build)]
+    items.sort(key=lambda i: i.meeting.date or "")
+    return items
+
+
+def person(queries: Queries, key: str) -> PersonDetail:
+    """The person with that name key (or IRI), and the meetings attended for each delegation.
+
+    Raises:
+        NotFound: no person has that key.
+    """
+    iri = key if key.startswith(("http://", "https://")) else f"{queries.base_iri}id/person/{key}"
+    found = _fold_persons(queries.run("api_persons", {"person": iri}))
+    if not found:
+        raise NotFound(f"No person {key!r} in the record.", "Search with GET /persons?q=…")
+    meetings = _meetings(queries.run("api_person_meetings", {"person": iri}).rows)
+    return PersonDetail.model_validate({**found[0], "meetings": meetings})

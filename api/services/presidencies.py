@@ -1,0 +1,54 @@
+"""President, President-designate and past President roles, by State and period."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ccmkg.api.rest.listing import Listing
+from ccmkg.api.rest.models import Presidency
+from ccmkg.api.rest.params import Period
+from ccmkg.api.rest.refs import CCM, state
+from ccmkg.api.rest.runner import Queries
+from ccmkg.api.rest.terms import Row, integer, local_name, text
+from ccmkg.api.services.holdings import fold_holdings, in_period
+
+ROLE = {
+    CCM + "President": "president",
+    CCM + "PresidentDesignate": "president-designate",
+    CCM + "PastPresident": "past-president",
+}
+SERIES = {CCM + "MeetingOfStatesParties": "MSP", CCM + "ReviewConference": "RC"}
+
+
+def _meeting(row: Row) -> dict[str, Any] | None:
+    iri = text(row, "meeting")
+    if iri is None:
+        return None
+    kind = SERIES.get(text(row, "meetingClass") or "")
+    ordinal = integer(row, "ordinal")
+    label = text(row, "meetingLabel") or (f"{ordinal}{kind}" if ordinal and kind else None)
+    return {"id": iri, "label": label, "kind": kind, "ordinal": ordinal}
+
+
+def _build(row: Row) -> dict[str, Any]:
+    return {
+        "meeting": _meeting(row),
+        "state": state(row),
+        "role": ROLE.get(text(row, "role") or "", local_name(text(row, "role") or "")),
+    }
+
+
+def _order(item: Presidency) -> tuple[str, int, str]:
+    ordinal = (item.meeting.ordinal if item.meeting else None) or 0
+    return (item.start or "", ordinal, item.role)
+
+
+def presidencies(
+    queries: Queries, *, state: str | None = None, period: Period = Period(None, None)
+) -> Listing[Presidency]:
+    """Roles of the State (IRI; any if None) meeting `period`, in order of start and meeting."""
+    rows = queries.run("api_presidencies", {"state": local_name(state) if state else None})
+    items = [Presidency.model_validate(i) for i in fold_holdings(rows.rows, _build)]
+    chosen = [i for i in items if in_period(i, period)]
+    chosen.sort(key=_order)
+    return Listing(chosen, rows)
