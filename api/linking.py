@@ -17,6 +17,9 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ccmkg.errors import NotAcceptable
+from ccmkg.model.iri import NUMBERED_MEETINGS
+from ccmkg.model.namespaces import PREFIXES
+from ccmkg.model.vocab import vocabulary
 
 CONTEXT_PATH = "/context.jsonld"
 CONTEXT_LINK = (
@@ -129,18 +132,8 @@ class ContextLinkMiddleware:
 # --- the @context of the REST API --------------------------------------------------------------
 
 _NS = {
-    "ccm": "https://ccm-kg.org/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "schema": "https://schema.org/",
-    "hydra": "http://www.w3.org/ns/hydra/core#",
+    name: PREFIXES[name]
+    for name in ("ccm", "rdf", "rdfs", "xsd", "skos", "dcterms", "org", "prov", "oa")
 }
 
 
@@ -168,33 +161,18 @@ _SOURCE_CONTEXT: dict[str, Any] = {
     "date": _date("dcterms:date"),
 }
 
-# String values of `role`, `kind`, `format` and `event` fields, as named by the API contract.
-_VALUE_TERMS: dict[str, str] = {
-    "president": "ccm:President",
-    "president-designate": "ccm:PresidentDesignate",
-    "past-president": "ccm:PastPresident",
-    "coordinator": "ccm:Coordinator",
-    "friend": "ccm:FriendOfThePresident",
-    "coordination-committee": "ccm:CoordinationCommitteeMeeting",
-    "friends-of-the-president": "ccm:FriendsOfThePresidentMeeting",
-    "meeting-of-states-parties": "ccm:MeetingOfStatesParties",
-    "review-conference": "ccm:ReviewConference",
-    "intersessional": "ccm:IntersessionalMeeting",
-    "workshop": "ccm:Workshop",
-    "MSP": "ccm:MeetingOfStatesParties",
-    "RC": "ccm:ReviewConference",
-    "in-person": "ccm:InPerson",
-    "hybrid": "ccm:Hybrid",
-    "virtual": "ccm:Virtual",
-    "extension-request-announced": "ccm:ExtensionRequestAnnounced",
-    "extension-requested": "ccm:ExtensionRequested",
-    "extension-granted": "ccm:ExtensionGranted",
-    "completion-declared": "ccm:CompletionDeclared",
-    "report-submitted": "ccm:ReportSubmitted",
-    "report-overdue": "ccm:ReportOverdue",
-    "bilateral-follow-up": "ccm:BilateralFollowUp",
-    "implementation-update": "ccm:ImplementationUpdate",
-}
+
+def _value_terms() -> dict[str, str]:
+    """String values of `role`, `kind`, `format` and `event` fields -> their ontology terms.
+
+    Read off the ontology's notations (ccmkg.model.vocab), plus the short meeting labels.
+    """
+    vocab = vocabulary()
+    schemes = (vocab.roles, vocab.meeting_kinds, vocab.formats, vocab.event_types)
+    terms = {t.slug: "ccm:" + t.local_name for scheme in schemes for t in scheme}
+    for kind, label in NUMBERED_MEETINGS.items():
+        terms[label] = terms[kind]
+    return terms
 
 
 def api_context() -> dict[str, Any]:
@@ -267,6 +245,6 @@ def api_context() -> dict[str, Any]:
         "about": "ccm:conflictAbout",
         "values": "ccm:claimedValue",
         "claims": _ref("ccm:conflictingClaim"),
-        **_VALUE_TERMS,
+        **_value_terms(),
     }
     return {"@context": terms}

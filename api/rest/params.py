@@ -10,22 +10,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ccmkg.errors import BadParameter
-from ccmkg.naming import Area, area_index, state_index
+from ccmkg.model.iri import IriScheme
+from ccmkg.model.resolve import resolver
+from ccmkg.model.vocab import Scheme, vocabulary
+from ccmkg.model.vocab import Term as Area
 from ccmkg.settings import Settings
 
 DATE_HINT = "Write dates as YYYY-MM-DD, e.g. 2016-05-26."
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
 
-MEETING_KINDS = {
-    "coordination-committee": "CoordinationCommitteeMeeting",
-    "friends-of-the-president": "FriendsOfThePresidentMeeting",
-    "meeting-of-states-parties": "MeetingOfStatesParties",
-    "review-conference": "ReviewConference",
-    "intersessional": "IntersessionalMeeting",
-    "workshop": "Workshop",
-}
-ARTICLES = (3, 4, 7)
+ARTICLES = tuple(sorted(vocabulary().articles))
 
 
 def parse_date(name: str, value: str | None) -> dt.date | None:
@@ -55,9 +50,9 @@ def parse_int(name: str, value: str | None, low: int, high: int) -> int | None:
 def parse_area(value: str | None) -> Area | None:
     if not value:
         return None
-    area = area_index().resolve(value)
+    area = vocabulary().areas.resolve(value)
     if area is None:
-        slugs = ", ".join(area_index().slugs)
+        slugs = ", ".join(vocabulary().areas.slugs)
         raise BadParameter(
             f"Unknown thematic area {value!r}.",
             f"Use one of: {slugs} (or any of their labels, e.g. 'Universalisation').",
@@ -69,13 +64,13 @@ def parse_state(settings: Settings, value: str | None) -> str | None:
     """The IRI of the State named by ISO alpha-3, alpha-2, or any name or alias."""
     if not value:
         return None
-    iso3 = state_index().resolve(value)
-    if iso3 is None:
+    hit = resolver().state(value, codes=True)
+    if hit is None:
         raise BadParameter(
             f"Unknown State {value!r}.",
             "Use an ISO 3166-1 alpha-3 or alpha-2 code (NLD, NL) or a name such as 'Netherlands'.",
         )
-    return state_iri(settings, iso3)
+    return state_iri(settings, hit[0])
 
 
 def parse_choice(name: str, value: str | None, choices: list[str]) -> str | None:
@@ -90,7 +85,7 @@ def parse_choice(name: str, value: str | None, choices: list[str]) -> str | None
 
 
 def state_iri(settings: Settings, iso3: str) -> str:
-    return f"{settings.base_iri}id/state/{iso3}"
+    return str(IriScheme(settings.base_iri).mint("state", key=iso3))
 
 
 @dataclass(frozen=True)
@@ -138,13 +133,13 @@ def parse_period(
     return period
 
 
-@dataclass(frozen=True)
-class Page:
-    limit: int
-    offset: int
-
-
-def parse_page(limit: str | None, offset: str | None) -> Page:
-    lim = parse_int("limit", limit, 1, MAX_LIMIT)
-    off = parse_int("offset", offset, 0, 10**9)
-    return Page(DEFAULT_LIMIT if lim is None else lim, off or 0)
+def parse_term(name: str, value: str | None, scheme: Scheme) -> str | None:
+    """The slug of a vocabulary term a person names by slug, label or alias (kind=MSP)."""
+    if not value:
+        return None
+    term = scheme.resolve(value)
+    if term is None:
+        raise BadParameter(
+            f"{name}={value!r} is not allowed.", f"Use one of: {', '.join(scheme.slugs)}."
+        )
+    return term.slug

@@ -6,19 +6,22 @@ import datetime as dt
 from typing import Any
 
 from ccmkg.api.rest.terms import Row, local_name, text
-from ccmkg.naming import area_index
+from ccmkg.model.iri import IriScheme
+from ccmkg.model.terms import CCM
+from ccmkg.model.vocab import vocabulary
 
-CCM = "https://ccm-kg.org/ontology#"
-ACTOR_TYPE = {CCM + "State": "state", CCM + "Organization": "organization"}
-MEETING_KIND = {
-    CCM + "CoordinationCommitteeMeeting": "coordination-committee",
-    CCM + "FriendsOfThePresidentMeeting": "friends-of-the-president",
-    CCM + "MeetingOfStatesParties": "meeting-of-states-parties",
-    CCM + "ReviewConference": "review-conference",
-    CCM + "IntersessionalMeeting": "intersessional",
-    CCM + "Workshop": "workshop",
-}
-FORMAT = {CCM + "InPerson": "in-person", CCM + "Hybrid": "hybrid", CCM + "Virtual": "virtual"}
+ACTOR_TYPE = {str(CCM.State): "state", str(CCM.Organization): "organization"}
+
+
+def meeting_kind(class_iri: str | None) -> str | None:
+    """The slug of a meeting class ("coordination-committee"), from the ontology's notations."""
+    term = vocabulary().meeting_kinds.by_iri(class_iri or "")
+    return term.slug if term else None
+
+
+def meeting_format(iri: str | None) -> str | None:
+    term = vocabulary().formats.by_iri(iri or "")
+    return term.slug if term else None
 
 
 def actor(row: Row, var: str) -> dict[str, Any] | None:
@@ -44,15 +47,16 @@ def state(
 def area(row: Row) -> dict[str, Any]:
     """The area from its columns, completed from the ontology when the store lacks its labels."""
     iri = text(row, "area") or ""
-    known = area_index().by_iri(iri)
+    known = vocabulary().areas.by_iri(iri)
     slug = text(row, "areaSlug") or (known.slug if known else local_name(iri))
     label = text(row, "areaLabel") or (known.label if known else slug)
     return {"id": iri, "slug": slug, "label": label}
 
 
 def meeting_segment(iri: str) -> str:
-    """`{id}` of GET /meetings/{id}: the last path segment of the meeting IRI."""
-    return iri.rstrip("/").rsplit("/", 1)[-1]
+    """`{id}` of GET /meetings/{id}: the key of the meeting IRI (its pattern in ccmkg.model)."""
+    parsed = IriScheme(iri.split("/id/", 1)[0] + "/").key("meeting", iri)
+    return parsed or iri.rstrip("/").rsplit("/", 1)[-1]
 
 
 def overlaps(start: str | None, end: str | None, lo: dt.date | None, hi: dt.date | None) -> bool:

@@ -10,10 +10,11 @@ from fastapi.responses import Response
 from ccmkg.api.rest.listing import ListParams, list_params
 from ccmkg.api.rest.models import ErrorBody, MeetingDetail, MeetingList
 from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
-from ccmkg.api.rest.params import MEETING_KINDS, parse_choice, parse_period, parse_state
+from ccmkg.api.rest.params import parse_period, parse_state, parse_term
 from ccmkg.api.rest.runner import Queries, get_queries
 from ccmkg.api.services import meetings as service
 from ccmkg.errors import BadParameter
+from ccmkg.model.vocab import vocabulary
 
 router = APIRouter(tags=["meetings"])
 SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
@@ -28,7 +29,12 @@ SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
 def meetings(
     from_: str | None = Query(None, alias="from", description="First day (YYYY-MM-DD)"),
     to: str | None = Query(None, description="Last day (YYYY-MM-DD)"),
-    kind: str | None = Query(None, description="One of: " + ", ".join(MEETING_KINDS)),
+    kind: str | None = Query(
+        None,
+        description="One of: "
+        + ", ".join(vocabulary().meeting_kinds.slugs)
+        + " (or a label such as MSP, RC, CC)",
+    ),
     state_: str | None = Query(None, alias="state", description="Meetings this State attended"),
     person: str | None = Query(None, description="Meetings this person attended (id or IRI)"),
     page: ListParams = Depends(list_params),
@@ -38,7 +44,7 @@ def meetings(
     found = service.meetings(
         queries,
         period=parse_period(start=from_, end=to),
-        kind=parse_choice("kind", kind, list(MEETING_KINDS)),
+        kind=parse_term("kind", kind, vocabulary().meeting_kinds),
         state=parse_state(queries.settings, state_),
         person=person or None,
     )

@@ -29,13 +29,14 @@ from ccmkg.api.routes.publish import (
     rdf_response,
 )
 from ccmkg.errors import NotFound
+from ccmkg.model.namespaces import CCM_NS
 from ccmkg.settings import Settings
 from ccmkg.store import Store
 
 router = APIRouter(tags=["linked data"])
 
-_PREFIXES = """
-PREFIX ccm: <https://ccm-kg.org/ontology#>
+_PREFIXES = f"""
+PREFIX ccm: <{CCM_NS}>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>

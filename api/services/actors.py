@@ -12,7 +12,9 @@ from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, boolean, day, local_name, text
 from ccmkg.api.services.folding import add_unique, fold_rows
 from ccmkg.errors import NotFound
-from ccmkg.naming import fold, state_index
+from ccmkg.model.iri import IriScheme
+from ccmkg.model.names import fold
+from ccmkg.model.resolve import resolver
 from ccmkg.store import Rows
 
 
@@ -41,7 +43,7 @@ def _matches(item: Actor, q: str) -> bool:
     folded = fold(q)
     keys = [item.iso3, item.acronym, item.label, *item.names]
     return any(folded in fold(k) for k in keys if k) or (
-        state_index().resolve(q) is not None and state_index().resolve(q) == item.iso3
+        (hit := resolver().state(q, codes=True)) is not None and hit[0] == item.iso3
     )
 
 
@@ -62,12 +64,13 @@ def actor(queries: Queries, key: str) -> Actor:
     Raises:
         NotFound: nothing in the record has that key.
     """
-    base = queries.base_iri
+    scheme = IriScheme(queries.base_iri)
     candidates = [key] if key.startswith(("http://", "https://")) else []
-    iso3 = state_index().resolve(key)
-    if iso3:
-        candidates.append(f"{base}id/state/{iso3}")
-    candidates += [f"{base}id/state/{key}", f"{base}id/org/{key}", f"{base}id/org/{key.upper()}"]
+    known = resolver().actor(key, codes=True)
+    if known:
+        candidates.append(str(scheme.mint(known.kind, key=known.key)))
+    candidates += [str(scheme.mint(kind, key=key)) for kind in ("state", "organization")]
+    candidates.append(str(scheme.mint("organization", key=key.upper())))
     for iri in candidates:
         found = _fold_actors(queries.run("api_actors", {"actor": iri}))
         if found:

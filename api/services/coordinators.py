@@ -7,20 +7,26 @@ from typing import Any
 from ccmkg.api.rest.listing import Listing
 from ccmkg.api.rest.models import Coordinator
 from ccmkg.api.rest.params import Period
-from ccmkg.api.rest.refs import CCM, area, state
+from ccmkg.api.rest.refs import area, state
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, local_name, text
 from ccmkg.api.services.holdings import fold_holdings, in_period
-from ccmkg.naming import Area
+from ccmkg.model.vocab import Term as Area
+from ccmkg.model.vocab import vocabulary
 
-ROLE = {CCM + "Coordinator": "coordinator", CCM + "FriendOfThePresident": "friend"}
+
+def _role(iri: str | None) -> str | None:
+    term = vocabulary().roles.by_iri(iri or "")
+    return term.slug if term and term.slug in ("coordinator", "friend") else None
+
+
 ROLES = ["coordinator", "friend", "any"]
 
 
 def _build(row: Row) -> dict[str, Any]:
     topic = text(row, "topic")
     return {
-        "role": ROLE.get(text(row, "role") or ""),
+        "role": _role(text(row, "role")),
         # On a topic row `area` is only the bound parameter: the post covers no area.
         "area": None if topic else area(row),
         "topic": topic,

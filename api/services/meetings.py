@@ -16,11 +16,13 @@ from ccmkg.api.rest.models import (
     TextItem,
 )
 from ccmkg.api.rest.params import Period
-from ccmkg.api.rest.refs import CCM, FORMAT, MEETING_KIND, actor, meeting_segment, within
+from ccmkg.api.rest.refs import actor, meeting_format, meeting_kind, meeting_segment, within
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, boolean, day, integer, text
 from ccmkg.api.services.folding import add_source, fold_rows
 from ccmkg.errors import NotFound
+from ccmkg.model.iri import IriScheme, meeting_key
+from ccmkg.model.terms import CCM
 from ccmkg.store import Rows
 
 
@@ -32,7 +34,7 @@ def _meeting_item(row: Row) -> dict[str, Any]:
         "date": day(row, "date"),
         "date_inferred": boolean(row, "dateInferred"),
         "end_date": day(row, "endDate"),
-        "kind": MEETING_KIND.get(text(row, "kindClass") or ""),
+        "kind": meeting_kind(text(row, "kindClass")),
         "title": text(row, "title") or text(row, "label"),
         "label": text(row, "label"),
         "ordinal": integer(row, "ordinal"),
@@ -40,7 +42,7 @@ def _meeting_item(row: Row) -> dict[str, Any]:
         "venue": text(row, "venue"),
         "start_time": text(row, "startTime"),
         "end_time": text(row, "endTime"),
-        "format": FORMAT.get(text(row, "format") or ""),
+        "format": meeting_format(text(row, "format")),
         "chair": actor(row, "chair"),
         "chair_person": _chair_person(row),
     }
@@ -123,10 +125,10 @@ def _apologies(rows: Sequence[Row]) -> list[ApologyItem]:
 
 
 RECORD_FIELD = {
-    CCM + "AgendaItem": "agenda",
-    CCM + "ActionPoint": "action_points",
-    CCM + "MinutesApproval": "previous_minutes_approved",
-    CCM + "NextMeetingAnnouncement": "next_meeting",
+    str(CCM.AgendaItem): "agenda",
+    str(CCM.ActionPoint): "action_points",
+    str(CCM.MinutesApproval): "previous_minutes_approved",
+    str(CCM.NextMeetingAnnouncement): "next_meeting",
 }
 
 
@@ -171,7 +173,7 @@ def meeting(queries: Queries, segment: str) -> MeetingDetail:
     Raises:
         NotFound: no such meeting.
     """
-    iri = f"{queries.base_iri}id/meeting/{segment}"
+    iri = str(IriScheme(queries.base_iri).mint("meeting", key=meeting_key(segment)))
     found = _fold_meetings(queries.run("api_meetings", {"meeting": iri}))
     if not found:
         raise NotFound(

@@ -7,12 +7,12 @@ from typing import Any
 
 from ccmkg.api.rest.listing import Listing
 from ccmkg.api.rest.models import Person, PersonDetail, PersonMeeting
-from ccmkg.api.rest.refs import MEETING_KIND, actor, meeting_segment
+from ccmkg.api.rest.refs import actor, meeting_kind, meeting_segment
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, day, text
 from ccmkg.api.services.folding import add_unique, fold_rows
 from ccmkg.errors import NotFound
-from ccmkg.naming import fold, squash
+from ccmkg.model.names import fold, squash
 from ccmkg.store import Rows
 
 
@@ -62,7 +62,7 @@ def _meetings(rows: Sequence[Row]) -> list[PersonMeeting]:
                 "id": meeting_segment(iri),
                 "iri": iri,
                 "date": day(row, "date"),
-                "kind": MEETING_KIND.get(text(row, "kindClass") or ""),
+                "kind": meeting_kind(text(row, "kindClass")),
                 "title": text(row, "title"),
             },
             "delegation": actor(row, "delegation"),

@@ -7,24 +7,31 @@ from typing import Any
 from ccmkg.api.rest.listing import Listing
 from ccmkg.api.rest.models import Presidency
 from ccmkg.api.rest.params import Period
-from ccmkg.api.rest.refs import CCM, state
+from ccmkg.api.rest.refs import state
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, integer, local_name, text
 from ccmkg.api.services.holdings import fold_holdings, in_period
+from ccmkg.model.iri import NUMBERED_MEETINGS
+from ccmkg.model.vocab import vocabulary
 
-ROLE = {
-    CCM + "President": "president",
-    CCM + "PresidentDesignate": "president-designate",
-    CCM + "PastPresident": "past-president",
-}
-SERIES = {CCM + "MeetingOfStatesParties": "MSP", CCM + "ReviewConference": "RC"}
+
+def _role(iri: str | None) -> str | None:
+    """The slug of a presidency role IRI (from the ontology), else its local name."""
+    term = vocabulary().roles.by_iri(iri or "")
+    return term.slug if term else (local_name(iri) if iri else None)
+
+
+def _series(class_iri: str | None) -> str | None:
+    """ "MSP" or "RC" for the class of a numbered meeting, else None."""
+    kind = vocabulary().meeting_kinds.by_iri(class_iri or "")
+    return NUMBERED_MEETINGS.get(kind.slug) if kind else None
 
 
 def _meeting(row: Row) -> dict[str, Any] | None:
     iri = text(row, "meeting")
     if iri is None:
         return None
-    kind = SERIES.get(text(row, "meetingClass") or "")
+    kind = _series(text(row, "meetingClass"))
     ordinal = integer(row, "ordinal")
     label = text(row, "meetingLabel") or (f"{ordinal}{kind}" if ordinal and kind else None)
     return {"id": iri, "label": label, "kind": kind, "ordinal": ordinal}
@@ -34,7 +41,7 @@ def _build(row: Row) -> dict[str, Any]:
     return {
         "meeting": _meeting(row),
         "state": state(row),
-        "role": ROLE.get(text(row, "role") or "", local_name(text(row, "role") or "")),
+        "role": _role(text(row, "role")),
     }
 
 
