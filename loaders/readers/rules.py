@@ -1,7 +1,9 @@
 """Extraction rules as data: `loaders/rules/<subject>.yaml`, read once, compiled, with examples.
 
 A rule file holds `placeholders` (named regex fragments, written `{name}` in a pattern), the
-default `reader` (the function of `ccmkg.loaders.readers.<subject>` that applies the rules) and
+default `reader` (the function of `ccmkg.loaders.readers.<subject>` that applies the rules; a
+rule may name another), the default `view` (the text a pattern runs on: a sentence, the
+sentence with States and areas as tokens, a heading, or a line) and
 `rules`. Each rule has a `name`, a `pattern` (a verbose regex with named groups), what it
 `produces` (a record kind and how its fields are filled) and `examples`: synthetic sentences
 with the records they must give, run by tests/loaders/test_rules.py.
@@ -23,6 +25,16 @@ from typing import Any
 
 import yaml
 
+# What a rule may produce: record kind -> the Extraction field the records go to.
+RECORDS = {
+    "holding": "holdings",
+    "apology": "apologies",
+    "obligation-event": "obligation_events",
+    "aggregate-statement": "aggregate_statements",
+    "action-point": "action_points",
+    "minutes-approval": "minutes_approvals",
+    "next-meeting": "next_meeting",
+}
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z_]*)\}")  # never a quantifier such as {0,2}
 VIEWS = ("sentence", "tokens", "heading", "line")
 
@@ -120,6 +132,8 @@ def rules(subject: str) -> tuple[Rule, ...]:
         if view not in VIEWS:
             raise ValueError(f"{where}: view {view!r} is not one of {VIEWS}")
         produces = raw["produces"]
+        if produces.get("record") not in RECORDS:
+            raise ValueError(f"{where}: produces an unknown record {produces.get('record')!r}")
         requires = raw.get("requires")
         out.append(
             Rule(
