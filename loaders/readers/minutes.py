@@ -17,7 +17,8 @@ def read_minutes_approvals(ctx: Ctx) -> None:
     """'The minutes of the meeting held on D were approved'; two dates -> a conflict."""
     approved = rule("minutes", "minutes-approved")
     verb, minutes = approved.pattern, approved.requires
-    assert minutes is not None
+    if minutes is None:
+        raise ValueError("minutes.yaml: minutes-approved must say what it `requires`")
     for p in ctx.paras:
         if not minutes.search(p.text) or not verb.search(p.text):
             continue
