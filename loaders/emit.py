@@ -41,6 +41,7 @@ from ccmkg.loaders.records import (
     PersonRef,
     PostHoldingRecord,
 )
+from ccmkg.loaders.registry import default_registry
 from ccmkg.terms import CCM
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -69,12 +70,6 @@ MEETING_CLASS: dict[str, URIRef] = {
 }
 NUMBERED_MEETING_PREFIX = {"meeting-of-states-parties": "msp", "review-conference": "rc"}
 NUMBERED_MEETING_LABEL = {"meeting-of-states-parties": "MSP", "review-conference": "RC"}
-FAMILY: dict[str, URIRef] = {
-    "coordination-committee-minutes": CCM.CoordinationCommitteeMinutes,
-    "friends-of-the-president-minutes": CCM.FriendsOfThePresidentMinutes,
-    "working-paper": CCM.WorkingPaper,
-    "unknown": CCM.UnknownFamily,
-}
 FORMAT: dict[str, URIRef] = {
     "in-person": CCM.InPerson,
     "hybrid": CCM.Hybrid,
@@ -311,7 +306,8 @@ class _Emitter:
         self.add(node, DCTERMS.date, d.date)
         if d.date is not None:
             self.add(node, CCM.dateInferred, d.date_inferred)
-        self.add(node, CCM.documentFamily, FAMILY[d.family])
+        family = URIRef(d.family_iri) if d.family_iri else default_registry().get(d.family).iri
+        self.add(node, CCM.documentFamily, family)
         self.add(node, CCM.symbol, d.symbol)
         self.add(node, PROV.wasDerivedFrom, self.passage(d.passage))
 

@@ -12,10 +12,9 @@ import traceback
 from pathlib import Path
 
 from ccmkg.errors import InputError
-from ccmkg.loaders.families import EXTRACTORS
-from ccmkg.loaders.families.common import Ctx
-from ccmkg.loaders.metadata import detect_family
+from ccmkg.loaders.readers.context import Ctx
 from ccmkg.loaders.records import DocumentRecord, Extraction, Issue, Passage
+from ccmkg.loaders.registry import Registry, default_registry
 from ccmkg.loaders.text import clean
 
 
@@ -40,20 +39,27 @@ def decode(raw: bytes, name: str = "document") -> str:
         ) from exc
 
 
-def extract_document(path: Path, raw: bytes) -> Extraction:
-    """Read one document. Never raises on odd text; raises InputError for non-text bytes."""
+def extract_document(path: Path, raw: bytes, registry: Registry | None = None) -> Extraction:
+    """Read one document with the family `registry` detects (the package's by default).
+
+    Never raises on odd text.
+
+    Raises:
+        InputError: the bytes are not text.
+    """
     text = decode(raw, path.name)
     sha = hashlib.sha256(raw).hexdigest()
     ct = clean(text)
-    family = detect_family(ct.clean)
+    family = (registry or default_registry()).detect(ct.clean)
     whole = ct.passage(0, min(len(ct.clean), 200))
     if whole.end <= whole.start:
         whole = Passage(0, len(text), text)
-    doc = DocumentRecord(sha, path.name, family, None, None, False, whole)
+    doc = DocumentRecord(sha, path.name, family.name, None, None, False, whole)
+    doc.family_iri = str(family.iri)
     ex = Extraction(doc)
     try:
         ctx = Ctx.build(ct, ex)
-        EXTRACTORS[family](ctx)
+        family.extract(ctx)
     except Exception as exc:
         tb = traceback.extract_tb(exc.__traceback__)[-1]
         ex.issues.append(

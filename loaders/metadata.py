@@ -1,7 +1,6 @@
-"""Document family detection and meeting metadata: dates, times, venue, format, ordinals.
+"""Meeting metadata: dates, times, venue, format, ordinals, meeting references.
 
-Family detection is a registry (family -> detector returning a score), not an if-chain. Dates
-written without a year get one from the weekday and the years the document itself mentions;
+Dates written without a year get one from the weekday and the years the document itself mentions;
 such dates are marked inferred. Nothing here knows any particular document.
 """
 
@@ -10,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from ccmkg.loaders.records import DocumentFamily, MeetingFormat, MeetingRef
+from ccmkg.loaders.records import MeetingFormat, MeetingRef
 
 MONTHS = {
     m: i
@@ -331,7 +329,7 @@ def find_meeting_refs(text: str) -> list[tuple[MeetingRef, int, int]]:
 
 
 _VENUE_LINE = re.compile(r"^(?:venue\s*:\s*|at\s+(?:the\s+)?|in\s+)(?P<v>.+)$", re.IGNORECASE)
-_VENUE_WORDS = re.compile(
+VENUE_WORDS = re.compile(
     r"\b(?:mission|room|palais|maison|centre|center|hall|hotel|embassy|building|house|"
     r"conference|tower|geneva|ministry)\b",
     re.IGNORECASE,
@@ -349,58 +347,4 @@ def venue_from_line(line: str) -> str | None:
         v = v[: tr[2]]
     v = re.sub(r"\s*,?\s*(?:from|between|at)\s*$", "", v.strip())
     v = v.strip(" ,;.")
-    return v if v and _VENUE_WORDS.search(v) else None
-
-
-# --- family detection: a registry of scorers -------------------------------------------------
-
-Detector = Callable[[str], int]
-
-
-def _cc(head: str) -> int:
-    h = head.lower()
-    score = 0
-    if re.search(r"coordination\s+committee|corcom|coordinating\s+committee", h):
-        score += 2
-    if re.search(r"\bminutes\b", h):
-        score += 1
-    if re.search(r"\b(present|attendees|apologies)\b", h):
-        score += 1
-    return score if score >= 3 else 0
-
-
-def _fop(head: str) -> int:
-    h = head.lower()
-    if re.search(r"friends\s+of\s+the\s+president|friends\s+meeting", h):
-        return 4 if "minutes" in h or "action points" in h else 3
-    return 0
-
-
-def _wp(head: str) -> int:
-    h = head.lower()
-    score = 0
-    for rx in (
-        r"submitted\s+by",
-        r"working\s+paper",
-        r"original\s*:\s*\w+",
-        r"item\s+\d+.{0,12}of\s+the\s+(?:provisional\s+)?agenda",
-        r"CCM/[A-Z]+/\d{4}",
-    ):
-        if re.search(rx, h, re.IGNORECASE):
-            score += 1
-    return score + 1 if score >= 2 else 0
-
-
-FAMILY_DETECTORS: dict[DocumentFamily, Detector] = {
-    "coordination-committee-minutes": _cc,
-    "friends-of-the-president-minutes": _fop,
-    "working-paper": _wp,
-}
-
-
-def detect_family(clean: str, head_chars: int = 1500) -> DocumentFamily:
-    """The family whose detector scores highest on the document's head; 'unknown' if none."""
-    head = clean[:head_chars]
-    scores = {fam: det(head) for fam, det in FAMILY_DETECTORS.items()}
-    best = max(scores, key=lambda f: scores[f])
-    return best if scores[best] > 0 else "unknown"
+    return v if v and VENUE_WORDS.search(v) else None

@@ -20,12 +20,6 @@ MeetingKind = Literal[
     "intersessional",
     "workshop",
 ]
-DocumentFamily = Literal[
-    "coordination-committee-minutes",
-    "friends-of-the-president-minutes",
-    "working-paper",
-    "unknown",
-]
 PostKind = Literal["coordinator", "friend", "president", "president-designate", "past-president"]
 MeetingFormat = Literal["in-person", "hybrid", "virtual"]
 
@@ -78,12 +72,13 @@ class MeetingRef:
 class DocumentRecord:
     sha256: str
     file_name: str
-    family: DocumentFamily
+    family: str  # the name of its ccmkg.loaders.registry.Family
     title: str | None
     date: dt.date | None
     date_inferred: bool
     passage: Passage
     symbol: str | None = None
+    family_iri: str | None = None  # its ccm:DocumentFamily; None: the registered family's
 
 
 @dataclass

@@ -54,20 +54,13 @@ class Paragraph:
         """The text without a leading bullet marker."""
         return _BULLET.sub("", self.text.strip())
 
-    def body_offset(self) -> int:
-        """Clean offset of `body` within the document."""
-        stripped = self.text.lstrip()
-        lead = len(self.text) - len(stripped)
-        m = _BULLET.match(stripped)
-        return self.start + lead + (m.end() if m else 0)
-
 
 def _raw_paragraphs(clean: str) -> Iterator[tuple[int, int]]:
     """Yield (start, end) of non-blank line runs; indented lines continue the previous one."""
     pos = 0
     cur: tuple[int, int] | None = None
     for line in clean.splitlines(keepends=True):
-        ls, le = pos, pos + len(line.rstrip("\r\n"))
+        ls = pos
         pos += len(line)
         content = line.strip()
         if not content:
@@ -84,7 +77,6 @@ def _raw_paragraphs(clean: str) -> Iterator[tuple[int, int]]:
         if cur:
             yield cur
         cur = (s, e)
-        del le
     if cur:
         yield cur
 
@@ -108,18 +100,6 @@ def heading_of(text: str, *, short: int = 110) -> Heading | None:
             level = 1 if "." not in num else num.count(".") + 1
         return Heading(num, title, level)
     return None
-
-
-def is_unnumbered_heading(p_text: str) -> bool:
-    """A short title-like line: capitalised, no sentence punctuation at the end."""
-    t = p_text.strip()
-    return (
-        0 < len(t) <= 80
-        and t[0].isupper()
-        and not t.endswith((".", ",", ";"))
-        and not _BULLET.match(t)
-        and len(t.split()) <= 12
-    )
 
 
 def segment(clean: str) -> list[Paragraph]:

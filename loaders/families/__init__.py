@@ -1,18 +1,4 @@
-"""One extractor per document family, in a registry dict (family -> extract function)."""
+"""One module per document family, each exporting `FAMILY` (see ccmkg.loaders.registry).
 
-from __future__ import annotations
-
-from collections.abc import Callable
-
-from ccmkg.loaders.families import cc_minutes, fop_minutes, generic, working_paper
-from ccmkg.loaders.families.common import Ctx
-from ccmkg.loaders.records import DocumentFamily
-
-Extractor = Callable[[Ctx], None]
-
-EXTRACTORS: dict[DocumentFamily, Extractor] = {
-    "coordination-committee-minutes": cc_minutes.extract,
-    "friends-of-the-president-minutes": fop_minutes.extract,
-    "working-paper": working_paper.extract,
-    "unknown": generic.extract,
-}
+Nothing lists the modules: `ccmkg.loaders.registry.discover()` imports every module here.
+"""

@@ -7,34 +7,63 @@ from __future__ import annotations
 import re
 
 from ccmkg.loaders import metadata as md
-from ccmkg.loaders.families import common as c
-from ccmkg.loaders.families.header import body_format, read_document_head
+from ccmkg.loaders.gazetteer import person_key
+from ccmkg.loaders.readers.agenda import read_action_points, read_numbered_agenda
+from ccmkg.loaders.readers.attendance import is_apology_line, read_apologies, read_attendance
+from ccmkg.loaders.readers.context import Ctx
+from ccmkg.loaders.readers.head import body_format, read_document_head
+from ccmkg.loaders.readers.holdings import (
+    holders_of,
+    read_heading_holdings,
+    read_sentence_holdings,
+)
+from ccmkg.loaders.readers.minutes import read_minutes_approvals, read_next_meeting
+from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
 from ccmkg.loaders.records import MeetingRecord
+from ccmkg.loaders.registry import Family
+from ccmkg.terms import CCM
 
 TITLE = re.compile(
     r"(?:minutes|meeting).{0,60}(?:coordination|coordinating)\s+committee|"
     r"(?:coordination|coordinating)\s+committee.{0,20}(?:meeting|minutes)|corcom",
     re.IGNORECASE,
 )
+_CHAIR = re.compile(
+    r"(?:Ambassador|H\.E\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+(?P<n>(?:[A-Z][\w'’-]+|van|der|de)"
+    r"(?:\s+(?:[A-Z][\w'’-]+|van|der|de|[A-Z]\.)){1,4})"
+)
 
 
-def extract(ctx: c.Ctx) -> None:
+def detect(head: str) -> int:
+    """The Committee named, plus 'minutes' and an attendance word: 3 or more."""
+    h = head.lower()
+    score = 0
+    if re.search(r"coordination\s+committee|corcom|coordinating\s+committee", h):
+        score += 2
+    if re.search(r"\bminutes\b", h):
+        score += 1
+    if re.search(r"\b(present|attendees|apologies)\b", h):
+        score += 1
+    return score if score >= 3 else 0
+
+
+def extract(ctx: Ctx) -> None:
     """Read every fact kind a CC minutes document carries."""
     head = read_document_head(ctx, TITLE)
     ex = ctx.ex
-    c.read_attendance(ctx)
-    c.read_apologies(ctx)
-    c.read_heading_holdings(ctx)
-    c.read_sentence_holdings(ctx)
-    c.read_numbered_agenda(ctx)
-    c.read_action_points(ctx)
-    c.read_minutes_approvals(ctx)
-    c.read_next_meeting(ctx)
-    coordinators = c.holders_of(
+    read_attendance(ctx)
+    read_apologies(ctx)
+    read_heading_holdings(ctx)
+    read_sentence_holdings(ctx)
+    read_numbered_agenda(ctx)
+    read_action_points(ctx)
+    read_minutes_approvals(ctx)
+    read_next_meeting(ctx)
+    coordinators = holders_of(
         ctx, "coordinator", "president", "president-designate", "past-president"
     )
-    c.read_obligations(ctx, coordinators)
-    c.read_aggregates(ctx)
+    read_obligations(ctx, coordinators)
+    read_aggregates(ctx)
     ordinal = md.find_meeting_ordinal(head.title or "") or md.find_meeting_ordinal(
         ctx.ct.clean[:4000]
     )
@@ -57,7 +86,7 @@ def extract(ctx: c.Ctx) -> None:
         ctx.warn("no meeting date found in the head of the minutes")
 
 
-def _chair(ctx: c.Ctx, meeting: MeetingRecord) -> None:
+def _chair(ctx: Ctx, meeting: MeetingRecord) -> None:
     """The presidency chairs the Committee; its person is the first of its delegation named
     in the opening section."""
     presidents = [h for h in ctx.ex.holdings if h.post == "president"]
@@ -67,8 +96,6 @@ def _chair(ctx: c.Ctx, meeting: MeetingRecord) -> None:
         return
     meeting.chair = chair
     people = {p.person.key: p.person for p in present[chair.key].participants}
-    from ccmkg.loaders.gazetteer import person_key
-
     lists_end = max(
         (
             b.items[-1].end if b.items else b.head.end
@@ -78,15 +105,16 @@ def _chair(ctx: c.Ctx, meeting: MeetingRecord) -> None:
         default=0,
     )
     for p in ctx.paras:
-        if p.kind == "heading" or p.start < lists_end or c._INLINE_APOLOGIES.match(p.body):
+        if p.kind == "heading" or p.start < lists_end or is_apology_line(p.body):
             continue
-        for m in re.finditer(
-            r"(?:Ambassador|H\.E\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+(?P<n>(?:[A-Z][\w'’-]+|van|der|de)"
-            r"(?:\s+(?:[A-Z][\w'’-]+|van|der|de|[A-Z]\.)){1,4})",
-            p.text,
-        ):
+        for m in _CHAIR.finditer(p.text):
             key = person_key(m.group("n"))
             if key in people:
                 meeting.chair_person = people[key]
                 return
         break
+
+
+FAMILY = Family(
+    "coordination-committee-minutes", CCM.CoordinationCommitteeMinutes, detect, extract, priority=30
+)

@@ -7,28 +7,47 @@ from __future__ import annotations
 import re
 
 from ccmkg.loaders import metadata as md
-from ccmkg.loaders.families import common as c
-from ccmkg.loaders.families.header import body_format, read_document_head
-from ccmkg.loaders.records import AgendaItemRecord, MeetingRecord
+from ccmkg.loaders.readers.agenda import read_action_points, read_draft_agenda
+from ccmkg.loaders.readers.attendance import read_apologies, read_attendance
+from ccmkg.loaders.readers.context import Ctx
+from ccmkg.loaders.readers.head import body_format, read_document_head
+from ccmkg.loaders.readers.holdings import (
+    holders_of,
+    read_friend_holdings,
+    read_sentence_holdings,
+)
+from ccmkg.loaders.readers.minutes import read_minutes_approvals, read_next_meeting
+from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
+from ccmkg.loaders.records import MeetingRecord
+from ccmkg.loaders.registry import Family
+from ccmkg.terms import CCM
 
 TITLE = re.compile(r"friends", re.IGNORECASE)
 
 
-def extract(ctx: c.Ctx) -> None:
+def detect(head: str) -> int:
+    """'Friends of the President' or 'Friends meeting'; more with minutes or action points."""
+    h = head.lower()
+    if re.search(r"friends\s+of\s+the\s+president|friends\s+meeting", h):
+        return 4 if "minutes" in h or "action points" in h else 3
+    return 0
+
+
+def extract(ctx: Ctx) -> None:
     head = read_document_head(ctx, TITLE)
     ex = ctx.ex
-    c.read_attendance(ctx)
-    c.read_apologies(ctx)
-    c.read_sentence_holdings(ctx, friends=True)
-    c.read_sentence_holdings(ctx, friends=False)
-    _draft_agenda(ctx)
-    c.read_action_points(ctx)
-    c.read_minutes_approvals(ctx)
-    c.read_next_meeting(ctx)
-    c.read_obligations(ctx, c.holders_of(ctx, "friend", "president"))
-    c.read_aggregates(ctx)
+    read_attendance(ctx)
+    read_apologies(ctx)
+    read_friend_holdings(ctx)
+    read_sentence_holdings(ctx)
+    read_draft_agenda(ctx)
+    read_action_points(ctx)
+    read_minutes_approvals(ctx)
+    read_next_meeting(ctx)
+    read_obligations(ctx, holders_of(ctx, "friend", "president"))
+    read_aggregates(ctx)
     start, end, venue = head.start_time, head.end_time, head.venue
-    # The invitation line ('Friends meeting, <date>, 13:00 – 15:00') and the venue under it.
+    # The invitation line ('Friends meeting, <date>, <time> – <time>') and the venue under it.
     if ex.document.date:
         for i, p in enumerate(ctx.paras):
             dates = [d.date for d in md.find_dates(p.text, ctx.years)]
@@ -37,10 +56,9 @@ def extract(ctx: c.Ctx) -> None:
                 start, end = start or tr[0], end or tr[1]
                 if venue is None and i + 1 < len(ctx.paras):
                     nxt = ctx.paras[i + 1].text.split(".")[0].strip()
-                    if md._VENUE_WORDS.search(nxt) and len(nxt) < 100:
+                    if md.VENUE_WORDS.search(nxt) and len(nxt) < 100:
                         venue = nxt
                 break
-    refs = md.find_meeting_refs(head.title or "")
     ex.meeting = MeetingRecord(
         "friends-of-the-president",
         ex.document.date,
@@ -53,20 +71,12 @@ def extract(ctx: c.Ctx) -> None:
         title=head.title,
         ordinal=None,
     )
-    del refs
 
 
-def _draft_agenda(ctx: c.Ctx) -> None:
-    """Numbered items of the draft agenda block (or numbered headings when there is none)."""
-    found = False
-    for b in ctx.blocks:
-        if b.label != "draft-agenda":
-            continue
-        for p in b.items:
-            if p.heading and p.heading.number:
-                ctx.ex.agenda.append(
-                    AgendaItemRecord(p.heading.number, p.heading.title, ctx.para_passage(p))
-                )
-                found = True
-    if not found:
-        c.read_numbered_agenda(ctx)
+FAMILY = Family(
+    "friends-of-the-president-minutes",
+    CCM.FriendsOfThePresidentMinutes,
+    detect,
+    extract,
+    priority=20,
+)

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from ccmkg.loaders.families import common as c
+from ccmkg.loaders.readers.agenda import read_action_points
+from ccmkg.loaders.readers.attendance import read_apologies, read_attendance
+from ccmkg.loaders.readers.context import Ctx
+from ccmkg.loaders.readers.holdings import holders_of, read_sentence_holdings
+from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
+from ccmkg.loaders.registry import Family
+from ccmkg.terms import CCM
 
 
-def extract(ctx: c.Ctx) -> None:
+def extract(ctx: Ctx) -> None:
     ctx.warn("document family not recognised: only generic facts were read")
-    c.read_attendance(ctx)
-    c.read_apologies(ctx)
-    c.read_sentence_holdings(ctx)
-    c.read_action_points(ctx)
-    c.read_obligations(ctx, c.holders_of(ctx, "coordinator", "president"))
-    c.read_aggregates(ctx)
+    read_attendance(ctx)
+    read_apologies(ctx)
+    read_sentence_holdings(ctx)
+    read_action_points(ctx)
+    read_obligations(ctx, holders_of(ctx, "coordinator", "president"))
+    read_aggregates(ctx)
+
+
+FAMILY = Family("unknown", CCM.UnknownFamily, lambda head: 0, extract, fallback=True)

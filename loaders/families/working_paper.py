@@ -6,21 +6,43 @@ from __future__ import annotations
 import re
 
 from ccmkg.loaders import metadata as md
-from ccmkg.loaders.families import common as c
+from ccmkg.loaders.readers.agenda import read_action_points
+from ccmkg.loaders.readers.context import Ctx
+from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
 from ccmkg.loaders.records import AgendaItemRecord, MeetingKind, MeetingRecord
+from ccmkg.loaders.registry import Family
+from ccmkg.loaders.segment import Paragraph
+from ccmkg.terms import CCM
 
 _ITEM = re.compile(
     r"^Item\s+(?P<num>\d{1,2}(?:\s*\([a-z]+\))?)\s+of\s+the\s+(?:provisional\s+)?agenda", re.I
 )
 _SUBMITTED = re.compile(r"^submitted\s+by\b", re.I)
 _SYMBOL = re.compile(r"\bCCM/[A-Z0-9./]+\b")
+_DETECT = [
+    re.compile(rx, re.IGNORECASE)
+    for rx in (
+        r"submitted\s+by",
+        r"working\s+paper",
+        r"original\s*:\s*\w+",
+        r"item\s+\d+.{0,12}of\s+the\s+(?:provisional\s+)?agenda",
+        r"CCM/[A-Z]+/\d{4}",
+    )
+]
 _MEETING_LINE = re.compile(
     r"^(?P<ord>\w+)\s+(?P<kind>Review\s+Conference|Meeting\s+of\s+(?:the\s+)?States\s+Parties)\s*$",
     re.I,
 )
 
 
-def extract(ctx: c.Ctx) -> None:
+def detect(head: str) -> int:
+    """Two or more working-paper marks (symbol, 'Original:', 'Submitted by', agenda item)."""
+    h = head.lower()
+    score = sum(1 for rx in _DETECT if rx.search(h))
+    return score + 1 if score >= 2 else 0
+
+
+def extract(ctx: Ctx) -> None:
     ex = ctx.ex
     paras = ctx.paras[:40]
     for i, p in enumerate(paras):
@@ -50,12 +72,12 @@ def extract(ctx: c.Ctx) -> None:
                 )
             )
             break
-    c.read_obligations(ctx, set())
-    c.read_aggregates(ctx)
-    c.read_action_points(ctx)
+    read_obligations(ctx, set())
+    read_aggregates(ctx)
+    read_action_points(ctx)
 
 
-def _meeting(ctx: c.Ctx, paras: list) -> None:  # type: ignore[type-arg]
+def _meeting(ctx: Ctx, paras: list[Paragraph]) -> None:
     for i, p in enumerate(paras[:15]):
         m = _MEETING_LINE.match(p.text.strip())
         if not m:
@@ -83,3 +105,6 @@ def _meeting(ctx: c.Ctx, paras: list) -> None:  # type: ignore[type-arg]
                 break
         ctx.ex.meeting = rec
         return
+
+
+FAMILY = Family("working-paper", CCM.WorkingPaper, detect, extract, priority=10)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from ccmkg.loaders.extract import extract_document
+from ccmkg.loaders.registry import default_registry
+from ccmkg.resources import corpus_files
 from devtools.score import GOLD_DIR, KINDS, VARIANT_DIR, cases, gold_keys, load_gold, score, table
 
 THRESHOLD = 0.95
@@ -16,7 +19,7 @@ VARIANTS = [c for c in cases() if c[1].parent == VARIANT_DIR]
 
 
 def test_every_corpus_file_and_at_least_ten_variants_have_gold() -> None:
-    assert len(CORPUS) == 5
+    assert len(CORPUS) == len(corpus_files())
     assert len(VARIANTS) >= 10
     assert all(g.exists() for _, _, g in CORPUS + VARIANTS)
 
@@ -42,3 +45,14 @@ def test_scorer_counts_a_wrong_fact() -> None:
     changed = gold_keys(gold)
     assert keys["apologies"] != changed["apologies"]
     assert set(KINDS) == set(keys)
+
+
+def test_every_family_has_a_gold_document_and_a_variant() -> None:
+    """Adding a genre means adding its module, its gold file and its variants."""
+
+    def families(selected: list) -> set[str]:  # type: ignore[type-arg]
+        return {extract_document(d, d.read_bytes()).document.family for _, d, _ in selected}
+
+    shipped = {f.name for f in default_registry() if not f.fallback}
+    assert shipped <= families(CORPUS)
+    assert shipped <= families(VARIANTS)

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from ccmkg.loaders import metadata as md
+from ccmkg.loaders.registry import default_registry
 
 
 def test_full_date_with_weekday_and_suffix() -> None:
@@ -111,15 +112,7 @@ def test_meeting_refs() -> None:
     ],
 )
 def test_family_registry(head: str, family: str) -> None:
-    assert md.detect_family(head) == family
-
-
-def test_family_registry_is_a_dict_of_detectors() -> None:
-    assert set(md.FAMILY_DETECTORS) == {
-        "coordination-committee-minutes",
-        "friends-of-the-president-minutes",
-        "working-paper",
-    }
+    assert default_registry().detect(head).name == family
 
 
 def test_venue_line() -> None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ccmkg.loaders import metadata as md
-from ccmkg.loaders.families.common import Ctx
+from ccmkg.loaders.readers.context import Ctx
 from ccmkg.loaders.records import MeetingFormat, Passage
 from ccmkg.loaders.segment import Paragraph
 

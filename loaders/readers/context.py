@@ -1,0 +1,92 @@
+"""What every reader needs: the text, its paragraphs and blocks, the gazetteer, the years.
+
+Also the two views of the text that several readers share: sentences (with clean offsets) and
+the thematic area a paragraph's section is about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ccmkg.loaders import metadata as md
+from ccmkg.loaders.gazetteer import Gazetteer, gazetteer
+from ccmkg.loaders.records import ActorRef, Extraction, Issue, Passage
+from ccmkg.loaders.segment import Block, Paragraph, blocks, segment
+from ccmkg.loaders.text import CleanText
+
+
+@dataclass
+class Ctx:
+    """The document being read and the Extraction the readers append to."""
+
+    ct: CleanText
+    ex: Extraction
+    paras: list[Paragraph] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    gz: Gazetteer = field(default_factory=gazetteer)
+    years: Counter[int] = field(default_factory=Counter)
+
+    @classmethod
+    def build(cls, ct: CleanText, ex: Extraction) -> Ctx:
+        paras = segment(ct.clean)
+        return cls(ct, ex, paras, blocks(paras), gazetteer(), md.context_years(ct.clean))
+
+    def passage(self, start: int, end: int, section: str | None = None) -> Passage:
+        return self.ct.passage(start, end, section)
+
+    def para_passage(self, p: Paragraph) -> Passage:
+        return self.ct.passage(p.start, p.end, p.section)
+
+    def warn(self, message: str, passage: Passage | None = None) -> None:
+        self.ex.issues.append(Issue("warning", message, passage))
+
+    def unresolved(self, name: str, passage: Passage, kind: str = "organization") -> ActorRef:
+        ref = self.gz.unresolved(name, kind)
+        # For kind "unresolved" the message is the name as written (the emitter's contract).
+        self.ex.issues.append(Issue("unresolved", ref.name_as_written, passage))
+        return ref
+
+    def state_ref(self, key: str, written: str) -> ActorRef:
+        """A resolved State as written here, labelled as the gazetteer labels it."""
+        return ActorRef("state", key, written, self.gz.state_labels.get(key, written))
+
+
+# --- sentences -----------------------------------------------------------------------------
+
+_ABBREV = re.compile(
+    r"\b(?:Mr|Ms|Mrs|Dr|H\.E|e\.g|i\.e|etc|No|Coord|Stock|Destruct|Gen|Op|"
+    r"Trans|Coop|Assist|Pres|Des|Exec|St|Amb|[A-Z])\.$"
+)
+
+
+def sentences(p: Paragraph) -> list[tuple[int, int, str]]:
+    """Sentences of a paragraph as (clean start, clean end, text); abbreviations kept whole."""
+    text = p.text
+    out: list[tuple[int, int, str]] = []
+    start = 0
+    for m in re.finditer(r"[.;!?](?=\s+[A-Z(\"'“]|\s*$)", text):
+        chunk = text[start : m.end()]
+        if _ABBREV.search(chunk):
+            continue
+        out.append((p.start + start, p.start + m.end(), chunk))
+        start = m.end()
+    if text[start:].strip():
+        out.append((p.start + start, p.end, text[start:]))
+    return out
+
+
+# --- sections ------------------------------------------------------------------------------
+
+# Posts and obligations under these treaties are not the Convention's.
+OTHER_TREATY = re.compile(r"\b(?:APMBC|CCW|Mine\s+Ban|MBT|Ottawa|ATT)\b")
+
+
+def section_area(ctx: Ctx, p: Paragraph) -> str | None:
+    """The thematic area named by the enclosing (sub)section heading, if exactly one."""
+    for h in reversed(p.parents):
+        areas = {a.key for a in ctx.gz.find_areas(h.title)}
+        if len(areas) == 1 and not OTHER_TREATY.search(h.title):
+            return areas.pop()
+    return None
