@@ -11,9 +11,10 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
-from ccmkg.loaders.emit import MEETING_CLASS, digest
+from ccmkg.loaders.emit import digest
+from ccmkg.model.terms import CCM
+from ccmkg.model.vocab import vocabulary
 from ccmkg.store.base import Store
-from ccmkg.terms import CCM
 
 # Properties a meeting has one value of: two documents that disagree on one are in conflict.
 FUNCTIONAL: dict[URIRef, str] = {
@@ -41,7 +42,7 @@ def _meetings(graph: Graph) -> list[URIRef]:
     return sorted(
         {
             m
-            for cls in MEETING_CLASS.values()
+            for cls in (URIRef(k.iri) for k in vocabulary().meeting_kinds)
             for m in graph.subjects(RDF.type, cls)
             if isinstance(m, URIRef)
         }

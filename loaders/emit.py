@@ -17,7 +17,6 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
@@ -42,7 +41,16 @@ from ccmkg.loaders.records import (
     PostHoldingRecord,
 )
 from ccmkg.loaders.registry import default_registry
-from ccmkg.terms import CCM
+from ccmkg.model.iri import (
+    COORDINATION_COMMITTEE,
+    NUMBERED_MEETINGS,
+    IriScheme,
+    dated_meeting_key,
+    numbered_meeting_key,
+    undated_meeting_key,
+)
+from ccmkg.model.terms import CCM
+from ccmkg.model.vocab import vocabulary
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
@@ -59,39 +67,13 @@ PREFIXES = {
     "time": TIME,
 }
 
-# Registries: record vocabulary (records.py literals) → ontology terms.
-MEETING_CLASS: dict[str, URIRef] = {
-    "coordination-committee": CCM.CoordinationCommitteeMeeting,
-    "friends-of-the-president": CCM.FriendsOfThePresidentMeeting,
-    "meeting-of-states-parties": CCM.MeetingOfStatesParties,
-    "review-conference": CCM.ReviewConference,
-    "intersessional": CCM.IntersessionalMeeting,
-    "workshop": CCM.Workshop,
-}
-NUMBERED_MEETING_PREFIX = {"meeting-of-states-parties": "msp", "review-conference": "rc"}
-NUMBERED_MEETING_LABEL = {"meeting-of-states-parties": "MSP", "review-conference": "RC"}
-FORMAT: dict[str, URIRef] = {
-    "in-person": CCM.InPerson,
-    "hybrid": CCM.Hybrid,
-    "virtual": CCM.Virtual,
-}
-ROLE: dict[str, URIRef] = {
-    "coordinator": CCM.Coordinator,
-    "friend": CCM.FriendOfThePresident,
-    "president": CCM.President,
-    "president-designate": CCM.PresidentDesignate,
-    "past-president": CCM.PastPresident,
-}
+# Record vocabulary (slugs) → ontology terms: ccmkg.model.vocab, read off the ontology.
 PRESIDENCY_ROLES = frozenset({"president", "president-designate", "past-president"})
 ACTOR_CLASS = {"state": CCM.State, "organization": CCM.Organization}
-ACTOR_PATH = {"state": "state", "organization": "org"}
 ARTICLE = {3: CCM.Article3, 4: CCM.Article4, 7: CCM.Article7}
 # The obligation type an article's events concern; Article 7 has two (see _obligation_type).
 OBLIGATION_TYPE = {3: CCM.StockpileDestruction, 4: CCM.Clearance, 7: CCM.AnnualReport}
 INITIAL_REPORT_WORD = re.compile(r"\binitial\b", re.IGNORECASE)
-
-# The body coordinator and presidency posts belong to (org:postIn).
-COORDINATION_COMMITTEE_PATH = "id/body/coordination-committee"
 
 
 @dataclass(frozen=True)
@@ -122,55 +104,21 @@ def digest(*parts: object) -> str:
     return hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
 
 
-def kebab(camel: str) -> str:
-    """`ExtensionRequested` → `extension-requested` (event slugs in records.py)."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "-", camel).lower()
-
-
 def _segment(key: str) -> str:
     """A natural key made safe as one IRI path segment (keys are slugs; this is a backstop)."""
     return quote(key, safe="-._~")
 
 
-@dataclass(frozen=True)
-class Reference:
-    """Lookups read from the ontology itself, so that new areas or event types need no code."""
-
-    areas: dict[str, URIRef]
-    event_types: dict[str, URIRef]
-
-
-@lru_cache(maxsize=1)
-def reference() -> Reference:
-    """Area notation → concept and event slug → individual, from ontology/ccm.ttl."""
-    from ccmkg.resources import ontology_file
-
-    g = Graph().parse(ontology_file(), format="turtle")
-    areas = {
-        str(notation): s
-        for s in g.subjects(RDF.type, CCM.ThematicArea)
-        for notation in g.objects(s, SKOS.notation)
-        if isinstance(s, URIRef)
-    }
-    events: dict[str, URIRef] = {}
-    for s in g.subjects(RDF.type, CCM.ObligationEventType):
-        if isinstance(s, URIRef):
-            local = str(s).removeprefix(str(CCM))
-            events[kebab(local)] = s
-            events[local] = s
-    return Reference(areas=areas, event_types=events)
-
-
 def document_iri(base: str, sha256: str) -> URIRef:
-    return URIRef(f"{base}id/doc/{sha256[:16]}")
+    return IriScheme(base).mint("document", key=sha256[:16])
 
 
 def graph_iri(base: str, sha256: str) -> str:
-    return f"{base}graph/doc/{sha256[:16]}"
+    return str(IriScheme(base).mint("document-graph", key=sha256[:16]))
 
 
 def ontology_graph_iri(base: str) -> str:
-    return f"{base}graph/ontology"
+    return str(IriScheme(base).mint("ontology-graph"))
 
 
 class _Emitter:
@@ -179,6 +127,8 @@ class _Emitter:
     def __init__(self, extraction: Extraction, base: str) -> None:
         self.x = extraction
         self.base = base
+        self.iris = IriScheme(base)
+        self.vocab = vocabulary()
         self.g = Graph()
         for prefix, ns in PREFIXES.items():
             self.g.bind(prefix, ns)
@@ -193,9 +143,6 @@ class _Emitter:
         self.meeting: URIRef | None = None
 
     # --- small helpers ------------------------------------------------------------------------
-
-    def iri(self, path: str) -> URIRef:
-        return URIRef(f"{self.base}{path}")
 
     def add(self, s: URIRef, p: URIRef, o: object) -> None:
         """Add a triple, turning Python values into typed literals; None adds nothing."""
@@ -218,7 +165,7 @@ class _Emitter:
         """The passage node with its two selectors (added once per span)."""
         if p in self._passages:
             return self._passages[p]
-        node = self.iri(f"id/doc/{self.sha16}/passage/{p.start}-{p.end}")
+        node = self.iris.mint("passage", doc=self.sha16, start=p.start, end=p.end)
         quote_sel, position = URIRef(f"{node}#quote"), URIRef(f"{node}#position")
         g = self.g
         g.add((node, RDF.type, CCM.Passage))
@@ -236,7 +183,7 @@ class _Emitter:
 
     def fact(self, kind: str, cls: URIRef, passage: Passage, *key: object) -> URIRef:
         """A fact node `{base}id/{kind}/{h}`, typed and derived from its passage."""
-        node = self.iri(f"id/{kind}/{digest(*key)}")
+        node = self.iris.mint("fact", kind=kind, key=digest(*key))
         p = self.passage(passage)
         if (node, RDF.type, cls) not in self.g:  # counted once: a fact read twice is merged
             self.out.facts[kind] += 1
@@ -250,7 +197,7 @@ class _Emitter:
     def actor(self, ref: ActorRef, passage: Passage) -> URIRef:
         """A State or organisation; unresolved names are minted with an `x-` key for review."""
         key = ref.key if ref.resolved else f"x-{ref.key}"
-        node = self.iri(f"id/{ACTOR_PATH[ref.kind]}/{_segment(key)}")
+        node = self.iris.mint(ref.kind, key=_segment(key))
         g = self.g
         g.add((node, RDF.type, ACTOR_CLASS[ref.kind]))
         self.add(node, RDFS.label, ref.label)
@@ -270,7 +217,7 @@ class _Emitter:
         return node
 
     def person(self, ref: PersonRef) -> URIRef:
-        node = self.iri(f"id/person/{_segment(ref.key)}")
+        node = self.iris.mint("person", key=_segment(ref.key))
         self.g.add((node, RDF.type, CCM.Person))
         self.add(node, FOAF.name, ref.name)
         self.add(node, CCM.nameKey, ref.key)
@@ -279,13 +226,13 @@ class _Emitter:
 
     def numbered_meeting(self, ref: MeetingRef, passage: Passage) -> URIRef | None:
         """An MSP or Review Conference named by its ordinal (`msp-6`), or None if unnumbered."""
-        prefix = NUMBERED_MEETING_PREFIX.get(ref.kind)
-        if prefix is None or ref.ordinal is None:
+        numbered = ref.kind in NUMBERED_MEETINGS
+        if not numbered or ref.ordinal is None:
             return None
-        node = self.iri(f"id/meeting/{prefix}-{ref.ordinal}")
-        self.g.add((node, RDF.type, MEETING_CLASS[ref.kind]))
+        node = self.iris.mint("meeting", key=numbered_meeting_key(ref.kind, ref.ordinal))
+        self.g.add((node, RDF.type, self.vocab.meeting_kinds.iri(ref.kind)))
         self.add(node, CCM.ordinal, ref.ordinal)
-        self.add(node, RDFS.label, ref.label or f"{ref.ordinal}{NUMBERED_MEETING_LABEL[ref.kind]}")
+        self.add(node, RDFS.label, ref.label or f"{ref.ordinal}{NUMBERED_MEETINGS[ref.kind]}")
         self.add(node, PROV.wasDerivedFrom, self.passage(passage))
         return node
 
@@ -313,18 +260,18 @@ class _Emitter:
 
     def meeting_record(self, m: MeetingRecord) -> None:
         node = None
-        prefix = NUMBERED_MEETING_PREFIX.get(m.kind)
-        if prefix is not None and m.ordinal is not None:
-            node = self.iri(f"id/meeting/{prefix}-{m.ordinal}")
+        numbered = m.kind in NUMBERED_MEETINGS
+        if numbered and m.ordinal is not None:
+            node = self.iris.mint("meeting", key=numbered_meeting_key(m.kind, m.ordinal))
         elif m.date is not None:
-            node = self.iri(f"id/meeting/{m.kind}-{m.date.isoformat()}")
+            node = self.iris.mint("meeting", key=dated_meeting_key(m.kind, m.date.isoformat()))
         else:
             # No natural key in the text: the meeting is known only as this document's.
-            node = self.iri(f"id/meeting/{m.kind}-undated-{self.sha16}")
+            node = self.iris.mint("meeting", key=undated_meeting_key(m.kind, self.sha16))
             self.out.warnings.append(f"meeting without a date ({m.kind}): {m.passage.quote!r}")
         self.meeting = node
         g = self.g
-        g.add((node, RDF.type, MEETING_CLASS[m.kind]))
+        g.add((node, RDF.type, self.vocab.meeting_kinds.iri(m.kind)))
         g.add((node, PROV.wasDerivedFrom, self.passage(m.passage)))
         self.add(node, DCTERMS.date, m.date)
         if m.date is not None:
@@ -333,7 +280,7 @@ class _Emitter:
         self.add(node, CCM.startTime, m.start_time)
         self.add(node, CCM.endTime, m.end_time)
         self.add(node, CCM.venue, m.venue)
-        self.add(node, CCM.meetingFormat, FORMAT.get(m.format) if m.format else None)
+        self.add(node, CCM.meetingFormat, self.vocab.formats.iri(m.format) if m.format else None)
         self.add(node, CCM.ordinal, m.ordinal)
         self.add(node, CCM.ordinalScope, m.ordinal_scope)
         self.add(node, DCTERMS.title, m.title)
@@ -370,8 +317,7 @@ class _Emitter:
 
     def post(self, h: PostHoldingRecord) -> URIRef | None:
         """The post a holding is of: coordinator/friend by area or topic, presidency by meeting."""
-        areas = reference().areas
-        committee = self.iri(COORDINATION_COMMITTEE_PATH)
+        committee = self.iris.mint("body", key=COORDINATION_COMMITTEE)
         if h.post in ("coordinator", "friend"):
             slug = h.area or (_slug(h.topic) if h.topic else None)
             if slug is None:
@@ -380,10 +326,11 @@ class _Emitter:
                 )
                 return None
             cls = CCM.CoordinatorPost if h.post == "coordinator" else CCM.FriendPost
-            node = self.iri(f"id/post/{h.post}/{_segment(slug)}")
+            node = self.iris.mint("post", key=f"{h.post}/{_segment(slug)}")
             self.g.add((node, RDF.type, cls))
             if h.area is not None:
-                area = areas.get(h.area)
+                term = self.vocab.areas.resolve(h.area)
+                area = URIRef(term.iri) if term else None
                 if area is None:
                     self.out.warnings.append(
                         f"unknown thematic area {h.area!r} (not a skos:notation): "
@@ -400,7 +347,7 @@ class _Emitter:
         else:
             meeting = self.numbered_meeting(h.meeting, h.passage) if h.meeting else None
             suffix = str(meeting).rsplit("/", 1)[-1] if meeting is not None else "convention"
-            node = self.iri(f"id/post/presidency/{suffix}")
+            node = self.iris.mint("post", key=f"presidency/{suffix}")
             self.g.add((node, RDF.type, CCM.PresidencyPost))
             self.add(node, CCM.presidencyOf, meeting)
             self.add(node, ORG.postIn, committee)
@@ -416,7 +363,7 @@ class _Emitter:
         if post is None:
             return
         holder = self.actor(h.holder, h.passage)
-        role = ROLE[h.post]
+        role = self.vocab.roles.iri(h.post)
         years = sorted(set(h.mandate_years))
         if years:
             term, basis = f"{years[0]}-{years[-1]}", "mandate-years"
@@ -446,7 +393,8 @@ class _Emitter:
             self.add(node, CCM.activeYear, Literal(f"{y:04d}", datatype=XSD.gYear))
 
     def obligation_event(self, e: ObligationEventRecord) -> None:
-        event_type = reference().event_types.get(e.event)
+        event_term = self.vocab.event_types.resolve(e.event)
+        event_type = URIRef(event_term.iri) if event_term else None
         article = ARTICLE.get(e.article)
         if event_type is None or article is None:
             self.out.warnings.append(
@@ -457,7 +405,9 @@ class _Emitter:
         state = self.actor(e.state, e.passage)
         otype = _obligation_type(e.article, e.text or e.passage.quote)
         key = e.state.key if e.state.resolved else f"x-{e.state.key}"
-        obligation = self.iri(f"id/obligation/{_segment(key)}/{str(otype).removeprefix(str(CCM))}")
+        obligation = self.iris.mint(
+            "obligation", key=f"{_segment(key)}/{str(otype).removeprefix(str(CCM))}"
+        )
         self.g.add((obligation, RDF.type, CCM.Obligation))
         self.add(obligation, CCM.obligedState, state)
         self.add(obligation, CCM.obligationType, otype)

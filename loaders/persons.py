@@ -12,8 +12,8 @@ from dataclasses import replace
 
 from ccmkg.loaders.gazetteer import PersonIndex
 from ccmkg.loaders.records import Extraction, PersonRef
+from ccmkg.model.terms import CCM
 from ccmkg.store import Store
-from ccmkg.terms import CCM
 
 KNOWN_KEYS = f"SELECT DISTINCT ?key WHERE {{ ?person <{CCM.nameKey}> ?key }}"
 

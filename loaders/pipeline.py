@@ -32,7 +32,10 @@ from ccmkg.loaders.gazetteer import PersonIndex
 from ccmkg.loaders.persons import person_index, resolve_persons
 from ccmkg.loaders.records import Extraction
 from ccmkg.loaders.report import DocumentOutcome, Finding, LoadReport, Rejection, Status
-from ccmkg.resources import ontology_file, shape_files
+from ccmkg.model.iri import IriScheme, base_with_slash
+from ccmkg.model.namespaces import CCM_NS
+from ccmkg.model.vocab import ontology_graph
+from ccmkg.resources import shape_files
 from ccmkg.settings import Settings
 from ccmkg.store.base import Store
 
@@ -42,8 +45,8 @@ MAX_REPORTED_RESULTS = 20
 Extractor = Callable[[Path, bytes], Extraction]
 Progress = Callable[[Path, int, int], None]  # (file just handled, done, total)
 
-CATALOGUE_QUERY = """PREFIX ccm: <https://ccm-kg.org/ontology#>
-SELECT ?g ?name WHERE { GRAPH ?g { ?d a ccm:Document ; ccm:fileName ?name } }"""
+CATALOGUE_QUERY = f"""PREFIX ccm: <{CCM_NS}>
+SELECT ?g ?name WHERE {{ GRAPH ?g {{ ?d a ccm:Document ; ccm:fileName ?name }} }}"""
 
 
 class UnreadableFile(InputError):
@@ -148,12 +151,6 @@ def default_validator() -> Validate:
     return validate
 
 
-@lru_cache(maxsize=1)
-def ontology_graph() -> Graph:
-    """ccm.ttl: the vocabulary and the reference data (areas, articles, obligation types)."""
-    return Graph().parse(ontology_file(), format="turtle")
-
-
 def ensure_ontology(store: Store, base: str) -> None:
     """Write the ontology into `{base}graph/ontology` unless the store already holds it as is."""
     iri = ontology_graph_iri(base)
@@ -165,7 +162,7 @@ def ensure_ontology(store: Store, base: str) -> None:
 
 def catalogue(store: Store, base: str) -> dict[str, set[str]]:
     """File name → the document graphs already loaded from a file of that name."""
-    prefix = f"{base}graph/doc/"
+    prefix = IriScheme(base).prefix("document-graph")
     out: dict[str, set[str]] = defaultdict(set)
     for row in store.select(CATALOGUE_QUERY).rows:
         g, name = row.get("g"), row.get("name")
@@ -198,7 +195,7 @@ def load_paths(
         UnreadableFile: a path is missing or unreadable (nothing written).
         StoreError: the store failed; documents written before stay, the failing one does not.
     """
-    base = settings.base_iri if settings.base_iri.endswith("/") else settings.base_iri + "/"
+    base = base_with_slash(settings.base_iri)
     sources = read_all(expand(paths))
     extract = extractor or _default_extractor()
     check = validate or default_validator()
@@ -247,7 +244,7 @@ def _load_one(
     target = graph_iri(base, sha)
     previous = known.get(path.name, set())
     across, context = cross_document_conflicts(
-        store, emitted.graph, {target, *previous}, f"{base}graph/doc/", base
+        store, emitted.graph, {target, *previous}, IriScheme(base).prefix("document-graph"), base
     )
     emitted.conflicts.extend(across)
     conforms, details = check(emitted.graph, context)

@@ -32,7 +32,7 @@ class Family:
     """A document genre: what it is called, what it is in the ontology, how to find and read it."""
 
     name: str  # the slug records and reports use, e.g. "working-paper"
-    iri: URIRef  # its ccm:DocumentFamily individual (from the closed namespace `ccmkg.terms`)
+    iri: URIRef  # its ccm:DocumentFamily individual (from the closed namespace `ccmkg.model.terms`)
     detect: Detector  # score on the head of the clean text; 0 means "not this family"
     extract: Extractor  # appends records to ctx.ex; never needs to catch its own errors
     priority: int = 0  # breaks ties between equal scores: higher first

@@ -21,6 +21,7 @@ from ccmkg.api.ldpages import ontology_page_fallback, shapes_page
 from ccmkg.api.linking import CONTEXT_PATH, api_context, negotiate
 from ccmkg.errors import NotAcceptable
 from ccmkg.export import FORMATS, PREFIXES, stream_export
+from ccmkg.model.vocab import ontology_graph
 from ccmkg.resources import ontology_file, shape_files
 from ccmkg.settings import Settings
 from ccmkg.store import Store
@@ -125,18 +126,13 @@ def void(
 
 
 @cache
-def _ontology_graph() -> Graph:
-    return Graph().parse(ontology_file(), format="turtle")
-
-
-@cache
 def _ontology_html() -> str:
     """pyLODE's documentation of the ontology, built once (it takes a couple of seconds)."""
     try:
         from pylode import OntPub
     except ImportError:  # pragma: no cover - depends on the installation
         log.warning("pylode is not installed; serving a plain term listing for /ontology")
-        return ontology_page_fallback(_ontology_graph())
+        return ontology_page_fallback(ontology_graph())
     return str(OntPub(ontology_file()).make_html())
 
 
@@ -160,7 +156,7 @@ def ontology(request: Request) -> Response:
         return html_response(_ontology_html())
     if media == TURTLE:  # the file as written, comments and order kept
         return Response(ontology_file().read_bytes(), media_type=TURTLE, headers={"Vary": "Accept"})
-    return rdf_response(_ontology_graph(), media)
+    return rdf_response(ontology_graph(), media)
 
 
 @router.get("/shapes", summary="The SHACL shapes: HTML for people, Turtle or JSON-LD for machines")

@@ -19,6 +19,7 @@ DEFAULT_BASE_IRI = "https://ccm-kg.org/"
 # Entities under id/, graphs under graph/. Order matters for parsing: specific before generic.
 PATTERNS: dict[str, str] = {
     "passage": "id/doc/{doc}/passage/{start}-{end}",
+    "document": "id/doc/{key}",
     "state": "id/state/{key}",
     "organization": "id/org/{key}",
     "person": "id/person/{key}",

@@ -20,7 +20,7 @@ from ccmkg.loaders.readers.minutes import read_minutes_approvals, read_next_meet
 from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
 from ccmkg.loaders.records import MeetingRecord
 from ccmkg.loaders.registry import Family
-from ccmkg.terms import CCM
+from ccmkg.model.terms import CCM
 
 TITLE = re.compile(r"friends", re.IGNORECASE)
 

@@ -8,7 +8,7 @@ from ccmkg.loaders.readers.context import Ctx
 from ccmkg.loaders.readers.holdings import holders_of, read_sentence_holdings
 from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
 from ccmkg.loaders.registry import Family
-from ccmkg.terms import CCM
+from ccmkg.model.terms import CCM
 
 
 def extract(ctx: Ctx) -> None:

@@ -12,7 +12,7 @@ from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
 from ccmkg.loaders.records import AgendaItemRecord, MeetingKind, MeetingRecord
 from ccmkg.loaders.registry import Family
 from ccmkg.loaders.segment import Paragraph
-from ccmkg.terms import CCM
+from ccmkg.model.terms import CCM
 
 _ITEM = re.compile(
     r"^Item\s+(?P<num>\d{1,2}(?:\s*\([a-z]+\))?)\s+of\s+the\s+(?:provisional\s+)?agenda", re.I

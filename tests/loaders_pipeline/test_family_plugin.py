@@ -23,9 +23,9 @@ from ccmkg.loaders.readers.head import read_document_head
 from ccmkg.loaders.readers.holdings import read_sentence_holdings
 from ccmkg.loaders.records import Extraction, MeetingRecord
 from ccmkg.loaders.registry import Family, Registry, default_registry, discover
+from ccmkg.model.terms import CCM
 from ccmkg.resources import corpus_files, shape_files
 from ccmkg.settings import Settings
-from ccmkg.terms import CCM
 from ccmkg.validation import Validator
 
 SETTINGS = Settings()
