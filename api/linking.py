@@ -133,7 +133,10 @@ class ContextLinkMiddleware:
 
 _NS = {
     name: PREFIXES[name]
-    for name in ("ccm", "rdf", "rdfs", "xsd", "skos", "dcterms", "org", "prov", "oa")
+    for name in (
+        *("ccm", "rdf", "rdfs", "xsd", "skos", "dcterms", "org", "prov", "oa"),
+        *("foaf", "schema", "hydra"),
+    )
 }
 
 

@@ -22,4 +22,5 @@ PREFIXES: dict[str, str] = {
     "schema": "https://schema.org/",
     "void": "http://rdfs.org/ns/void#",
     "dcat": "http://www.w3.org/ns/dcat#",
+    "hydra": "http://www.w3.org/ns/hydra/core#",
 }

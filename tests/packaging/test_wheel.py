@@ -31,7 +31,9 @@ def test_wheel_contains_package_data(tmp_path: Path) -> None:
     assert on_disk <= shipped
     assert "ccmkg/cli/__init__.py" in names
     assert "ccmkg/api/static/index.html" in names
-    assert any(n.startswith("ccmkg/loaders/data/") for n in names)
+    assert "ccmkg/model/data/state_aliases.csv" in names
+    assert "ccmkg/model/data/honorifics.txt" in names
+    assert any(n.startswith("ccmkg/loaders/rules/") for n in names)
     assert not any(n.startswith(("ccmkg/tests", "devtools")) for n in names)
 
 
