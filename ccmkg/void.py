@@ -161,7 +161,7 @@ def describe(store: Store, base_iri: str) -> Graph:
         g.add((ds, DCTERMS.license, licence))
     g.add((ds, DCAT.landingPage, URIRef(base_iri)))
     g.add((ds, VOID.sparqlEndpoint, URIRef(f"{base_iri}sparql")))
-    g.add((ds, VOID.uriSpace, Literal(f"{base_iri}id/")))
+    g.add((ds, VOID.uriSpace, Literal(IriScheme(base_iri).base + "id/")))
     for path, media_type in DISTRIBUTIONS.items():
         dist = URIRef(f"{base_iri}{path}")
         g.add((ds, VOID.dataDump, dist))

@@ -12,6 +12,7 @@ from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 from ccmkg.loaders.emit import digest
+from ccmkg.model.iri import IriScheme
 from ccmkg.model.terms import CCM
 from ccmkg.model.vocab import vocabulary
 from ccmkg.store.base import Store
@@ -86,7 +87,7 @@ def cross_document_conflicts(
             if not own_passages or not others:
                 continue  # a conflict links two claims at least
             values = sorted({str(v) for v in ours} | {str(v) for v in theirs})
-            node = URIRef(f"{base}id/conflict/{digest(meeting, prop, *values)}")
+            node = IriScheme(base).mint("fact", kind="conflict", key=digest(meeting, prop, *values))
             graph.add((node, RDF.type, CCM.Conflict))
             graph.add((node, CCM.conflictAbout, Literal(f"{about} ({meeting})")))
             for v in values:

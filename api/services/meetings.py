@@ -59,7 +59,11 @@ def _fold_meetings(rows: Rows) -> list[dict[str, Any]]:
 
 def _person_iri(queries: Queries, value: str) -> str:
     base = queries.base_iri
-    return value if value.startswith(("http://", "https://")) else f"{base}id/person/{value}"
+    return (
+        value
+        if value.startswith(("http://", "https://"))
+        else str(IriScheme(base).mint("person", key=value))
+    )
 
 
 def meetings(

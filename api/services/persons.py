@@ -12,6 +12,7 @@ from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, day, text
 from ccmkg.api.services.folding import add_unique, fold_rows
 from ccmkg.errors import NotFound
+from ccmkg.model.iri import IriScheme
 from ccmkg.model.names import fold, squash
 from ccmkg.store import Rows
 
@@ -80,7 +81,11 @@ def person(queries: Queries, key: str) -> PersonDetail:
     Raises:
         NotFound: no person has that key.
     """
-    iri = key if key.startswith(("http://", "https://")) else f"{queries.base_iri}id/person/{key}"
+    iri = (
+        key
+        if key.startswith(("http://", "https://"))
+        else str(IriScheme(queries.base_iri).mint("person", key=key))
+    )
     found = _fold_persons(queries.run("api_persons", {"person": iri}))
     if not found:
         raise NotFound(f"No person {key!r} in the record.", "Search with GET /persons?q=…")
