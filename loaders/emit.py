@@ -49,6 +49,7 @@ from ccmkg.model.iri import (
     numbered_meeting_key,
     undated_meeting_key,
 )
+from ccmkg.model.names import slug
 from ccmkg.model.terms import CCM
 from ccmkg.model.vocab import vocabulary
 
@@ -319,14 +320,14 @@ class _Emitter:
         """The post a holding is of: coordinator/friend by area or topic, presidency by meeting."""
         committee = self.iris.mint("body", key=COORDINATION_COMMITTEE)
         if h.post in ("coordinator", "friend"):
-            slug = h.area or (_slug(h.topic) if h.topic else None)
-            if slug is None:
+            post_key = h.area or (slug(h.topic) if h.topic else None)
+            if post_key is None:
                 self.out.warnings.append(
                     f"{h.post} post without area or topic: {h.passage.quote!r}"
                 )
                 return None
             cls = CCM.CoordinatorPost if h.post == "coordinator" else CCM.FriendPost
-            node = self.iris.mint("post", key=f"{h.post}/{_segment(slug)}")
+            node = self.iris.mint("post", key=f"{h.post}/{_segment(post_key)}")
             self.g.add((node, RDF.type, cls))
             if h.area is not None:
                 term = self.vocab.areas.resolve(h.area)
@@ -556,13 +557,6 @@ def _active_years(mandate_years: list[int], attested: dt.date | None) -> list[in
     if attested is not None:
         active.add(attested.year)
     return sorted(active)
-
-
-def _slug(text: str) -> str:
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def _obligation_type(article: int, wording: str) -> URIRef:
