@@ -207,11 +207,26 @@ class Person(BaseModel):
     name: str | None = None
     honorific: str | None = None
     spellings: list[str] = []
-    needs_review: bool = False
+    alternate_names: list[str] = []  # near spellings merged into this person
+    needs_review: bool = False  # a near spelling was kept apart from this person
+
+
+class NameMatch(BaseModel):
+    """A spelling compared with a known person: merged, or kept apart for review, and why."""
+
+    decision: str  # merged | review
+    rule: str
+    reason: str | None = None
+    name: str | None = None  # the spelling met
+    known_name: str | None = None
+    person: str  # the person the spelling names
+    known_person: str  # the person it was compared with
+    sources: list[Source] = []  # where the spelling is read, and where the known person is
 
 
 class PersonDetail(Person):
     meetings: list[PersonMeeting] = []
+    name_matches: list[NameMatch] = []
 
 
 class Obligation(BaseModel):

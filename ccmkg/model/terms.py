@@ -44,6 +44,7 @@ class CCM(DefinedNamespace):
     Participation: URIRef  # participation
     Passage: URIRef  # passage
     Person: URIRef  # Person
+    PersonMatch: URIRef  # person match
     PostHolding: URIRef  # post holding
     PresidencyPost: URIRef  # presidency post
     ReviewConference: URIRef  # Review Conference
@@ -66,10 +67,14 @@ class CCM(DefinedNamespace):
     holder: URIRef  # holder
     inAttendance: URIRef  # in attendance
     inDocument: URIRef  # in document
+    knownPerson: URIRef  # known person
+    matchEvidence: URIRef  # match evidence
+    matchedPerson: URIRef  # matched person
     meetingFormat: URIRef  # format
     obligationType: URIRef  # obligation type
     obligedState: URIRef  # obliged State
     ofObligation: URIRef  # of obligation
+    otherDocument: URIRef  # other document
     participant: URIRef  # participant
     post: URIRef  # post
     presidencyOf: URIRef  # presidency of
@@ -101,7 +106,12 @@ class CCM(DefinedNamespace):
     honorific: URIRef  # honorific
     iso3: URIRef  # ISO 3166-1 alpha-3 code
     itemNumber: URIRef  # item number
+    knownName: URIRef  # known name
     mandateYear: URIRef  # mandate year
+    matchDecision: URIRef  # match decision
+    matchReason: URIRef  # match reason
+    matchRule: URIRef  # match rule
+    matchedName: URIRef  # matched name
     maxExtensionYears: URIRef  # maximum extension in years
     nameAsWritten: URIRef  # name as written
     nameKey: URIRef  # normalised name key
