@@ -300,9 +300,10 @@ def link_match_evidence(
     """
     context = Graph()
     lines: list[str] = []
-    for node in sorted(set(graph.subjects(RDF.type, CCM.PersonMatch))):
+    nodes = {n for n in graph.subjects(RDF.type, CCM.PersonMatch) if isinstance(n, URIRef)}
+    for node in sorted(nodes):
         known = graph.value(node, CCM.knownPerson)
-        if not isinstance(node, URIRef) or not isinstance(known, URIRef):
+        if not isinstance(known, URIRef):
             continue
         docs: set[URIRef] = set()
         for row in store.select(EVIDENCE_QUERY, {"person": known}).rows:

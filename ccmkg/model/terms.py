@@ -52,6 +52,7 @@ class CCM(DefinedNamespace):
     ThematicArea: URIRef  # thematic area
     TreatyArticle: URIRef  # treaty article
     WorkingGroup: URIRef  # working group
+    WorkingGroupReport: URIRef  # working group report
     Workshop: URIRef  # workshop
 
     # object properties
@@ -68,9 +69,11 @@ class CCM(DefinedNamespace):
     inAttendance: URIRef  # in attendance
     inDocument: URIRef  # in document
     knownPerson: URIRef  # known person
+    lead: URIRef  # lead
     matchEvidence: URIRef  # match evidence
     matchedPerson: URIRef  # matched person
     meetingFormat: URIRef  # format
+    member: URIRef  # member
     obligationType: URIRef  # obligation type
     obligedState: URIRef  # obliged State
     ofObligation: URIRef  # of obligation
@@ -79,8 +82,10 @@ class CCM(DefinedNamespace):
     post: URIRef  # post
     presidencyOf: URIRef  # presidency of
     recordsMeeting: URIRef  # records meeting
+    representative: URIRef  # representative
     responsible: URIRef  # responsible
     underArticle: URIRef  # under article
+    workingGroup: URIRef  # working group
 
     # datatype properties
     acronym: URIRef  # acronym
@@ -104,6 +109,7 @@ class CCM(DefinedNamespace):
     endTime: URIRef  # end time
     fileName: URIRef  # file name
     honorific: URIRef  # honorific
+    informal: URIRef  # informal
     iso3: URIRef  # ISO 3166-1 alpha-3 code
     itemNumber: URIRef  # item number
     knownName: URIRef  # known name
@@ -124,11 +130,14 @@ class CCM(DefinedNamespace):
     sha256: URIRef  # SHA-256
     startDate: URIRef  # start date
     startTime: URIRef  # start time
+    statedDate: URIRef  # stated date
     symbol: URIRef  # document symbol
     termBasis: URIRef  # term basis
     text: URIRef  # text
     topic: URIRef  # topic
     venue: URIRef  # venue
+    workingGroupEvent: URIRef  # working group event
+    workingGroupTopic: URIRef  # working group topic
 
     # individuals
     AnnualReport: URIRef  # annual transparency report
