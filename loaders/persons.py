@@ -93,7 +93,8 @@ def person_index(store: Store) -> KnownPersons:
             else None
         )
         name = row.get("name")
-        index.note(str(row["key"]), str(name) if name is not None else None, {delegation} - {None})
+        found = {delegation} if delegation is not None else set()
+        index.note(str(row["key"]), str(name) if name is not None else None, found)
     return index
 
 
