@@ -19,7 +19,7 @@ import yaml
 from ccmkg.loaders.extract import extract_document
 from ccmkg.loaders.records import Extraction
 from ccmkg.model.iri import meeting_key, short_meeting_label
-from ccmkg.model.names import fold, person_key
+from ccmkg.model.names import fold, person_key, slug
 from devtools.score import Tally, table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,10 +92,27 @@ def gold_keys(gold: dict) -> dict[str, set[Key]]:  # type: ignore[type-arg]
         state, kind, day = _cells(row, 3)
         out["ratifications"].add((state, kind, day))
     for row in gold.get("working_groups") or []:
-        name, area, _, day = _cells(row, 4)
-        out["working_groups"].add((fold(name), area))
+        name, area, codes, day = _cells(row, 4)
+        out["working_groups"].add(wg_key(name, area, codes.split(","), day))
     out["minutes_approvals"] = {(_day(d),) for d in gold.get("minutes_approvals") or []}
     return out
+
+
+def wg_key(name: str, subject: str, codes: Iterable[str], day: str) -> Key:
+    """A working-group fact: which group (informal or not, area slug or topic slug), who leads
+    or takes part (sorted codes), and the stated date at its precision ("2017-12", "2018-05-23",
+    "" unknown). The name as written is not compared: one group is written many ways."""
+    informal = "informal" if "informal" in fold(name) else ""
+    members = ",".join(sorted({c.strip() for c in codes if c.strip()}))
+    return (informal, slug(subject) if subject else "", members, day.strip())
+
+
+def _wg_day(date: dt.date | None, precision: str | None) -> str:
+    if date is None:
+        return ""
+    return {"year": date.isoformat()[:4], "month": date.isoformat()[:7]}.get(
+        precision or "day", date.isoformat()
+    )
 
 
 def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
@@ -129,6 +146,11 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
     for o in ex.obligation_events:
         out["obligations"].add((o.state.key, str(o.article), o.event, _day(o.date)))
     out["minutes_approvals"] = {(_day(a.minutes_date),) for a in ex.minutes_approvals}
+    for w in ex.working_groups:
+        codes = [a.key for a in (*w.leads, *w.members, *w.representatives)]
+        out["working_groups"].add(
+            wg_key(w.name, w.area or w.topic or "", codes, _wg_day(w.date, w.date_precision))
+        )
     return out
 
 

@@ -41,6 +41,7 @@ KINDS = (
     "next_meeting",
     "conflicts",
     "unresolved",
+    "working_groups",
 )
 Key = tuple[str, ...]
 
@@ -123,7 +124,26 @@ def gold_keys(gold: dict) -> dict[str, set[Key]]:  # type: ignore[type-arg]
     out["next_meeting"] = _fields("next_meeting", gold.get("next_meeting") or {})
     out["conflicts"] = {(norm(c),) for c in gold.get("conflicts") or []}
     out["unresolved"] = {(norm(u),) for u in gold.get("unresolved") or []}
+    for row in gold.get("working_groups") or []:
+        name, subject, codes, day, event = _cells(str(row).split("#")[0], 5)
+        out["working_groups"].add(_wg_key(name, subject, codes.split(","), day, event))
     return out
+
+
+def _wg_key(name: str, subject: str, codes: Iterable[str], day: str, event: str) -> Key:
+    """A working-group fact: "name | area slug or topic | codes | date | event" in the gold.
+    The name counts only for being informal (one group is written many ways); the date at its
+    stated precision ("2017-12"); the event defaults to "reported"."""
+    members = ",".join(sorted({c.strip() for c in codes if c.strip()}))
+    informal = "informal" if "informal" in norm(name) else ""
+    return (informal, slug(subject) if subject else "", members, day.strip(), event or "reported")
+
+
+def _wg_day(date: dt.date | None, precision: str | None) -> str:
+    if date is None:
+        return ""
+    cut = {"year": 4, "month": 7}.get(precision or "day", 10)
+    return date.isoformat()[:cut]
 
 
 # --- keys from an extraction ------------------------------------------------------------------
@@ -201,6 +221,11 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         )
     out["conflicts"] = {(norm(c.about),) for c in ex.conflicts}
     out["unresolved"] = {(norm(i.message),) for i in ex.issues if i.kind == "unresolved"}
+    for w in ex.working_groups:
+        codes = [_actor_key(a) for a in (*w.leads, *w.members, *w.representatives)]
+        subject = w.area or w.topic or ""
+        day = _wg_day(w.date, w.date_precision)
+        out["working_groups"].add(_wg_key(w.name, subject, codes, day, w.event))
     return out
 
 

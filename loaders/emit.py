@@ -39,6 +39,7 @@ from ccmkg.loaders.records import (
     Passage,
     PersonRef,
     PostHoldingRecord,
+    WorkingGroupRecord,
 )
 from ccmkg.loaders.registry import default_registry
 from ccmkg.model.iri import (
@@ -488,6 +489,47 @@ class _Emitter:
         self.add(node, CCM.venue, n.venue)
         self.add(node, CCM.atMeeting, self.meeting)
 
+    def working_group(self, w: WorkingGroupRecord) -> None:
+        """The group (one node per area or topic, informal ones apart) and the sentence's
+        report on it; the stated date only, never the document's (that is the attestation)."""
+        subject = w.area or (_slug(w.topic) if w.topic else None)
+        if subject is None:
+            self.out.warnings.append(f"working group without area or topic: {w.passage.quote!r}")
+            return
+        key = f"informal-{subject}" if w.informal else subject
+        group = self.iris.mint("working-group", key=_segment(key))
+        self.g.add((group, RDF.type, CCM.WorkingGroup))
+        term = self.vocab.areas.resolve(w.area) if w.area else None
+        if term is not None:
+            self.add(group, CCM.coversArea, URIRef(term.iri))
+        self.add(group, CCM.workingGroupTopic, w.topic if term is None else None)
+        label = term.label if term is not None else w.topic
+        self.add(group, RDFS.label, f"{'Informal w' if w.informal else 'W'}orking group: {label}")
+        if w.informal:
+            self.add(group, CCM.informal, True)
+        node = self.fact(
+            "working-group-report",
+            CCM.WorkingGroupReport,
+            w.passage,
+            group,
+            self.passage(w.passage),
+        )
+        self.add(node, CCM.workingGroup, group)
+        self.add(node, CCM.workingGroupEvent, w.event)
+        self.add(node, CCM.nameAsWritten, w.name)
+        for prop, refs in (
+            (CCM.lead, w.leads),
+            (CCM.member, w.members),
+            (CCM.representative, w.representatives),
+        ):
+            for ref in refs:
+                self.add(node, prop, self.actor(ref, w.passage))
+        if w.date is not None:
+            kind = {"month": (XSD.gYearMonth, 7), "year": (XSD.gYear, 4)}
+            dtype, cut = kind.get(w.date_precision or "day", (XSD.date, 10))
+            self.add(node, CCM.statedDate, Literal(w.date.isoformat()[:cut], datatype=dtype))
+        self.add(node, CCM.inDocument, self.doc)
+
     def conflict(self, c: ConflictRecord) -> None:
         """Both (all) claims kept: the conflict links each fact read from a passage, or the
         passage itself where no fact was."""
@@ -530,6 +572,8 @@ class _Emitter:
             self.minutes_approval(m)
         if self.x.next_meeting is not None:
             self.next_meeting(self.x.next_meeting)
+        for w in self.x.working_groups:
+            self.working_group(w)
         for c in self.x.conflicts:  # last: they link the facts emitted above
             self.conflict(c)
         named = {u.name for u in self.out.unresolved}

@@ -28,8 +28,14 @@ from rdflib.compare import isomorphic
 from ccmkg.errors import InputError
 from ccmkg.loaders.crossdoc import cross_document_conflicts
 from ccmkg.loaders.emit import emit, graph_iri, ontology_graph_iri
-from ccmkg.loaders.gazetteer import PersonIndex
-from ccmkg.loaders.persons import person_index, resolve_persons
+from ccmkg.loaders.persons import (
+    KnownPersons,
+    PersonMatch,
+    link_match_evidence,
+    person_index,
+    record_matches,
+    resolve_persons,
+)
 from ccmkg.loaders.records import Extraction
 from ccmkg.loaders.report import DocumentOutcome, Finding, LoadReport, Rejection, Status
 from ccmkg.model.iri import IriScheme, base_with_slash
@@ -220,7 +226,7 @@ def _load_one(
     known: dict[str, set[str]],
     loaded_now: dict[str, Path],
     report: LoadReport,
-    people: PersonIndex,
+    people: KnownPersons,
 ) -> None:
     """Extract, emit, validate and write one document; a failure rejects only this one."""
     path, sha = source.path, source.sha256
@@ -229,8 +235,9 @@ def _load_one(
         # The pipeline is the authority on what file and which bytes this is.
         extraction.document.sha256 = sha
         extraction.document.file_name = path.name
-        person_notes = resolve_persons(extraction, people)
+        person_matches = resolve_persons(extraction, people)
         emitted = emit(extraction, base)
+        record_matches(emitted.graph, person_matches, base, sha[:16], emitted.document)
     except Exception as exc:  # a document we cannot read must not stop the others
         where = traceback.extract_tb(exc.__traceback__)[-1]
         report.rejected.append(
@@ -247,6 +254,10 @@ def _load_one(
         store, emitted.graph, {target, *previous}, IriScheme(base).prefix("document-graph"), base
     )
     emitted.conflicts.extend(across)
+    seen_in, evidence = link_match_evidence(
+        store, emitted.graph, {target, *previous}, IriScheme(base).prefix("document-graph")
+    )
+    context += evidence
     conforms, details = check(emitted.graph, context)
     if not conforms:
         shown = details[:MAX_REPORTED_RESULTS]
@@ -293,4 +304,9 @@ def _load_one(
     )
     report.conflicts.extend(Finding(name, c) for c in emitted.conflicts)
     report.warnings.extend(Finding(name, w) for w in emitted.warnings)
-    report.warnings.extend(Finding(name, note) for note in person_notes)
+    report.persons.extend(Finding(name, m.note, _start(m)) for m in person_matches)
+    report.persons.extend(Finding(name, f"evidence: {line}") for line in seen_in)
+
+
+def _start(match: PersonMatch) -> int | None:
+    return match.passage.start if match.passage else None

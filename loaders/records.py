@@ -199,6 +199,29 @@ class ConflictRecord:
 
 
 @dataclass
+class WorkingGroupRecord:
+    """A working group as a sentence states it: what it is about, who leads it or takes part,
+    and whether it is being established or reported on.
+
+    `date` is the date the text gives the event (the sentence, else the dateline it sits
+    under), with its precision; None when the text does not say. The document's own date is
+    the attestation, never the event's date.
+    """
+
+    name: str  # as written: "Coordinators on Victim Assistance", "Informal Working Group on …"
+    passage: Passage
+    area: str | None = None  # thematic-area slug
+    topic: str | None = None  # a free topic when it is not a thematic area
+    informal: bool = False
+    event: Literal["established", "proposed", "reported"] = "reported"
+    leads: list[ActorRef] = field(default_factory=list)
+    members: list[ActorRef] = field(default_factory=list)
+    representatives: list[ActorRef] = field(default_factory=list)  # acting for a member
+    date: dt.date | None = None
+    date_precision: Literal["day", "month", "year"] | None = None
+
+
+@dataclass
 class Issue:
     """A warning or an unresolved name, with where it was found; reported, never fatal."""
 
@@ -224,3 +247,4 @@ class Extraction:
     next_meeting: NextMeetingRecord | None = None
     conflicts: list[ConflictRecord] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    working_groups: list[WorkingGroupRecord] = field(default_factory=list)

@@ -50,6 +50,8 @@ class LoadReport:
     unresolved: list[Finding] = field(default_factory=list)
     conflicts: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
+    # persons merged across spellings and pairs kept apart for review, each with its reason
+    persons: list[Finding] = field(default_factory=list)
 
     @property
     def facts(self) -> Counter[str]:
@@ -92,4 +94,5 @@ class LoadReport:
             "unresolved": [f.__dict__ for f in self.unresolved],
             "conflicts": [f.__dict__ for f in self.conflicts],
             "warnings": [f.__dict__ for f in self.warnings],
+            "persons": [f.__dict__ for f in self.persons],
         }

@@ -207,11 +207,26 @@ class Person(BaseModel):
     name: str | None = None
     honorific: str | None = None
     spellings: list[str] = []
-    needs_review: bool = False
+    alternate_names: list[str] = []  # near spellings merged into this person
+    needs_review: bool = False  # a near spelling was kept apart from this person
+
+
+class NameMatch(BaseModel):
+    """A spelling compared with a known person: merged, or kept apart for review, and why."""
+
+    decision: str  # merged | review
+    rule: str
+    reason: str | None = None
+    name: str | None = None  # the spelling met
+    known_name: str | None = None
+    person: str  # the person the spelling names
+    known_person: str  # the person it was compared with
+    sources: list[Source] = []  # where the spelling is read, and where the known person is
 
 
 class PersonDetail(Person):
     meetings: list[PersonMeeting] = []
+    name_matches: list[NameMatch] = []
 
 
 class Obligation(BaseModel):
@@ -253,3 +268,34 @@ ActorList = list_of(Actor)
 PersonList = list_of(Person)
 ObligationList = list_of(Obligation)
 ConflictList = list_of(Conflict)
+
+
+class WorkingGroupRef(BaseModel):
+    """A working group: its thematic area, or its topic when it is not an area."""
+
+    id: str
+    label: str | None = None
+    area: AreaRef | None = None
+    topic: str | None = None
+    informal: bool = False
+
+
+class WorkingGroupReport(BaseModel):
+    """One sentence about a working group: the event, who leads or takes part, when."""
+
+    id: str = Field(description="IRI of the working-group report")
+    working_group: WorkingGroupRef
+    event: Literal["established", "proposed", "reported"] | None = None
+    name: str | None = Field(None, description="The name as the sentence writes it")
+    date: str | None = Field(
+        None, description="The date the text gives the event (YYYY-MM-DD, YYYY-MM or YYYY); "
+        "null when it does not say (the document's date is `attested`, not this)"
+    )  # fmt: skip
+    attested: str | None = Field(None, description="The date of the document that says so")
+    leads: list[ActorRef] = []
+    members: list[ActorRef] = []
+    representatives: list[ActorRef] = []
+    sources: list[Source] = []
+
+
+WorkingGroupList = list_of(WorkingGroupReport)

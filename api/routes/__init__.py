@@ -20,6 +20,7 @@ from ccmkg.api.routes import (
     resolve,
     sparql,
     validate,
+    working_groups,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -33,6 +34,7 @@ ROUTERS: list[APIRouter] = [
     persons.router,
     obligations.router,
     conflicts.router,
+    working_groups.router,
     validate.router,
     ingest.router,
     publish.router,

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ccmkg.api.rest.listing import Listing
-from ccmkg.api.rest.models import Person, PersonDetail, PersonMeeting
+from ccmkg.api.rest.models import NameMatch, Person, PersonDetail, PersonMeeting
 from ccmkg.api.rest.refs import actor, meeting_kind, meeting_segment
 from ccmkg.api.rest.runner import Queries
-from ccmkg.api.rest.terms import Row, day, text
+from ccmkg.api.rest.terms import Row, boolean, day, text
 from ccmkg.api.services.folding import add_unique, fold_rows
 from ccmkg.errors import NotFound
 from ccmkg.model.iri import IriScheme
@@ -26,12 +26,16 @@ def _fold_persons(rows: Rows) -> list[dict[str, Any]]:
             "name": text(row, "name"),
             "key": text(row, "nameKey"),
             "spellings": [],
+            "alternate_names": [],
             "honorifics": [],
+            "needs_review": False,
         }
 
     def more(item: dict[str, Any], row: Row) -> None:
         add_unique(item, "spellings", text(row, "spelling"))
+        add_unique(item, "alternate_names", text(row, "alternateName"))
         add_unique(item, "honorifics", text(row, "honorific"))
+        item["needs_review"] = item["needs_review"] or bool(boolean(row, "needsReview"))
 
     items = fold_rows(rows.rows, "person", build, more)
     for item in items:
@@ -90,4 +94,23 @@ def person(queries: Queries, key: str) -> PersonDetail:
     if not found:
         raise NotFound(f"No person {key!r} in the record.", "Search with GET /persons?q=…")
     meetings = _meetings(queries.run("api_person_meetings", {"person": iri}).rows)
-    return PersonDetail.model_validate({**found[0], "meetings": meetings})
+    matches = _name_matches(queries.run("api_person_matches", {"person": iri}).rows)
+    return PersonDetail.model_validate({**found[0], "meetings": meetings, "name_matches": matches})
+
+
+def _name_matches(rows: Sequence[Row]) -> list[NameMatch]:
+    """How this person's spellings were compared across documents, with the passages."""
+
+    def build(row: Row) -> dict[str, Any]:
+        return {
+            "decision": text(row, "decision"),
+            "rule": text(row, "rule"),
+            "reason": text(row, "reason"),
+            "name": text(row, "matchedName"),
+            "known_name": text(row, "knownName"),
+            "person": text(row, "matchedPerson"),
+            "known_person": text(row, "knownPerson"),
+            "sources": [],
+        }
+
+    return [NameMatch.model_validate(i) for i in fold_rows(rows, "match", build)]

@@ -52,6 +52,17 @@ async function drawTimeline() {
     if (!rows.has(c.area.slug)) rows.set(c.area.slug, { label: c.area.label, items: [] });
     rows.get(c.area.slug).items.push({ ...c, kind: "coordinator" });
   }
+  // Working groups: one row per group, a mark at each date a text gives a report on it.
+  const wgs = await getJSON("/working-groups?limit=1000").catch(() => ({ items: [] }));
+  for (const w of wgs.items) {
+    if (!w.date) continue; // undated: the document's date is an attestation, not the event's
+    const day = (w.date + "-01-01").slice(0, 10);
+    const key = `wg:${w.working_group.id}`;
+    if (!rows.has(key)) rows.set(key, { label: w.working_group.label || w.name, items: [] });
+    const who = [...w.leads, ...w.members].map((a) => a.iso3 || a.acronym || a.label).join(" ");
+    rows.get(key).items.push({ ...w, kind: "working-group", start: day, end: day,
+      state: { iso3: who || w.event, label: `${w.event}: ${who || "no member named"}` } });
+  }
   const all = [...rows.values()].flatMap((r) => r.items);
   const gantt = $("#gantt");
   gantt.replaceChildren();

@@ -94,6 +94,7 @@ def _print_summary(report: LoadReport, out: Console) -> None:
     summary.add_row("unresolved names", str(len(report.unresolved)))
     summary.add_row("conflicts", str(len(report.conflicts)))
     summary.add_row("warnings", str(len(report.warnings)))
+    summary.add_row("persons merged / kept apart for review", _persons(report))
     out.print(summary)
 
     if report.facts:
@@ -108,6 +109,7 @@ def _print_summary(report: LoadReport, out: Console) -> None:
         ("Unresolved names (new entities flagged for review)", report.unresolved, "yellow"),
         ("Conflicts (both claims kept)", report.conflicts, "magenta"),
         ("Warnings", report.warnings, "dim"),
+        ("Persons: spellings merged or kept apart (with why)", report.persons, "cyan"),
     ):
         if not findings:
             continue
@@ -125,3 +127,10 @@ def _print_summary(report: LoadReport, out: Console) -> None:
         out.print(f"[red]rejected[/red] {r.path}: {r.reason}")
         for line in r.details:
             out.print(f"    {line}")
+
+
+def _persons(report: LoadReport) -> str:
+    """ "2 / 1": spellings merged into a known person, and pairs kept apart for review."""
+    merged = sum(" merged with " in f.message for f in report.persons)
+    review = sum(" kept apart from " in f.message for f in report.persons)
+    return f"{merged} / {review}"

@@ -27,6 +27,7 @@ PATTERNS: dict[str, str] = {
     "body": "id/body/{key}",
     "post": "id/post/{key}",
     "obligation": "id/obligation/{key}",
+    "working-group": "id/working-group/{key}",
     "fact": "id/{kind}/{key}",
     "ontology-graph": "graph/ontology",
     "void-graph": "graph/void",

@@ -44,6 +44,7 @@ class CCM(DefinedNamespace):
     Participation: URIRef  # participation
     Passage: URIRef  # passage
     Person: URIRef  # Person
+    PersonMatch: URIRef  # person match
     PostHolding: URIRef  # post holding
     PresidencyPost: URIRef  # presidency post
     ReviewConference: URIRef  # Review Conference
@@ -51,6 +52,7 @@ class CCM(DefinedNamespace):
     ThematicArea: URIRef  # thematic area
     TreatyArticle: URIRef  # treaty article
     WorkingGroup: URIRef  # working group
+    WorkingGroupReport: URIRef  # working group report
     Workshop: URIRef  # workshop
 
     # object properties
@@ -66,16 +68,24 @@ class CCM(DefinedNamespace):
     holder: URIRef  # holder
     inAttendance: URIRef  # in attendance
     inDocument: URIRef  # in document
+    knownPerson: URIRef  # known person
+    lead: URIRef  # lead
+    matchEvidence: URIRef  # match evidence
+    matchedPerson: URIRef  # matched person
     meetingFormat: URIRef  # format
+    member: URIRef  # member
     obligationType: URIRef  # obligation type
     obligedState: URIRef  # obliged State
     ofObligation: URIRef  # of obligation
+    otherDocument: URIRef  # other document
     participant: URIRef  # participant
     post: URIRef  # post
     presidencyOf: URIRef  # presidency of
     recordsMeeting: URIRef  # records meeting
+    representative: URIRef  # representative
     responsible: URIRef  # responsible
     underArticle: URIRef  # under article
+    workingGroup: URIRef  # working group
 
     # datatype properties
     acronym: URIRef  # acronym
@@ -99,9 +109,15 @@ class CCM(DefinedNamespace):
     endTime: URIRef  # end time
     fileName: URIRef  # file name
     honorific: URIRef  # honorific
+    informal: URIRef  # informal
     iso3: URIRef  # ISO 3166-1 alpha-3 code
     itemNumber: URIRef  # item number
+    knownName: URIRef  # known name
     mandateYear: URIRef  # mandate year
+    matchDecision: URIRef  # match decision
+    matchReason: URIRef  # match reason
+    matchRule: URIRef  # match rule
+    matchedName: URIRef  # matched name
     maxExtensionYears: URIRef  # maximum extension in years
     nameAsWritten: URIRef  # name as written
     nameKey: URIRef  # normalised name key
@@ -114,11 +130,14 @@ class CCM(DefinedNamespace):
     sha256: URIRef  # SHA-256
     startDate: URIRef  # start date
     startTime: URIRef  # start time
+    statedDate: URIRef  # stated date
     symbol: URIRef  # document symbol
     termBasis: URIRef  # term basis
     text: URIRef  # text
     topic: URIRef  # topic
     venue: URIRef  # venue
+    workingGroupEvent: URIRef  # working group event
+    workingGroupTopic: URIRef  # working group topic
 
     # individuals
     AnnualReport: URIRef  # annual transparency report

@@ -19,6 +19,7 @@ from ccmkg.loaders.readers.holdings import (
 )
 from ccmkg.loaders.readers.minutes import read_minutes_approvals, read_next_meeting
 from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
+from ccmkg.loaders.readers.working_groups import read_working_groups
 from ccmkg.loaders.records import MeetingRecord
 from ccmkg.loaders.registry import Family
 from ccmkg.model.terms import CCM
@@ -64,6 +65,7 @@ def extract(ctx: Ctx) -> None:
     )
     read_obligations(ctx, coordinators)
     read_aggregates(ctx)
+    read_working_groups(ctx)
     ordinal = md.find_meeting_ordinal(head.title or "") or md.find_meeting_ordinal(
         ctx.ct.clean[:4000]
     )

@@ -18,6 +18,7 @@ from ccmkg.loaders.readers.holdings import (
 )
 from ccmkg.loaders.readers.minutes import read_minutes_approvals, read_next_meeting
 from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
+from ccmkg.loaders.readers.working_groups import read_working_groups
 from ccmkg.loaders.records import MeetingRecord
 from ccmkg.loaders.registry import Family
 from ccmkg.model.terms import CCM
@@ -46,6 +47,7 @@ def extract(ctx: Ctx) -> None:
     read_next_meeting(ctx)
     read_obligations(ctx, holders_of(ctx, "friend", "president"))
     read_aggregates(ctx)
+    read_working_groups(ctx)
     start, end, venue = head.start_time, head.end_time, head.venue
     # The invitation line ('Friends meeting, <date>, <time> – <time>') and the venue under it.
     if ex.document.date:

@@ -7,6 +7,7 @@ from ccmkg.loaders.readers.attendance import read_apologies, read_attendance
 from ccmkg.loaders.readers.context import Ctx
 from ccmkg.loaders.readers.holdings import holders_of, read_sentence_holdings
 from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
+from ccmkg.loaders.readers.working_groups import read_working_groups
 from ccmkg.loaders.registry import Family
 from ccmkg.model.terms import CCM
 
@@ -19,6 +20,7 @@ def extract(ctx: Ctx) -> None:
     read_action_points(ctx)
     read_obligations(ctx, holders_of(ctx, "coordinator", "president"))
     read_aggregates(ctx)
+    read_working_groups(ctx)
 
 
 FAMILY = Family("unknown", CCM.UnknownFamily, lambda head: 0, extract, fallback=True)

@@ -9,6 +9,7 @@ from ccmkg.loaders import metadata as md
 from ccmkg.loaders.readers.agenda import read_action_points
 from ccmkg.loaders.readers.context import Ctx
 from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
+from ccmkg.loaders.readers.working_groups import read_working_groups
 from ccmkg.loaders.records import AgendaItemRecord, MeetingKind, MeetingRecord
 from ccmkg.loaders.registry import Family
 from ccmkg.loaders.segment import Paragraph
@@ -74,6 +75,7 @@ def extract(ctx: Ctx) -> None:
             break
     read_obligations(ctx, set())
     read_aggregates(ctx)
+    read_working_groups(ctx)
     read_action_points(ctx)
 
 

@@ -56,6 +56,18 @@ class Corpus:
         assert response.status_code == 200, f"{path} {params}: {response.text}"
         return response.json()
 
+    def person_keys(self, person_id: str) -> set[str]:
+        """The name keys of every spelling of one person. Near spellings of one person are
+        merged across documents (issue 12), so a document's gold spelling may be an alternate
+        name of the person the API answers with."""
+        if not hasattr(self, "_keys"):
+            items = self.get("/persons", **ALL)["items"]
+            self._keys = {
+                i["id"]: {person_key(n) for n in [i["name"] or "", *i["spellings"]] if n}
+                for i in items
+            }
+        return self._keys.get(person_id, set())
+
 
 def corpus_docs() -> list[Doc]:
     docs = []
@@ -260,7 +272,7 @@ def test_every_gold_attendance_and_person_is_answered_with_its_passage(corpus: C
             persons = [
                 p
                 for p in (present.get(actor) or {}).get("persons", [])
-                if person_key(p["name"] or "") == person and cites(p, doc)
+                if person in corpus.person_keys(p["id"]) and cites(p, doc)
             ]
             if not persons:
                 misses.append(f"{fact}: not answered")
