@@ -492,7 +492,7 @@ class _Emitter:
     def working_group(self, w: WorkingGroupRecord) -> None:
         """The group (one node per area or topic, informal ones apart) and the sentence's
         report on it; the stated date only, never the document's (that is the attestation)."""
-        subject = w.area or (_slug(w.topic) if w.topic else None)
+        subject = w.area or (slug(w.topic) if w.topic else None)
         if subject is None:
             self.out.warnings.append(f"working group without area or topic: {w.passage.quote!r}")
             return
