@@ -41,6 +41,7 @@ KINDS = (
     "next_meeting",
     "conflicts",
     "unresolved",
+    "review",
 )
 Key = tuple[str, ...]
 
@@ -123,6 +124,9 @@ def gold_keys(gold: dict) -> dict[str, set[Key]]:  # type: ignore[type-arg]
     out["next_meeting"] = _fields("next_meeting", gold.get("next_meeting") or {})
     out["conflicts"] = {(norm(c),) for c in gold.get("conflicts") or []}
     out["unresolved"] = {(norm(u),) for u in gold.get("unresolved") or []}
+    for row in gold.get("review") or []:
+        text, reason = _cells(row, 2)
+        out["review"].add((norm(text), reason))
     return out
 
 
@@ -201,6 +205,7 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         )
     out["conflicts"] = {(norm(c.about),) for c in ex.conflicts}
     out["unresolved"] = {(norm(i.message),) for i in ex.issues if i.kind == "unresolved"}
+    out["review"] = {(norm(r.text), r.reason) for r in ex.review}
     return out
 
 

@@ -43,6 +43,18 @@ class Finding:
     start: int | None = None
 
 
+@dataclass(frozen=True)
+class ReviewFinding:
+    """A string kept for review instead of becoming an actor: what it is, why, and where."""
+
+    file_name: str
+    text: str
+    reason: str  # unresolved-name | person-name | page-marker | table-fragment | name
+    quote: str
+    start: int | None = None
+    iri: str = ""  # its ccm:ReviewItem, when one was written
+
+
 @dataclass
 class LoadReport:
     documents: list[DocumentOutcome] = field(default_factory=list)
@@ -50,6 +62,7 @@ class LoadReport:
     unresolved: list[Finding] = field(default_factory=list)
     conflicts: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
+    review: list[ReviewFinding] = field(default_factory=list)
 
     @property
     def facts(self) -> Counter[str]:
@@ -92,4 +105,5 @@ class LoadReport:
             "unresolved": [f.__dict__ for f in self.unresolved],
             "conflicts": [f.__dict__ for f in self.conflicts],
             "warnings": [f.__dict__ for f in self.warnings],
+            "review": [f.__dict__ for f in self.review],
         }

@@ -47,6 +47,7 @@ class CCM(DefinedNamespace):
     PostHolding: URIRef  # post holding
     PresidencyPost: URIRef  # presidency post
     ReviewConference: URIRef  # Review Conference
+    ReviewItem: URIRef  # review item
     State: URIRef  # State
     ThematicArea: URIRef  # thematic area
     TreatyArticle: URIRef  # treaty article
@@ -54,6 +55,7 @@ class CCM(DefinedNamespace):
     Workshop: URIRef  # workshop
 
     # object properties
+    apologisingPerson: URIRef  # apologising person
     atMeeting: URIRef  # at meeting
     attests: URIRef  # attests
     chair: URIRef  # chair
@@ -89,7 +91,10 @@ class CCM(DefinedNamespace):
     claimedValue: URIRef  # claimed value
     conflictAbout: URIRef  # conflict about
     count: URIRef  # count
+    dateEvidence: URIRef  # date evidence
     dateInferred: URIRef  # date inferred
+    dateRule: URIRef  # date rule
+    dateStatus: URIRef  # date status
     deadline: URIRef  # deadline
     deadlineDays: URIRef  # deadline in days
     deadlineYears: URIRef  # deadline in years
@@ -110,6 +115,9 @@ class CCM(DefinedNamespace):
     ordinalScope: URIRef  # ordinal scope
     participantRole: URIRef  # participant role
     responsibleText: URIRef  # responsible (as written)
+    reviewContext: URIRef  # review context
+    reviewReason: URIRef  # review reason
+    reviewText: URIRef  # review text
     section: URIRef  # section
     sha256: URIRef  # SHA-256
     startDate: URIRef  # start date
@@ -119,6 +127,7 @@ class CCM(DefinedNamespace):
     text: URIRef  # text
     topic: URIRef  # topic
     venue: URIRef  # venue
+    yearCandidate: URIRef  # year candidate
 
     # individuals
     AnnualReport: URIRef  # annual transparency report

@@ -11,6 +11,7 @@ from ccmkg.loaders.gazetteer import person_key
 from ccmkg.loaders.readers.agenda import read_action_points, read_numbered_agenda
 from ccmkg.loaders.readers.attendance import is_apology_line, read_apologies, read_attendance
 from ccmkg.loaders.readers.context import Ctx
+from ccmkg.loaders.readers.dating import date_fields, date_passage
 from ccmkg.loaders.readers.head import body_format, read_document_head
 from ccmkg.loaders.readers.holdings import (
     holders_of,
@@ -70,7 +71,7 @@ def extract(ctx: Ctx) -> None:
     meeting = MeetingRecord(
         "coordination-committee",
         ex.document.date,
-        head.date_passage or ex.document.passage,
+        date_passage(head) or ex.document.passage,
         date_inferred=ex.document.date_inferred,
         start_time=head.start_time,  # type: ignore[arg-type]
         end_time=head.end_time,  # type: ignore[arg-type]
@@ -79,6 +80,7 @@ def extract(ctx: Ctx) -> None:
         ordinal=ordinal[0] if ordinal else None,
         ordinal_scope=ordinal[1] if ordinal else None,
         title=head.title,
+        **date_fields(ctx, head, ordinal[:2] if ordinal else None),
     )
     _chair(ctx, meeting)
     ex.meeting = meeting

@@ -19,6 +19,8 @@ class Head:
     title_passage: Passage | None = None
     date: md.DateMention | None = None
     date_passage: Passage | None = None
+    partial_date: md.DateMention | None = None  # a yearless date no evidence fixed
+    partial_passage: Passage | None = None
     start_time: object = None
     end_time: object = None
     venue: str | None = None
@@ -53,10 +55,14 @@ def read_head(ctx: Ctx, title_rx: re.Pattern[str]) -> Head:
             break
     for p in paras[start_idx:]:
         if head.date is None:
-            dates = [d for d in md.find_dates(p.text, ctx.years) if d.date]
+            mentions = md.find_dates(p.text, ctx.years)
+            dates = [d for d in mentions if d.date]
             if dates:
                 head.date = dates[0]
                 head.date_passage = ctx.para_passage(p)
+            elif mentions and head.partial_date is None:
+                head.partial_date = mentions[0]
+                head.partial_passage = ctx.para_passage(p)
         if head.start_time is None:
             tr = md.find_time_range(p.text)
             if tr:
