@@ -42,8 +42,8 @@ from ccmkg.loaders.records import (
     PostHoldingRecord,
     ReviewItemRecord,
 )
-from ccmkg.loaders.review import reason_for
 from ccmkg.loaders.registry import default_registry
+from ccmkg.loaders.review import reason_for
 from ccmkg.model.iri import (
     COORDINATION_COMMITTEE,
     NUMBERED_MEETINGS,

@@ -18,6 +18,7 @@ from ccmkg.api.routes import (
     publish,
     queries,
     resolve,
+    review,
     sparql,
     validate,
 )
@@ -33,6 +34,7 @@ ROUTERS: list[APIRouter] = [
     persons.router,
     obligations.router,
     conflicts.router,
+    review.router,
     validate.router,
     ingest.router,
     publish.router,

@@ -36,7 +36,7 @@ def date_fields(ctx: Ctx, head: Head, ordinal: tuple[int, str | None] | None) ->
     return {
         "date_status": "uncertain",
         "year_candidates": candidates,
-        "date_evidence": tuple(evidence) + (f"no year decided: {mention.year_rule}",),
+        "date_evidence": (*evidence, f"no year decided: {mention.year_rule}"),
         "date_rule": "none",
     }
 
