@@ -372,3 +372,19 @@ def venue_from_line(line: str) -> str | None:
     v = re.sub(r"\s*,?\s*(?:from|between|at)\s*$", "", v.strip())
     v = v.strip(" ,;.")
     return v if v and VENUE_WORDS.search(v) else None
+
+
+# Where a run-on head line stops being the venue: a time, a numbered section, a list label.
+_VENUE_STOP = re.compile(
+    r",?\s*(?:from|between)\s+\d|\s\d{1,2}\.\s+[A-Z]|\b(?:Present|PRESENT)\s*:", re.UNICODE
+)
+
+
+def venue_after_date(line: str, dates: list[DateMention]) -> str | None:
+    """'Held on <date> at the Permanent Mission of X, from 10:00 …' -> 'Permanent Mission of X':
+    the venue of a head line that also carries the date (joined lines, run-on headers)."""
+    if not dates:
+        return None
+    rest = line[dates[0].end :].lstrip(" ,")
+    stop = _VENUE_STOP.search(rest)
+    return venue_from_line(rest[: stop.start()] if stop else rest)

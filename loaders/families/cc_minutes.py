@@ -20,7 +20,7 @@ from ccmkg.loaders.readers.holdings import (
 )
 from ccmkg.loaders.readers.minutes import read_minutes_approvals, read_next_meeting
 from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
-from ccmkg.loaders.records import MeetingRecord
+from ccmkg.loaders.records import MeetingRecord, PersonRef
 from ccmkg.loaders.registry import Family
 from ccmkg.model.terms import CCM
 
@@ -106,15 +106,32 @@ def _chair(ctx: Ctx, meeting: MeetingRecord) -> None:
         ),
         default=0,
     )
+    # Lists read off a run-on line have no block: they end where their last record was read.
+    read_end = max((a.passage.end for a in [*ctx.ex.attendance, *ctx.ex.apologies]), default=0)
     for p in ctx.paras:
-        if p.kind == "heading" or p.start < lists_end or is_apology_line(p.body):
+        if (
+            p.kind == "heading"
+            or p.start < lists_end
+            or ctx.ct.offsets[p.start] < read_end
+            or is_apology_line(p.body)
+            or not re.search(r"[^\W\d_]{3}", p.text)  # a section number on its own line
+        ):
             continue
         for m in _CHAIR.finditer(p.text):
-            key = person_key(m.group("n"))
-            if key in people:
-                meeting.chair_person = people[key]
+            person = _listed(person_key(m.group("n")), people)
+            if person is not None:
+                meeting.chair_person = person
                 return
         break
+
+
+def _listed(key: str, people: dict[str, PersonRef]) -> PersonRef | None:
+    """The listed person a name refers to: the same key, or (one match only) the listed name
+    that starts with it ("Mr. A Person" for "Mr. A Person Other" of the same delegation)."""
+    if key in people:
+        return people[key]
+    longer = [p for k, p in people.items() if k.startswith(key + "-")]
+    return longer[0] if len(longer) == 1 else None
 
 
 FAMILY = Family(

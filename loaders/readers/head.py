@@ -53,7 +53,11 @@ def read_head(ctx: Ctx, title_rx: re.Pattern[str]) -> Head:
             head.title_passage = ctx.para_passage(p)
             start_idx = i
             break
+    if head.title is None or head.date is None:
+        paras = paras[start_idx:] + _run_on_head(ctx, title_rx)
+        start_idx = 0
     for p in paras[start_idx:]:
+        mentions_here = md.find_dates(p.text, ctx.years)
         if head.date is None:
             mentions = md.find_dates(p.text, ctx.years)
             dates = [d for d in mentions if d.date]
@@ -68,10 +72,28 @@ def read_head(ctx: Ctx, title_rx: re.Pattern[str]) -> Head:
             if tr:
                 head.start_time, head.end_time = tr[0], tr[1]
         if head.venue is None:
-            head.venue = md.venue_from_line(p.text)
+            head.venue = md.venue_from_line(p.text) or md.venue_after_date(p.text, mentions_here)
         if head.format is None and (p is paras[start_idx] or len(p.text) < 120):
             head.format = md.find_format(p.text)
     return head
+
+
+# A run-on head: title, date, venue, time and "1. Present:" in one long line.
+_HEAD_END = re.compile(r"(?:\s\d{1,2}\.)?\s*\b(?:Present|PRESENT|List\s+of\s+attendees)\s*:")
+
+
+def _run_on_head(ctx: Ctx, title_rx: re.Pattern[str]) -> list[Paragraph]:
+    """The head part of a long early paragraph that carries the title (from the title to the
+    attendance label, at most 400 characters), as a paragraph of its own."""
+    for p in ctx.paras[:12]:
+        m = title_rx.search(p.text)
+        if m is None or len(p.text) <= 300:
+            continue
+        window = p.text[m.start() : m.start() + 400]
+        stop = _HEAD_END.search(window)
+        end = m.start() + (stop.start() if stop else len(window))
+        return [Paragraph(p.start + m.start(), p.start + end, p.text[m.start() : end], "text")]
+    return []
 
 
 _HELD_IN = re.compile(
