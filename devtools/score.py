@@ -32,6 +32,7 @@ KINDS = (
     "attendance",
     "participants",
     "apologies",
+    "apology_persons",
     "holdings",
     "obligation_events",
     "aggregate_statements",
@@ -95,6 +96,9 @@ def gold_keys(gold: dict) -> dict[str, set[Key]]:  # type: ignore[type-arg]
     for row in gold.get("apologies") or []:
         actor, status = _cells(row, 2)
         out["apologies"].add((actor, status))
+    for row in gold.get("apology_persons") or []:
+        actor, written = _cells(row, 2)
+        out["apology_persons"].add((actor, person_key(written)))
     for row in gold.get("holdings") or []:
         holder, post, area, meeting_label, years = _cells(row.split("#")[0], 5)
         out["holdings"].add(
@@ -163,6 +167,9 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         }
         if m.date is not None:
             vals["date_inferred"] = m.date_inferred
+        if m.date_status == "uncertain":
+            vals["date_status"] = m.date_status
+            vals["year_candidates"] = " ".join(str(y) for y in m.year_candidates)
         out["meeting"] = _fields("meeting", vals)
         if m.chair_person:
             out["meeting"].add(("meeting", "chair_person", m.chair_person.key))
@@ -174,6 +181,7 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
             )
     for ap in ex.apologies:
         out["apologies"].add((_actor_key(ap.actor), "received" if ap.received else "not-received"))
+        out["apology_persons"] |= {(_actor_key(ap.actor), p.person.key) for p in ap.persons}
     merged: dict[tuple[str, str, str], tuple[str, set[int]]] = {}
     for h in ex.holdings:
         k = (h.holder.key, h.post, h.area or (slug(h.topic) if h.topic else ""))

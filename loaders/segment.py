@@ -103,6 +103,8 @@ def heading_of(text: str, *, short: int = 110) -> Heading | None:
         if _SENTENCE_END.search(title) and len(title) > 60:
             return None
         num = m.group("num")
+        if num.startswith("0"):
+            continue  # "0 downloads": no section is numbered 0
         if level in (0, 1):
             level = 1 if "." not in num else num.count(".") + 1
         return Heading(num, title, level)

@@ -49,10 +49,21 @@ def read_head(ctx: Ctx, title_rx: re.Pattern[str]) -> Head:
     start_idx = 0
     for i, p in enumerate(paras):
         if title_rx.search(p.text):
+            if head.title is not None and any(md.find_dates(q.text) for q in paras[:i]):
+                break  # a later title-like line after the date is not the title
+            # The last title-like line before the date wins: a hosting site's title line
+            # ("Minutes of … - viewer") often comes before the document's own title.
             head.title = " ".join(p.text.split())
             head.title_passage = ctx.para_passage(p)
             start_idx = i
-            break
+            dated = md.find_dates(p.text)
+            if dated:
+                # A run-on head: the title stops where "Held on <date>" begins.
+                cut = _HELD_ON.sub("", p.text[: dated[0].start]).strip(" ,-–")
+                if cut and title_rx.search(cut):
+                    head.title = " ".join(cut.split())
+                    head.title_passage = ctx.passage(p.start, p.start + len(cut))
+                break
     if head.title is None or head.date is None:
         paras = paras[start_idx:] + _run_on_head(ctx, title_rx)
         start_idx = 0
@@ -78,6 +89,7 @@ def read_head(ctx: Ctx, title_rx: re.Pattern[str]) -> Head:
     return head
 
 
+_HELD_ON = re.compile(r"[\s,]*(?:held\s+on|held|on|dated?)?[\s,:]*$", re.IGNORECASE)
 # A run-on head: title, date, venue, time and "1. Present:" in one long line.
 _HEAD_END = re.compile(r"(?:\s\d{1,2}\.)?\s*\b(?:Present|PRESENT|List\s+of\s+attendees)\s*:")
 

@@ -125,6 +125,8 @@ def is_roster_line(text: str, gz: Gazetteer) -> bool:
     actors = sum(c.kind == "actor" for c in chunks)
     labels = sum(c.kind == "label" for c in chunks)
     starts_with_person = bool(chunks) and chunks[0].kind == "person"
+    if any(c.kind == "rest" and len(c.text.split()) > 4 for c in chunks):
+        return False  # running text that names a State and a person is not a roster row
     return (actors >= 1 and (persons >= 1 or labels >= 1)) or (
         persons >= 2 and not starts_with_person
     )
