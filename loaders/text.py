@@ -3,8 +3,8 @@
 The extractors read the *clean* text (no markdown headings or emphasis, no HTML tags, no
 LaTeX-like superscripts, no page-number lines such as `12`, `- 4 -`, `1|` or `1|P a g e`) but
 every Passage they emit is a span of the *original* text: `Passage.quote ==
-original[start:end]`, so a quote can always be verified against the file as stored. The quote therefore may contain markup (``<u>Norway</u>``); that
-is deliberate: it is the exact source.
+original[start:end]`, so a quote can always be verified against the file as stored. The quote
+therefore may contain markup (``<u>Norway</u>``); that is deliberate: it is the exact source.
 """
 
 from __future__ import annotations

@@ -107,7 +107,8 @@ def _chair(ctx: Ctx, meeting: MeetingRecord) -> None:
         default=0,
     )
     # Lists read off a run-on line have no block: they end where their last record was read.
-    read_end = max((a.passage.end for a in [*ctx.ex.attendance, *ctx.ex.apologies]), default=0)
+    ends = [a.passage.end for a in ctx.ex.attendance] + [a.passage.end for a in ctx.ex.apologies]
+    read_end = max(ends, default=0)
     for p in ctx.paras:
         if (
             p.kind == "heading"

@@ -52,7 +52,8 @@ def read_attendance(ctx: Ctx) -> None:
             if mode != "present" or (
                 not re.match(r"^[^:]{2,80}:", body) and is_roster_line(body, ctx.gz)
             ):
-                mode, current = _read_roster(ctx, p, mode, current)
+                mode, last = _read_roster(ctx, p, mode, current)
+                current = last if isinstance(last, AttendanceRecord) else None
                 continue
             if looks_like_person(body):
                 if current is None:

@@ -22,7 +22,7 @@ from ccmkg.model.names import honorifics
 LABELS = re.compile(
     r"(?:(?<!\S)\d{1,2}\.\s*)?\b(?P<label>Apologies\s+not\s+received|APOLOGIES\s+NOT\s+RECEIVED|"
     r"Apologies\s+received|APOLOGIES\s+RECEIVED|Apologies|APOLOGIES|Present|PRESENT|"
-    r"List\s+of\s+attendees|Attendees|Excused|EXCUSED)\b\s*:?",
+    r"List\s+of\s+attendees|Attendees|Excused|EXCUSED)\b(?:\s*:)?",
 )
 _PARTICLES = {"van", "der", "den", "de", "da", "del", "dos", "du", "von", "al", "el", "la", "le"}
 _NAME_WORD = re.compile(r"^(?:[A-Z]\.(?:-?[A-Z]\.)*|[A-ZÀ-Þ][\w'’.-]*)$")
