@@ -33,6 +33,7 @@ KINDS = (
     "attendance",
     "participants",
     "apologies",
+    "apology_persons",
     "holdings",
     "meetings",
     "presidents",
@@ -66,9 +67,16 @@ def gold_keys(gold: dict) -> dict[str, set[Key]]:  # type: ignore[type-arg]
     if doc.get("date"):
         out["document"].add(("date", _day(doc["date"])))
     meeting = gold.get("meeting") or {}
+    status = meeting.get("date_status", "stated")
     for field in ("date", "venue", "chair", "ordinal"):
-        if meeting.get(field) and meeting.get("date_status", "stated") == "stated":
+        # Only the date depends on its status: an uncertain meeting keeps its venue, chair and
+        # ordinal (the earlier normalisation dropped every field of such a meeting).
+        if meeting.get(field) and (field != "date" or status == "stated"):
             out["meeting"].add((field, fold(_day(meeting[field]))))
+    if status == "uncertain":
+        out["meeting"].add(("date_status", "uncertain"))
+        years = " ".join(str(y) for y in sorted(meeting.get("year_candidates") or []))
+        out["meeting"].add(("year_candidates", years))
     if meeting.get("chair_person"):
         out["meeting"].add(("chair_person", person_key(str(meeting["chair_person"]))))
     out["attendance"] = {(str(a),) for a in gold.get("attendance") or []}
@@ -76,6 +84,9 @@ def gold_keys(gold: dict) -> dict[str, set[Key]]:  # type: ignore[type-arg]
         actor, written = _cells(row, 2)
         out["participants"].add((actor, person_key(written)))
     out["apologies"] = {(_cells(a, 1)[0],) for a in gold.get("apologies") or []}
+    for row in gold.get("apology_persons") or []:
+        actor, written = _cells(row, 2)
+        out["apology_persons"].add((actor, person_key(written)))
     for row in gold.get("holdings") or []:
         holder, post, area, label, years = _cells(row, 5)
         out["holdings"].add((holder, post, area, _meeting(label) if label else "", years))
@@ -131,10 +142,16 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         out["meeting"] = {(k, fold(str(v))) for k, v in values.items() if v}
         if m.chair_person:
             out["meeting"].add(("chair_person", m.chair_person.key))
+        if m.date_status == "uncertain":
+            out["meeting"].add(("date_status", "uncertain"))
+            out["meeting"].add(("year_candidates", " ".join(str(y) for y in m.year_candidates)))
     for a in ex.attendance:
         out["attendance"].add((a.actor.key,))
         out["participants"] |= {(a.actor.key, p.person.key) for p in a.participants}
-    out["apologies"] = {(ap.actor.key,) for ap in ex.apologies}
+    # The gold's `apologies` are apologies received; absent without apologies is kept apart.
+    out["apologies"] = {(ap.actor.key,) for ap in ex.apologies if ap.received}
+    for ap in ex.apologies:
+        out["apology_persons"] |= {(ap.actor.key, p.person.key) for p in ap.persons}
     for h in ex.holdings:
         label = _meeting(h.meeting.label) if h.meeting and h.meeting.label else ""
         years = (

@@ -32,6 +32,7 @@ KINDS = (
     "attendance",
     "participants",
     "apologies",
+    "apology_persons",
     "holdings",
     "obligation_events",
     "aggregate_statements",
@@ -42,6 +43,7 @@ KINDS = (
     "conflicts",
     "unresolved",
     "working_groups",
+    "review",
 )
 Key = tuple[str, ...]
 
@@ -95,6 +97,9 @@ def gold_keys(gold: dict) -> dict[str, set[Key]]:  # type: ignore[type-arg]
     for row in gold.get("apologies") or []:
         actor, status = _cells(row, 2)
         out["apologies"].add((actor, status))
+    for row in gold.get("apology_persons") or []:
+        actor, written = _cells(row, 2)
+        out["apology_persons"].add((actor, person_key(written)))
     for row in gold.get("holdings") or []:
         holder, post, area, meeting_label, years = _cells(row.split("#")[0], 5)
         out["holdings"].add(
@@ -127,6 +132,9 @@ def gold_keys(gold: dict) -> dict[str, set[Key]]:  # type: ignore[type-arg]
     for row in gold.get("working_groups") or []:
         name, subject, codes, day, event = _cells(str(row).split("#")[0], 5)
         out["working_groups"].add(_wg_key(name, subject, codes.split(","), day, event))
+    for row in gold.get("review") or []:
+        text, reason = _cells(row, 2)
+        out["review"].add((norm(text), reason))
     return out
 
 
@@ -179,6 +187,9 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         }
         if m.date is not None:
             vals["date_inferred"] = m.date_inferred
+        if m.date_status == "uncertain":
+            vals["date_status"] = m.date_status
+            vals["year_candidates"] = " ".join(str(y) for y in m.year_candidates)
         out["meeting"] = _fields("meeting", vals)
         if m.chair_person:
             out["meeting"].add(("meeting", "chair_person", m.chair_person.key))
@@ -190,6 +201,7 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
             )
     for ap in ex.apologies:
         out["apologies"].add((_actor_key(ap.actor), "received" if ap.received else "not-received"))
+        out["apology_persons"] |= {(_actor_key(ap.actor), p.person.key) for p in ap.persons}
     merged: dict[tuple[str, str, str], tuple[str, set[int]]] = {}
     for h in ex.holdings:
         k = (h.holder.key, h.post, h.area or (slug(h.topic) if h.topic else ""))
@@ -226,6 +238,7 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         subject = w.area or w.topic or ""
         day = _wg_day(w.date, w.date_precision)
         out["working_groups"].add(_wg_key(w.name, subject, codes, day, w.event))
+    out["review"] = {(norm(r.text), r.reason) for r in ex.review}
     return out
 
 

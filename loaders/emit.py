@@ -5,8 +5,9 @@ Guarantees (each tested in tests/loaders_pipeline/test_emit.py):
   from, and every passage carries its document, its quote and its character offsets;
 - IRIs are minted from natural keys only (ontology/README.md), never from load order and never
   as blank nodes: the same Extraction always gives the same graph;
-- a name the gazetteers did not resolve becomes an entity flagged `ccm:needsReview true` and is
-  listed in `Emitted.unresolved`; nothing is dropped silently and nothing is guessed;
+- a name the gazetteers did not resolve never becomes an actor nor a fact: it becomes a
+  ccm:ReviewItem (the string, why, its passage) and is listed in `Emitted.unresolved`;
+  nothing is dropped silently and nothing is guessed;
 - conflicting claims are all kept and linked by a ccm:Conflict node.
 """
 
@@ -39,9 +40,11 @@ from ccmkg.loaders.records import (
     Passage,
     PersonRef,
     PostHoldingRecord,
+    ReviewItemRecord,
     WorkingGroupRecord,
 )
 from ccmkg.loaders.registry import default_registry
+from ccmkg.loaders.review import reason_for
 from ccmkg.model.iri import (
     COORDINATION_COMMITTEE,
     NUMBERED_MEETINGS,
@@ -80,7 +83,7 @@ INITIAL_REPORT_WORD = re.compile(r"\binitial\b", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Unresolved:
-    """A name no gazetteer resolved: minted as a new entity flagged for review."""
+    """A name no gazetteer resolved: its ccm:ReviewItem (`iri`), never an actor."""
 
     kind: str
     name: str
@@ -196,27 +199,42 @@ class _Emitter:
             claims.append(node)
         return node
 
-    def actor(self, ref: ActorRef, passage: Passage) -> URIRef:
-        """A State or organisation; unresolved names are minted with an `x-` key for review."""
-        key = ref.key if ref.resolved else f"x-{ref.key}"
-        node = self.iris.mint(ref.kind, key=_segment(key))
+    def actor(self, ref: ActorRef, passage: Passage, context: str = "fact") -> URIRef | None:
+        """A resolved State or organisation; an unresolved name becomes a review item, never an
+        actor (None: the caller records no fact on it)."""
+        if not ref.resolved:
+            self.review_item(
+                ReviewItemRecord(
+                    ref.name_as_written, reason_for(ref.name_as_written), passage, context
+                )
+            )
+            return None
+        node = self.iris.mint(ref.kind, key=_segment(ref.key))
         g = self.g
         g.add((node, RDF.type, ACTOR_CLASS[ref.kind]))
         self.add(node, RDFS.label, ref.label)
         self.add(node, CCM.nameAsWritten, ref.name_as_written)
-        if ref.resolved:
-            self.add(node, CCM.iso3 if ref.kind == "state" else CCM.acronym, ref.key)
-        else:
-            self.add(node, CCM.needsReview, True)
-            self.add(node, PROV.wasDerivedFrom, self.passage(passage))
-            if str(node) not in self._unresolved_seen:
-                self._unresolved_seen.add(str(node))
-                self.out.unresolved.append(
-                    Unresolved(
-                        ref.kind, ref.name_as_written, str(node), passage.quote, passage.start
-                    )
-                )
+        self.add(node, CCM.iso3 if ref.kind == "state" else CCM.acronym, ref.key)
         return node
+
+    def review_item(self, r: ReviewItemRecord) -> None:
+        """A string kept for review with its reason and passage (ccm:ReviewItem)."""
+        passage = self.passage(r.passage)
+        node = self.iris.mint(
+            "fact", kind="review", key=digest(self.doc, r.text, r.reason, r.context or "", passage)
+        )
+        g = self.g
+        g.add((node, RDF.type, CCM.ReviewItem))
+        g.add((node, PROV.wasDerivedFrom, passage))
+        self.add(node, CCM.reviewText, r.text)
+        self.add(node, CCM.reviewReason, r.reason)
+        self.add(node, CCM.reviewContext, r.context)
+        self.add(node, CCM.inDocument, self.doc)
+        if str(node) not in self._unresolved_seen:
+            self._unresolved_seen.add(str(node))
+            self.out.unresolved.append(
+                Unresolved(r.reason, r.text, str(node), r.passage.quote, r.passage.start)
+            )
 
     def person(self, ref: PersonRef) -> URIRef:
         node = self.iris.mint("person", key=_segment(ref.key))
@@ -278,6 +296,12 @@ class _Emitter:
         self.add(node, DCTERMS.date, m.date)
         if m.date is not None:
             self.add(node, CCM.dateInferred, m.date_inferred)
+        self.add(node, CCM.dateStatus, m.date_status)
+        for y in m.year_candidates:
+            self.add(node, CCM.yearCandidate, Literal(f"{y:04d}", datatype=XSD.gYear))
+        for evidence in m.date_evidence:
+            self.add(node, CCM.dateEvidence, evidence)
+        self.add(node, CCM.dateRule, m.date_rule)
         self.add(node, CCM.endDate, m.end_date)
         self.add(node, CCM.startTime, m.start_time)
         self.add(node, CCM.endTime, m.end_time)
@@ -287,13 +311,21 @@ class _Emitter:
         self.add(node, CCM.ordinalScope, m.ordinal_scope)
         self.add(node, DCTERMS.title, m.title)
         if m.chair is not None:
-            self.add(node, CCM.chair, self.actor(m.chair, m.passage))
+            self.add(node, CCM.chair, self.actor(m.chair, m.passage, "chair"))
         if m.chair_person is not None:
             self.add(node, CCM.chairPerson, self.person(m.chair_person))
         self.add(self.doc, CCM.recordsMeeting, node)
 
     def attendance(self, a: AttendanceRecord) -> None:
-        actor = self.actor(a.actor, a.passage)
+        actor = self.actor(a.actor, a.passage, "attendance")
+        if actor is None:
+            for p in a.participants:
+                self.review_item(
+                    ReviewItemRecord(
+                        p.person.name_as_written, "person-name", p.passage, "attendance"
+                    )
+                )
+            return
         node = self.fact("attendance", CCM.Attendance, a.passage, self.context, actor)
         self.add(node, CCM.delegation, actor)
         self.add(node, CCM.atMeeting, self.meeting)
@@ -311,11 +343,15 @@ class _Emitter:
             self.add(part, CCM.honorific, p.person.honorific)
 
     def apology(self, a: ApologyRecord) -> None:
-        actor = self.actor(a.actor, a.passage)
+        actor = self.actor(a.actor, a.passage, "apology")
+        if actor is None:
+            return
         node = self.fact("apology", CCM.Apology, a.passage, self.context, actor)
         self.add(node, CCM.delegation, actor)
         self.add(node, CCM.atMeeting, self.meeting)
         self.add(node, CCM.apologyReceived, a.received)
+        for p in a.persons:
+            self.add(node, CCM.apologisingPerson, self.person(p.person))
 
     def post(self, h: PostHoldingRecord) -> URIRef | None:
         """The post a holding is of: coordinator/friend by area or topic, presidency by meeting."""
@@ -364,7 +400,9 @@ class _Emitter:
         post = self.post(h)
         if post is None:
             return
-        holder = self.actor(h.holder, h.passage)
+        holder = self.actor(h.holder, h.passage, "holding")
+        if holder is None:
+            return
         role = self.vocab.roles.iri(h.post)
         years = sorted(set(h.mandate_years))
         if years:
@@ -404,11 +442,12 @@ class _Emitter:
                 f"{e.article}): {e.passage.quote!r}"
             )
             return
-        state = self.actor(e.state, e.passage)
+        state = self.actor(e.state, e.passage, "obligation-event")
+        if state is None:
+            return
         otype = _obligation_type(e.article, e.text or e.passage.quote)
-        key = e.state.key if e.state.resolved else f"x-{e.state.key}"
         obligation = self.iris.mint(
-            "obligation", key=f"{_segment(key)}/{str(otype).removeprefix(str(CCM))}"
+            "obligation", key=f"{_segment(e.state.key)}/{str(otype).removeprefix(str(CCM))}"
         )
         self.g.add((obligation, RDF.type, CCM.Obligation))
         self.add(obligation, CCM.obligedState, state)
@@ -464,7 +503,7 @@ class _Emitter:
         self.add(node, CCM.text, a.text)
         self.add(node, CCM.atMeeting, self.meeting)
         for r in a.responsible:
-            self.add(node, CCM.responsible, self.actor(r, a.passage))
+            self.add(node, CCM.responsible, self.actor(r, a.passage, "action-point"))
         self.add(node, CCM.responsibleText, a.responsible_text)
         self.add(node, CCM.dueDate, a.due)
         self.add(node, CCM.dueText, a.due_text)
@@ -576,6 +615,8 @@ class _Emitter:
             self.working_group(w)
         for c in self.x.conflicts:  # last: they link the facts emitted above
             self.conflict(c)
+        for r in self.x.review:
+            self.review_item(r)
         named = {u.name for u in self.out.unresolved}
         for issue in self.x.issues:
             if issue.kind == "warning":

@@ -15,6 +15,7 @@ from ccmkg.errors import InputError
 from ccmkg.loaders.readers.context import Ctx
 from ccmkg.loaders.records import DocumentRecord, Extraction, Issue, Passage
 from ccmkg.loaders.registry import Registry, default_registry
+from ccmkg.loaders.review import quarantine
 from ccmkg.loaders.text import clean
 
 
@@ -67,4 +68,5 @@ def extract_document(path: Path, raw: bytes, registry: Registry | None = None) -
                 "warning", f"extractor error {type(exc).__name__}: {exc} at {tb.name}:{tb.lineno}"
             )
         )
+    quarantine(ex)  # the guardrail: no fact rests on a name the gazetteer did not resolve
     return ex

@@ -78,6 +78,9 @@ class DateMention:
     date: dt.date | None
     inferred: bool = False
     weekday: int | None = None
+    month: int | None = None
+    day: int | None = None
+    year_rule: str | None = None  # why the year is what it is (stated, or the inference's reason)
 
 
 def _build(year: int, month: int, day: int) -> dt.date | None:
@@ -116,6 +119,24 @@ def infer_year(
     return None, "ambiguous context years"
 
 
+# The Convention was adopted in 2008: no CCM meeting is older. Candidates stop two years ahead.
+FIRST_CCM_YEAR = 2008
+
+
+def year_candidates(
+    month: int, day: int, weekday: int | None, last: int | None = None
+) -> tuple[int, ...]:
+    """Years from 2008 to `last` (today + 2) in which the day exists and, when a weekday is
+    written, falls on it: what is known of a yearless date no evidence fixes."""
+    last = last if last is not None else dt.date.today().year + 2
+    out = []
+    for y in range(FIRST_CCM_YEAR, last + 1):
+        d = _build(y, month, day)
+        if d and (weekday is None or d.weekday() == weekday):
+            out.append(y)
+    return tuple(out)
+
+
 def find_dates(text: str, years: Counter[int] | None = None) -> list[DateMention]:
     """Every date in `text`, in order; yearless ones inferred from `years` when possible."""
     out: list[DateMention] = []
@@ -134,12 +155,15 @@ def find_dates(text: str, years: Counter[int] | None = None) -> list[DateMention
             inferred = False
             if m.group("year"):
                 d = _build(int(m.group("year")), month, day)
+                rule = "stated"
             else:
-                y, _ = infer_year(month, day, weekday, years or Counter())
+                y, rule = infer_year(month, day, weekday, years or Counter())
                 d = _build(y, month, day) if y else None
                 inferred = d is not None
             taken.append((m.start(), m.end()))
-            out.append(DateMention(m.start(), m.end(), m.group(0), d, inferred, weekday))
+            out.append(
+                DateMention(m.start(), m.end(), m.group(0), d, inferred, weekday, month, day, rule)
+            )
     return sorted(out, key=lambda x: x.start)
 
 
@@ -348,3 +372,19 @@ def venue_from_line(line: str) -> str | None:
     v = re.sub(r"\s*,?\s*(?:from|between|at)\s*$", "", v.strip())
     v = v.strip(" ,;.")
     return v if v and VENUE_WORDS.search(v) else None
+
+
+# Where a run-on head line stops being the venue: a time, a numbered section, a list label.
+_VENUE_STOP = re.compile(
+    r",?\s*(?:from|between)\s+\d|\s\d{1,2}\.\s+[A-Z]|\b(?:Present|PRESENT)\s*:", re.UNICODE
+)
+
+
+def venue_after_date(line: str, dates: list[DateMention]) -> str | None:
+    """'Held on <date> at the Permanent Mission of X, from 10:00 …' -> 'Permanent Mission of X':
+    the venue of a head line that also carries the date (joined lines, run-on headers)."""
+    if not dates:
+        return None
+    rest = line[dates[0].end :].lstrip(" ,")
+    stop = _VENUE_STOP.search(rest)
+    return venue_from_line(rest[: stop.start()] if stop else rest)

@@ -37,7 +37,14 @@ from ccmkg.loaders.persons import (
     resolve_persons,
 )
 from ccmkg.loaders.records import Extraction
-from ccmkg.loaders.report import DocumentOutcome, Finding, LoadReport, Rejection, Status
+from ccmkg.loaders.report import (
+    DocumentOutcome,
+    Finding,
+    LoadReport,
+    Rejection,
+    ReviewFinding,
+    Status,
+)
 from ccmkg.model.iri import IriScheme, base_with_slash
 from ccmkg.model.namespaces import CCM_NS
 from ccmkg.model.vocab import ontology_graph
@@ -299,8 +306,11 @@ def _load_one(
         )
     )
     report.unresolved.extend(
-        Finding(name, f"{u.kind} {u.name!r} → {u.iri} (needs review)", u.start)
+        Finding(name, f"{u.kind} {u.name!r} → {u.iri} (review)", u.start)
         for u in emitted.unresolved
+    )
+    report.review.extend(
+        ReviewFinding(name, u.name, u.kind, u.quote, u.start, u.iri) for u in emitted.unresolved
     )
     report.conflicts.extend(Finding(name, c) for c in emitted.conflicts)
     report.warnings.extend(Finding(name, w) for w in emitted.warnings)

@@ -99,6 +99,12 @@ class MeetingRecord:
     chair: ActorRef | None = None
     chair_person: PersonRef | None = None
     title: str | None = None
+    # Partial knowledge: "stated", "inferred" (year from evidence) or "uncertain" (no date;
+    # the weekday-consistent candidate years and the evidence weighed are kept instead).
+    date_status: str = "stated"
+    year_candidates: tuple[int, ...] = ()
+    date_evidence: tuple[str, ...] = ()
+    date_rule: str | None = None  # which rule fixed (or failed to fix) the year
 
 
 @dataclass
@@ -120,6 +126,7 @@ class ApologyRecord:
     actor: ActorRef
     received: bool
     passage: Passage
+    persons: list[ParticipantRecord] = field(default_factory=list)  # listed under the delegation
 
 
 @dataclass
@@ -222,6 +229,18 @@ class WorkingGroupRecord:
 
 
 @dataclass
+class ReviewItemRecord:
+    """A string read where a fact expected an actor but that names none the gazetteer knows
+    (an unresolved name, a person, a page marker, a table fragment): kept for a person to
+    review, never turned into an actor or a fact. `reason` is a slug of loaders/review.py."""
+
+    text: str
+    reason: str
+    passage: Passage
+    context: str | None = None  # the kind of fact it was read for ("attendance", "apology"…)
+
+
+@dataclass
 class Issue:
     """A warning or an unresolved name, with where it was found; reported, never fatal."""
 
@@ -248,3 +267,4 @@ class Extraction:
     conflicts: list[ConflictRecord] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     working_groups: list[WorkingGroupRecord] = field(default_factory=list)
+    review: list[ReviewItemRecord] = field(default_factory=list)

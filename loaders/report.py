@@ -43,6 +43,18 @@ class Finding:
     start: int | None = None
 
 
+@dataclass(frozen=True)
+class ReviewFinding:
+    """A string kept for review instead of becoming an actor: what it is, why, and where."""
+
+    file_name: str
+    text: str
+    reason: str  # unresolved-name | person-name | page-marker | table-fragment | name
+    quote: str
+    start: int | None = None
+    iri: str = ""  # its ccm:ReviewItem, when one was written
+
+
 @dataclass
 class LoadReport:
     documents: list[DocumentOutcome] = field(default_factory=list)
@@ -52,6 +64,7 @@ class LoadReport:
     warnings: list[Finding] = field(default_factory=list)
     # persons merged across spellings and pairs kept apart for review, each with its reason
     persons: list[Finding] = field(default_factory=list)
+    review: list[ReviewFinding] = field(default_factory=list)
 
     @property
     def facts(self) -> Counter[str]:
@@ -95,4 +108,5 @@ class LoadReport:
             "conflicts": [f.__dict__ for f in self.conflicts],
             "warnings": [f.__dict__ for f in self.warnings],
             "persons": [f.__dict__ for f in self.persons],
+            "review": [f.__dict__ for f in self.review],
         }

@@ -27,6 +27,12 @@ _DATE_LIKE = re.compile(
     r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s|$|[-–,])", re.I
 )
 _SENTENCE_END = re.compile(r"[.;]\s*$")
+# A line that ends on a title or a word that cannot end a sentence or a list item was wrapped:
+# "… opened by the President, Ambassador" / "Jane Doe of the Mission". Single line breaks.
+_WRAPPED_END = re.compile(
+    r"(?:\b(?:Ambassador|Excellency|of|the|by|to|for|with|from|and|a|an)|"
+    r"(?<![\w.])(?:H\.E\.|Mr\.|Ms\.|Mrs\.|Dr\.))[ \t]*$"
+)
 
 
 @dataclass
@@ -71,7 +77,8 @@ def _raw_paragraphs(clean: str) -> Iterator[tuple[int, int]]:
         s = ls + (len(line) - len(line.lstrip()))
         e = ls + len(line.rstrip())
         continues = line[:1] in (" ", "\t") or content[:1].islower()
-        if cur and continues and not _BULLET.match(content):
+        wrapped = cur is not None and _WRAPPED_END.search(clean[cur[0] : cur[1]]) is not None
+        if cur and (continues or wrapped) and not _BULLET.match(content):
             cur = (cur[0], e)
             continue
         if cur:
@@ -96,6 +103,8 @@ def heading_of(text: str, *, short: int = 110) -> Heading | None:
         if _SENTENCE_END.search(title) and len(title) > 60:
             return None
         num = m.group("num")
+        if num.startswith("0"):
+            continue  # "0 downloads": no section is numbered 0
         if level in (0, 1):
             level = 1 if "." not in num else num.count(".") + 1
         return Heading(num, title, level)

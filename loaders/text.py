@@ -1,10 +1,10 @@
 """Strip PDF-conversion noise from a document while keeping a map back to the original text.
 
 The extractors read the *clean* text (no markdown headings or emphasis, no HTML tags, no
-LaTeX-like superscripts, no page-number lines) but every Passage they emit is a span of the
-*original* text: `Passage.quote == original[start:end]`, so a quote can always be verified
-against the file as stored. The quote therefore may contain markup (``<u>Norway</u>``); that
-is deliberate: it is the exact source.
+LaTeX-like superscripts, no page-number lines such as `12`, `- 4 -`, `1|` or `1|P a g e`) but
+every Passage they emit is a span of the *original* text: `Passage.quote ==
+original[start:end]`, so a quote can always be verified against the file as stored. The quote
+therefore may contain markup (``<u>Norway</u>``); that is deliberate: it is the exact source.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ _NOISE = re.compile(
     r"""
       (?P<pagenum>^[ \t]*(?:page[ \t]+|[-–][ \t]*)?\d{1,3}(?:[ \t]*(?:/|of)[ \t]*\d{1,3})?
                   (?:[ \t]*[-–])?[ \t]*(?=\n|\Z))
+    | (?P<pagebar>^[ \t]*(?:p[ \t]?a[ \t]?g[ \t]?e[ \t]*)?\d{1,3}[ \t]*\|
+                  [ \t]*(?:p[ \t]?a[ \t]?g[ \t]?e)?[ \t]*(?=\n|\Z))
     | (?P<rule>^[ \t]*[+=_*~-]{4,}[ \t]*(?=\n|\Z))
     | (?P<heading>^[ \t]{0,3}\#{1,6}[ \t]+)
     | (?P<tag></?[A-Za-z][A-Za-z0-9]*(?:[ \t][^<>\n]{0,80})?/?>)

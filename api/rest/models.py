@@ -247,6 +247,14 @@ class Conflict(BaseModel):
     claims: list[Source] = Field(description="The passages that disagree, each with its source")
 
 
+class ReviewItem(BaseModel):
+    id: str
+    text: str
+    reason: str = Field(description="unresolved-name, person-name, page-marker or table-fragment")
+    context: str | None = Field(None, description="The kind of fact it was read for")
+    sources: list[Source]
+
+
 def list_of(model: type[BaseModel]) -> type[BaseModel]:
     """`{"items": [...], "count": n}` for one item model (the shape of every list answer)."""
     from pydantic import create_model
@@ -299,3 +307,5 @@ class WorkingGroupReport(BaseModel):
 
 
 WorkingGroupList = list_of(WorkingGroupReport)
+
+ReviewItemList = list_of(ReviewItem)

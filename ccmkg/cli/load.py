@@ -106,7 +106,7 @@ def _print_summary(report: LoadReport, out: Console) -> None:
         out.print(facts)
 
     for title, findings, style in (
-        ("Unresolved names (new entities flagged for review)", report.unresolved, "yellow"),
+        ("Review: names not turned into actors (GET /review)", report.unresolved, "yellow"),
         ("Conflicts (both claims kept)", report.conflicts, "magenta"),
         ("Warnings", report.warnings, "dim"),
         ("Persons: spellings merged or kept apart (with why)", report.persons, "cyan"),

@@ -48,6 +48,7 @@ class CCM(DefinedNamespace):
     PostHolding: URIRef  # post holding
     PresidencyPost: URIRef  # presidency post
     ReviewConference: URIRef  # Review Conference
+    ReviewItem: URIRef  # review item
     State: URIRef  # State
     ThematicArea: URIRef  # thematic area
     TreatyArticle: URIRef  # treaty article
@@ -56,6 +57,7 @@ class CCM(DefinedNamespace):
     Workshop: URIRef  # workshop
 
     # object properties
+    apologisingPerson: URIRef  # apologising person
     atMeeting: URIRef  # at meeting
     attests: URIRef  # attests
     chair: URIRef  # chair
@@ -99,7 +101,10 @@ class CCM(DefinedNamespace):
     claimedValue: URIRef  # claimed value
     conflictAbout: URIRef  # conflict about
     count: URIRef  # count
+    dateEvidence: URIRef  # date evidence
     dateInferred: URIRef  # date inferred
+    dateRule: URIRef  # date rule
+    dateStatus: URIRef  # date status
     deadline: URIRef  # deadline
     deadlineDays: URIRef  # deadline in days
     deadlineYears: URIRef  # deadline in years
@@ -126,6 +131,9 @@ class CCM(DefinedNamespace):
     ordinalScope: URIRef  # ordinal scope
     participantRole: URIRef  # participant role
     responsibleText: URIRef  # responsible (as written)
+    reviewContext: URIRef  # review context
+    reviewReason: URIRef  # review reason
+    reviewText: URIRef  # review text
     section: URIRef  # section
     sha256: URIRef  # SHA-256
     startDate: URIRef  # start date
@@ -138,6 +146,7 @@ class CCM(DefinedNamespace):
     venue: URIRef  # venue
     workingGroupEvent: URIRef  # working group event
     workingGroupTopic: URIRef  # working group topic
+    yearCandidate: URIRef  # year candidate
 
     # individuals
     AnnualReport: URIRef  # annual transparency report

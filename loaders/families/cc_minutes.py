@@ -11,6 +11,7 @@ from ccmkg.loaders.gazetteer import person_key
 from ccmkg.loaders.readers.agenda import read_action_points, read_numbered_agenda
 from ccmkg.loaders.readers.attendance import is_apology_line, read_apologies, read_attendance
 from ccmkg.loaders.readers.context import Ctx
+from ccmkg.loaders.readers.dating import date_fields, date_passage
 from ccmkg.loaders.readers.head import body_format, read_document_head
 from ccmkg.loaders.readers.holdings import (
     holders_of,
@@ -20,7 +21,7 @@ from ccmkg.loaders.readers.holdings import (
 from ccmkg.loaders.readers.minutes import read_minutes_approvals, read_next_meeting
 from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
 from ccmkg.loaders.readers.working_groups import read_working_groups
-from ccmkg.loaders.records import MeetingRecord
+from ccmkg.loaders.records import MeetingRecord, PersonRef
 from ccmkg.loaders.registry import Family
 from ccmkg.model.terms import CCM
 
@@ -72,7 +73,7 @@ def extract(ctx: Ctx) -> None:
     meeting = MeetingRecord(
         "coordination-committee",
         ex.document.date,
-        head.date_passage or ex.document.passage,
+        date_passage(head) or ex.document.passage,
         date_inferred=ex.document.date_inferred,
         start_time=head.start_time,  # type: ignore[arg-type]
         end_time=head.end_time,  # type: ignore[arg-type]
@@ -81,6 +82,7 @@ def extract(ctx: Ctx) -> None:
         ordinal=ordinal[0] if ordinal else None,
         ordinal_scope=ordinal[1] if ordinal else None,
         title=head.title,
+        **date_fields(ctx, head, ordinal[:2] if ordinal else None),
     )
     _chair(ctx, meeting)
     ex.meeting = meeting
@@ -106,15 +108,33 @@ def _chair(ctx: Ctx, meeting: MeetingRecord) -> None:
         ),
         default=0,
     )
+    # Lists read off a run-on line have no block: they end where their last record was read.
+    ends = [a.passage.end for a in ctx.ex.attendance] + [a.passage.end for a in ctx.ex.apologies]
+    read_end = max(ends, default=0)
     for p in ctx.paras:
-        if p.kind == "heading" or p.start < lists_end or is_apology_line(p.body):
+        if (
+            p.kind == "heading"
+            or p.start < lists_end
+            or ctx.ct.offsets[p.start] < read_end
+            or is_apology_line(p.body)
+            or not re.search(r"[^\W\d_]{3}", p.text)  # a section number on its own line
+        ):
             continue
         for m in _CHAIR.finditer(p.text):
-            key = person_key(m.group("n"))
-            if key in people:
-                meeting.chair_person = people[key]
+            person = _listed(person_key(m.group("n")), people)
+            if person is not None:
+                meeting.chair_person = person
                 return
         break
+
+
+def _listed(key: str, people: dict[str, PersonRef]) -> PersonRef | None:
+    """The listed person a name refers to: the same key, or (one match only) the listed name
+    that starts with it ("Mr. A Person" for "Mr. A Person Other" of the same delegation)."""
+    if key in people:
+        return people[key]
+    longer = [p for k, p in people.items() if k.startswith(key + "-")]
+    return longer[0] if len(longer) == 1 else None
 
 
 FAMILY = Family(

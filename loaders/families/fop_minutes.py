@@ -10,6 +10,7 @@ from ccmkg.loaders import metadata as md
 from ccmkg.loaders.readers.agenda import read_action_points, read_draft_agenda
 from ccmkg.loaders.readers.attendance import read_apologies, read_attendance
 from ccmkg.loaders.readers.context import Ctx
+from ccmkg.loaders.readers.dating import date_fields, date_passage
 from ccmkg.loaders.readers.head import body_format, read_document_head
 from ccmkg.loaders.readers.holdings import (
     holders_of,
@@ -64,7 +65,7 @@ def extract(ctx: Ctx) -> None:
     ex.meeting = MeetingRecord(
         "friends-of-the-president",
         ex.document.date,
-        head.date_passage or ex.document.passage,
+        date_passage(head) or ex.document.passage,
         date_inferred=ex.document.date_inferred,
         start_time=start,  # type: ignore[arg-type]
         end_time=end,  # type: ignore[arg-type]
@@ -72,6 +73,7 @@ def extract(ctx: Ctx) -> None:
         format=head.format or body_format(ctx),
         title=head.title,
         ordinal=None,
+        **date_fields(ctx, head, None),
     )
 
 

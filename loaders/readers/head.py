@@ -19,6 +19,8 @@ class Head:
     title_passage: Passage | None = None
     date: md.DateMention | None = None
     date_passage: Passage | None = None
+    partial_date: md.DateMention | None = None  # a yearless date no evidence fixed
+    partial_passage: Passage | None = None
     start_time: object = None
     end_time: object = None
     venue: str | None = None
@@ -47,25 +49,63 @@ def read_head(ctx: Ctx, title_rx: re.Pattern[str]) -> Head:
     start_idx = 0
     for i, p in enumerate(paras):
         if title_rx.search(p.text):
+            if head.title is not None and any(md.find_dates(q.text) for q in paras[:i]):
+                break  # a later title-like line after the date is not the title
+            # The last title-like line before the date wins: a hosting site's title line
+            # ("Minutes of … - viewer") often comes before the document's own title.
             head.title = " ".join(p.text.split())
             head.title_passage = ctx.para_passage(p)
             start_idx = i
-            break
+            dated = md.find_dates(p.text)
+            if dated:
+                # A run-on head: the title stops where "Held on <date>" begins.
+                cut = _HELD_ON.sub("", p.text[: dated[0].start]).strip(" ,-–")
+                if cut and title_rx.search(cut):
+                    head.title = " ".join(cut.split())
+                    head.title_passage = ctx.passage(p.start, p.start + len(cut))
+                break
+    if head.title is None or head.date is None:
+        paras = paras[start_idx:] + _run_on_head(ctx, title_rx)
+        start_idx = 0
     for p in paras[start_idx:]:
+        mentions_here = md.find_dates(p.text, ctx.years)
         if head.date is None:
-            dates = [d for d in md.find_dates(p.text, ctx.years) if d.date]
+            mentions = md.find_dates(p.text, ctx.years)
+            dates = [d for d in mentions if d.date]
             if dates:
                 head.date = dates[0]
                 head.date_passage = ctx.para_passage(p)
+            elif mentions and head.partial_date is None:
+                head.partial_date = mentions[0]
+                head.partial_passage = ctx.para_passage(p)
         if head.start_time is None:
             tr = md.find_time_range(p.text)
             if tr:
                 head.start_time, head.end_time = tr[0], tr[1]
         if head.venue is None:
-            head.venue = md.venue_from_line(p.text)
+            head.venue = md.venue_from_line(p.text) or md.venue_after_date(p.text, mentions_here)
         if head.format is None and (p is paras[start_idx] or len(p.text) < 120):
             head.format = md.find_format(p.text)
     return head
+
+
+_HELD_ON = re.compile(r"[\s,]*(?:held\s+on|held|on|dated?)?[\s,:]*$", re.IGNORECASE)
+# A run-on head: title, date, venue, time and "1. Present:" in one long line.
+_HEAD_END = re.compile(r"(?:\s\d{1,2}\.)?\s*\b(?:Present|PRESENT|List\s+of\s+attendees)\s*:")
+
+
+def _run_on_head(ctx: Ctx, title_rx: re.Pattern[str]) -> list[Paragraph]:
+    """The head part of a long early paragraph that carries the title (from the title to the
+    attendance label, at most 400 characters), as a paragraph of its own."""
+    for p in ctx.paras[:12]:
+        m = title_rx.search(p.text)
+        if m is None or len(p.text) <= 300:
+            continue
+        window = p.text[m.start() : m.start() + 400]
+        stop = _HEAD_END.search(window)
+        end = m.start() + (stop.start() if stop else len(window))
+        return [Paragraph(p.start + m.start(), p.start + end, p.text[m.start() : end], "text")]
+    return []
 
 
 _HELD_IN = re.compile(

@@ -42,7 +42,7 @@ class URIRefs:
 
 def test_every_fact_node_derives_from_a_passage_of_its_document(g, ontology, emitted):
     facts = [s for c in _fact_classes(ontology) for s in g.subjects(RDF.type, c)]
-    assert len(facts) == sum(emitted.facts.values()) == 19
+    assert len(facts) == sum(emitted.facts.values()) == 18  # not the unresolved attendance
     for fact in facts:
         passages = list(g.objects(fact, PROV.wasDerivedFrom))
         assert passages, fact
@@ -111,11 +111,18 @@ def test_base_iri_is_configurable():
     assert URIRef("http://example.org/kg/id/state/FRD") in minted
 
 
-def test_unresolved_names_are_flagged_not_dropped(g, emitted):
-    fund = URIRef(f"{BASE}id/org/x-atlantis-relief-fund")
-    assert (fund, CCM.needsReview, Literal(True)) in g
-    assert (None, CCM.delegation, fund) in g
-    assert [u.iri for u in emitted.unresolved] == [str(fund)]
+def test_unresolved_names_become_review_items_never_actors(g, emitted):
+    """The guardrail (issue #12): no `x-` actor, no fact on it; a ccm:ReviewItem with the
+    string, its reason and its passage instead."""
+    assert not [t for t in g.all_nodes() if isinstance(t, URIRef) and "/x-" in t]
+    assert (None, CCM.needsReview, None) not in g
+    (item,) = g.subjects(RDF.type, CCM.ReviewItem)
+    assert g.value(item, CCM.reviewText) == Literal("Atlantis Relief Fund")
+    assert g.value(item, CCM.reviewReason) == Literal("unresolved-name")
+    assert g.value(item, CCM.reviewContext) == Literal("attendance")
+    passage = g.value(item, PROV.wasDerivedFrom)
+    assert (passage, RDF.type, CCM.Passage) in g
+    assert [u.iri for u in emitted.unresolved] == [str(item)]
 
 
 def test_holding_terms_and_attestations(g):
