@@ -1,4 +1,4 @@
-"""Score the loaders against the real development set: `python -m devtools.realdocs [-v]`.
+"""Score the loaders against real documents: `python -m devtools.realdocs [--heldout] [-v]`.
 
 tests/realdocs/<id>.yaml holds, per public CCM document, its URL, the `search` query that
 finds it, its layout traits and the gold facts a careful reader takes from the excerpt. The
@@ -178,12 +178,13 @@ def minted_from_unresolved(ex: Extraction) -> list[str]:
     return sorted({r.name_as_written for r in refs if not r.resolved})
 
 
-def cases() -> list[tuple[str, dict, Path]]:  # type: ignore[type-arg]
-    """(id, record, cached text path) for every gold file."""
+def cases(subset: str = "") -> list[tuple[str, dict, Path]]:  # type: ignore[type-arg]
+    """(id, record, cached text path) for every gold file of the set (`heldout`: the held-out
+    documents, read after the loaders were written and never used to develop them)."""
     out = []
-    for path in sorted(GOLD_DIR.glob("*.yaml")):
+    for path in sorted((GOLD_DIR / subset).glob("*.yaml")):
         record = yaml.safe_load(path.read_text(encoding="utf-8"))
-        out.append((record["id"], record, CACHE_DIR / f"{record['id']}.txt"))
+        out.append((record["id"], record, CACHE_DIR / subset / f"{record['id']}.txt"))
     return out
 
 
@@ -206,12 +207,14 @@ def score(selected: Iterable[tuple[str, dict, Path]]) -> tuple[dict[str, Tally],
 
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
-    available = [c for c in cases() if c[2].exists()]
-    missing = [c for c in cases() if not c[2].exists()]
+    subset = "heldout" if "--heldout" in argv else ""
+    available = [c for c in cases(subset) if c[2].exists()]
+    missing = [c for c in cases(subset) if not c[2].exists()]
     for doc_id, record, _ in missing:
         print(f"missing text for {doc_id}: search (corpus pages) {record['query']!r}")
     tallies, minted = score(available)
-    print(f"\n## real development set ({len(available)} documents)\n")
+    title = "held-out real documents" if subset else "real development set"
+    print(f"\n## {title} ({len(available)} documents)\n")
     print(table(tallies))
     print(f"\nactors minted from unresolved text: {len(minted)}")
     if verbose:
