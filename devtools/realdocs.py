@@ -129,6 +129,7 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
     for o in ex.obligation_events:
         out["obligations"].add((o.state.key, str(o.article), o.event, _day(o.date)))
     out["minutes_approvals"] = {(_day(a.minutes_date),) for a in ex.minutes_approvals}
+    out["ratifications"] = {(t.state.key, t.action, _day(t.date)) for t in ex.treaty_actions}
     return out
 
 

@@ -49,17 +49,23 @@ class CCM(DefinedNamespace):
     ReviewConference: URIRef  # Review Conference
     State: URIRef  # State
     ThematicArea: URIRef  # thematic area
+    TreatyAction: URIRef  # treaty action
+    TreatyActionType: URIRef  # treaty action type
     TreatyArticle: URIRef  # treaty article
     WorkingGroup: URIRef  # working group
     Workshop: URIRef  # workshop
 
     # object properties
+    actingPerson: URIRef  # acting person
+    actingState: URIRef  # acting State
+    actionType: URIRef  # action type
     atMeeting: URIRef  # at meeting
     attests: URIRef  # attests
     chair: URIRef  # chair
     chairPerson: URIRef  # chairing person
     conflictingClaim: URIRef  # conflicting claim
     coversArea: URIRef  # covers area
+    decidedAt: URIRef  # decided at
     delegation: URIRef  # delegation
     documentFamily: URIRef  # document family
     eventType: URIRef  # event type
@@ -106,6 +112,7 @@ class CCM(DefinedNamespace):
     nameAsWritten: URIRef  # name as written
     nameKey: URIRef  # normalised name key
     needsReview: URIRef  # needs review
+    newDeadline: URIRef  # new deadline
     ordinal: URIRef  # ordinal
     ordinalScope: URIRef  # ordinal scope
     participantRole: URIRef  # participant role
@@ -121,7 +128,10 @@ class CCM(DefinedNamespace):
     venue: URIRef  # venue
 
     # individuals
+    Acceptance: URIRef  # acceptance
+    Accession: URIRef  # accession
     AnnualReport: URIRef  # annual transparency report
+    Approval: URIRef  # approval
     Article3: URIRef  # Article 3 – Storage and stockpile destruction
     Article4: URIRef  # Article 4 – Clearance and destruction of cluster munition remnants
     Article7: URIRef  # Article 7 – Transparency measures
@@ -129,9 +139,11 @@ class CCM(DefinedNamespace):
     Clearance: URIRef  # clearance
     ClearanceAndRiskReduction: URIRef  # Clearance and Risk Reduction
     CompletionDeclared: URIRef  # completion declared
+    CompositionList: URIRef  # Coordination Committee composition list
     CooperationAndAssistance: URIRef  # Cooperation and Assistance
     CoordinationCommitteeMinutes: URIRef  # Coordination Committee minutes
     Coordinator: URIRef  # coordinator
+    DepositaryStatusList: URIRef  # depositary status list
     ExtensionGranted: URIRef  # extension granted
     ExtensionRequestAnnounced: URIRef  # extension request announced
     ExtensionRequested: URIRef  # extension requested
@@ -142,12 +154,16 @@ class CCM(DefinedNamespace):
     ImplementationUpdate: URIRef  # implementation update
     InPerson: URIRef  # in person
     InitialReport: URIRef  # initial transparency report
+    MeetingReport: URIRef  # meeting report or page
     NationalImplementationMeasures: URIRef  # National Implementation Measures
+    ObligationStatusPage: URIRef  # obligation status page
     PastPresident: URIRef  # immediate past President
     President: URIRef  # President
     PresidentDesignate: URIRef  # President-designate
+    Ratification: URIRef  # ratification
     ReportOverdue: URIRef  # report overdue
     ReportSubmitted: URIRef  # report submitted
+    Signature: URIRef  # signature
     StockpileDestruction: URIRef  # stockpile destruction
     StockpileDestructionAndRetention: URIRef  # Stockpile Destruction and Retention
     ThematicAreas: URIRef  # CCM thematic areas

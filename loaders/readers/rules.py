@@ -34,6 +34,8 @@ RECORDS = {
     "action-point": "action_points",
     "minutes-approval": "minutes_approvals",
     "next-meeting": "next_meeting",
+    "calendar-meeting": "calendar",
+    "treaty-action": "treaty_actions",
 }
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z_]*)\}")  # never a quantifier such as {0,2}
 VIEWS = ("sentence", "tokens", "heading", "line")

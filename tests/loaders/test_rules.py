@@ -92,6 +92,8 @@ def test_records_fields_named_by_rules_exist() -> None:
         "action-point": records.ActionPointRecord,
         "minutes-approval": records.MinutesApprovalRecord,
         "next-meeting": records.NextMeetingRecord,
+        "calendar-meeting": records.CalendarMeetingRecord,
+        "treaty-action": records.TreatyActionRecord,
     }
     assert set(kinds) == set(RECORDS)
     for r in RULES:
