@@ -130,6 +130,12 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         out["obligations"].add((o.state.key, str(o.article), o.event, _day(o.date)))
     out["minutes_approvals"] = {(_day(a.minutes_date),) for a in ex.minutes_approvals}
     out["ratifications"] = {(t.state.key, t.action, _day(t.date)) for t in ex.treaty_actions}
+    for c in ex.calendar:
+        label = _meeting(c.meeting.label or "")
+        out["meetings"].add((label, _day(c.start), _day(c.end), fold(c.city or "")))
+    for h in ex.holdings:
+        if h.post == "president" and h.person is not None and h.meeting and h.meeting.label:
+            out["presidents"].add((_meeting(h.meeting.label), h.holder.key, h.person.key))
     return out
 
 

@@ -25,6 +25,7 @@ MARKERS: dict[str, TreatyAction | None] = {
 }
 UNMARKED: tuple[TreatyAction, ...] = ("signature", "ratification")
 _GLUED = re.compile(r"\d|(?<=[\s\d])[a-zA]{1,2}(?=[A-Z][a-z])|[a-z](?=[A-Z][a-z])")
+_LEAD = re.compile(r"^\s*(?:\d{1,2}(?!\d|\s+[A-Z][a-z])|\([^()\n]{1,40}\))")
 _ACT_NOUN: dict[str, TreatyAction] = {
     "ratified": "ratification",
     "acceded": "accession",
@@ -71,7 +72,10 @@ def read_status_rows(ctx: Ctx) -> None:
         unmarked = 0
         pos = 0
         for m in act_rx.finditer(segment):
-            if segment[pos : m.start()].strip(" \t\n;,.()*†"):
+            gap = segment[pos : m.start()]
+            if pos == 0:  # a footnote number or a parenthesised name part may follow the name
+                gap = _LEAD.sub("", gap)
+            if gap.strip(" \t\n;,.()*†"):
                 break  # words between: prose, not a row
             pos = m.end()
             day = _date(m)
@@ -125,10 +129,13 @@ def read_status_lists(ctx: Ctx) -> None:
                 if s2 > start + len(line) + 2 and ctx.ex.treaty_actions:
                     break
                 continue
-            hit = ctx.gz.state(body)
-            if hit is None:
-                break  # the list ends at the first line that is not a State
-            actor: ActorRef = ctx.state_ref(hit[0], body)
+            hits = ctx.gz.find_states(body)
+            if not hits or len(body) - (hits[0].end - hits[0].start) > 6:
+                if len(body.split()) <= 4 and body[:1].isupper():
+                    ctx.unresolved(body, _line_passage(ctx, s2, e2), "state")  # for review
+                    continue
+                break  # the list ends at the first line that is not a name
+            actor: ActorRef = ctx.state_ref(hits[0].key, hits[0].written)
             add_action(ctx, TreatyActionRecord(actor, act, _line_passage(ctx, s2, e2)))
 
 
