@@ -43,6 +43,15 @@ KINDS = (
 )
 
 
+# The gold's finer event names -> the ontology's ccm:ObligationEventType notations (the
+# article and the wording keep the distinction: Article 3 completion = stockpile destroyed).
+EVENT_ALIASES = {
+    "stockpile-destroyed": "completion-declared",
+    "initial-report-overdue": "report-overdue",
+    "annual-report-overdue": "report-overdue",
+}
+
+
 def _cells(row: object, n: int) -> list[str]:
     parts = [c.strip() for c in str(row).split("#")[0].split("|")]
     return (parts + [""] * n)[:n]
@@ -87,7 +96,7 @@ def gold_keys(gold: dict) -> dict[str, set[Key]]:  # type: ignore[type-arg]
         out["presidents"].add((_meeting(label), state, person_key(person) if person else ""))
     for row in gold.get("obligations") or []:
         state, article, kind, day = _cells(row, 4)
-        out["obligations"].add((state, article, kind, day))
+        out["obligations"].add((state, article, EVENT_ALIASES.get(kind, kind), day))
     for row in gold.get("ratifications") or []:
         state, kind, day = _cells(row, 3)
         out["ratifications"].add((state, kind, day))
@@ -127,7 +136,8 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         )
         out["holdings"].add((h.holder.key, h.post, h.area or "", label, years))
     for o in ex.obligation_events:
-        out["obligations"].add((o.state.key, str(o.article), o.event, _day(o.date)))
+        day = o.deadline if o.event.startswith("extension") else o.date
+        out["obligations"].add((o.state.key, str(o.article), o.event, _day(day)))
     out["minutes_approvals"] = {(_day(a.minutes_date),) for a in ex.minutes_approvals}
     out["ratifications"] = {(t.state.key, t.action, _day(t.date)) for t in ex.treaty_actions}
     for c in ex.calendar:
