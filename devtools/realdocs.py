@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ccmkg.loaders.extract import extract_document
+from ccmkg.loaders.readers.calendar import calendar_by_meeting
 from ccmkg.loaders.records import Extraction
 from ccmkg.model.iri import meeting_key, short_meeting_label
 from ccmkg.model.names import fold, person_key
@@ -140,7 +141,7 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         out["obligations"].add((o.state.key, str(o.article), o.event, _day(day)))
     out["minutes_approvals"] = {(_day(a.minutes_date),) for a in ex.minutes_approvals}
     out["ratifications"] = {(t.state.key, t.action, _day(t.date)) for t in ex.treaty_actions}
-    for c in ex.calendar:
+    for c in calendar_by_meeting(ex.calendar):
         label = _meeting(c.meeting.label or "")
         out["meetings"].add((label, _day(c.start), _day(c.end), fold(c.city or "")))
     for h in ex.holdings:

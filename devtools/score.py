@@ -19,6 +19,7 @@ import yaml
 
 from ccmkg.loaders.extract import extract_document
 from ccmkg.loaders.gazetteer import norm, person_key, slug, split_honorific
+from ccmkg.loaders.readers.calendar import calendar_by_meeting
 from ccmkg.loaders.records import ActorRef, Extraction
 from ccmkg.resources import corpus_files
 
@@ -41,6 +42,9 @@ KINDS = (
     "next_meeting",
     "conflicts",
     "unresolved",
+    "calendar",
+    "presidents",
+    "treaty_actions",
 )
 Key = tuple[str, ...]
 
@@ -123,6 +127,15 @@ def gold_keys(gold: dict) -> dict[str, set[Key]]:  # type: ignore[type-arg]
     out["next_meeting"] = _fields("next_meeting", gold.get("next_meeting") or {})
     out["conflicts"] = {(norm(c),) for c in gold.get("conflicts") or []}
     out["unresolved"] = {(norm(u),) for u in gold.get("unresolved") or []}
+    for row in gold.get("calendar") or []:  # "6MSP | 2016-09-05 | 2016-09-07 | Geneva"
+        label, start, end, city = _cells(str(row).split("#")[0], 4)
+        out["calendar"].add((label, start, end, norm(city)))
+    for row in gold.get("presidents") or []:  # "6MSP | NLD | person as written"
+        label, state, who = _cells(str(row).split("#")[0], 3)
+        out["presidents"].add((label, state, person_key(who) if who else ""))
+    for row in gold.get("treaty_actions") or []:  # "AFG | signature | 2008-12-03"
+        state, action, day = _cells(str(row).split("#")[0], 3)
+        out["treaty_actions"].add((state, action, day))
     return out
 
 
@@ -201,6 +214,12 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         )
     out["conflicts"] = {(norm(c.about),) for c in ex.conflicts}
     out["unresolved"] = {(norm(i.message),) for i in ex.issues if i.kind == "unresolved"}
+    for c in calendar_by_meeting(ex.calendar):
+        out["calendar"].add((c.meeting.label or "", _s(c.start), _s(c.end), norm(c.city or "")))
+    for h in ex.holdings:
+        if h.post == "president" and h.person is not None and h.meeting and h.meeting.label:
+            out["presidents"].add((h.meeting.label, h.holder.key, h.person.key))
+    out["treaty_actions"] = {(t.state.key, t.action, _s(t.date)) for t in ex.treaty_actions}
     return out
 
 

@@ -570,8 +570,8 @@ class _Emitter:
             self.minutes_approval(m)
         if self.x.next_meeting is not None:
             self.next_meeting(self.x.next_meeting)
-        for c in self.x.calendar:
-            self.calendar(c)
+        for cal in self.x.calendar:
+            self.calendar(cal)
         for t in self.x.treaty_actions:
             self.treaty_action(t)
         for c in self.x.conflicts:  # last: they link the facts emitted above

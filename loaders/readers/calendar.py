@@ -15,7 +15,10 @@ from ccmkg.loaders.readers.context import OTHER_TREATY, Ctx, sentences
 from ccmkg.loaders.readers.rules import rule
 from ccmkg.loaders.records import CalendarMeetingRecord, MeetingRef
 
-_PLANNED = re.compile(r"\b(?:will|would|shall|to\s+be)\s+(?:be\s+held|take\s+place|convene)|\bscheduled\b|\bupcoming\b", re.I)
+_PLANNED = re.compile(
+    r"\b(?:will|would|shall|to\s+be)\s+(?:be\s+held|take\s+place|convene)|\bscheduled\b|\bupcoming\b",
+    re.I,
+)
 _HELD = re.compile(r"\b(?:took\s+place|take\s+place|held|convened|joined)\b", re.I)
 _NOT_CITY = re.compile(
     r"^(?:Parties|Conference|Meeting|States|The|This|Part|Day|Session|Geneva\s+Progress)\b|"
@@ -40,7 +43,13 @@ def find_range(ctx: Ctx, text: str) -> tuple[dt.date | None, dt.date | None, int
     if not m:
         return None
     if m.group("d1b"):
-        d1, d2, m1, m2, y = m.group("d1b"), m.group("d2b"), m.group("m1b"), m.group("m1b"), m.group("yb")
+        d1, d2, m1, m2, y = (
+            m.group("d1b"),
+            m.group("d2b"),
+            m.group("m1b"),
+            m.group("m1b"),
+            m.group("yb"),
+        )
     else:
         d1, d2, m1, m2, y = m.group("d1"), m.group("d2"), m.group("m1"), m.group("m2"), m.group("y")
     mon2 = _mon(m2)
@@ -75,19 +84,50 @@ def find_city(ctx: Ctx, text: str) -> str | None:
 
 
 def add_calendar(ctx: Ctx, rec: CalendarMeetingRecord) -> None:
-    for old in ctx.ex.calendar:
-        if (old.meeting.kind, old.meeting.ordinal) != (rec.meeting.kind, rec.meeting.ordinal):
-            continue
+    """Keep a statement that adds to what the document already says of the meeting (each
+    keeps its own passage); drop one that adds nothing; report one that contradicts."""
+    same = [o for o in ctx.ex.calendar if _key(o) == _key(rec)]
+    for old in same:
         pairs = [(old.start, rec.start), (old.end, rec.end), (old.city, rec.city)]
         if any(a is not None and b is not None and a != b for a, b in pairs):
-            ctx.warn(f"{rec.meeting.label}: dates or city differ from an earlier statement", rec.passage)
+            ctx.warn(
+                f"{rec.meeting.label}: dates or city differ from an earlier statement", rec.passage
+            )
             return
-        if all(a is not None or b is None for a, b in pairs):
-            return  # nothing new
-        ctx.ex.calendar.remove(old)
-        rec.start, rec.end, rec.city = (a if a is not None else b for a, b in pairs)
-        break
+    known = merged(same)
+    if known is not None and all(
+        b is None or a is not None
+        for a, b in [(known.start, rec.start), (known.end, rec.end), (known.city, rec.city)]
+    ):
+        return  # nothing new
     ctx.ex.calendar.append(rec)
+
+
+def _key(c: CalendarMeetingRecord) -> tuple[str, int | None]:
+    return c.meeting.kind, c.meeting.ordinal
+
+
+def merged(records: list[CalendarMeetingRecord]) -> CalendarMeetingRecord | None:
+    """What a document's statements about one meeting say together (first passage kept)."""
+    if not records:
+        return None
+    first = records[0]
+    out = CalendarMeetingRecord(first.meeting, first.passage, planned=first.planned)
+    for r in records:
+        out.start = out.start or r.start
+        out.end = out.end or r.end
+        out.city = out.city or r.city
+    return out
+
+
+def calendar_by_meeting(records: list[CalendarMeetingRecord]) -> list[CalendarMeetingRecord]:
+    """One merged record per meeting, in first-mention order (for scoring and summaries)."""
+    keys: list[tuple[str, int | None]] = []
+    for r in records:
+        if _key(r) not in keys:
+            keys.append(_key(r))
+    out = [merged([r for r in records if _key(r) == k]) for k in keys]
+    return [r for r in out if r is not None]
 
 
 def _pick(refs: list[tuple[MeetingRef, int, int]], anchor: int) -> MeetingRef:
@@ -138,6 +178,7 @@ def read_programme_start(ctx: Ctx, meeting: MeetingRef | None) -> None:
         if _WEEKDAY_LINE.match(p.text):
             dates = md.find_dates(p.text)
             if dates and dates[0].date:
-                add_calendar(ctx, CalendarMeetingRecord(meeting, ctx.para_passage(p), dates[0].date))
+                add_calendar(
+                    ctx, CalendarMeetingRecord(meeting, ctx.para_passage(p), dates[0].date)
+                )
             return
-

@@ -11,6 +11,7 @@ A line whose label is neither an area nor a presidency post ends the area above 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from ccmkg.loaders import metadata as md
 from ccmkg.loaders.readers.context import OTHER_TREATY, Ctx
@@ -48,7 +49,7 @@ def read_composition_table(ctx: Ctx) -> None:
                 area = None  # a heading-like line that is not a row
             continue
         label = line[: states[0].start].strip()
-        between = [line[a.end : b.start] for a, b in zip(states, states[1:], strict=False)]
+        between = [line[a.end : b.start] for a, b in pairwise(states)]
         tail = line[states[-1].end :]
         if any(not re.fullmatch(r"\s*(?:,|and|&)?\s*(?:the\s+)?", g) for g in between):
             continue  # words between the States: prose
@@ -65,7 +66,11 @@ def read_composition_table(ctx: Ctx) -> None:
         if post is not None:
             for s in states:
                 add_holding(
-                    ctx, ctx.state_ref(s.key, s.written), post, pas, meeting=refs[0] if refs else None
+                    ctx,
+                    ctx.state_ref(s.key, s.written),
+                    post,
+                    pas,
+                    meeting=refs[0] if refs else None,
                 )
             area = None
             continue
@@ -75,5 +80,10 @@ def read_composition_table(ctx: Ctx) -> None:
             continue
         for s in states:
             add_holding(
-                ctx, ctx.state_ref(s.key, s.written), "coordinator", pas, area=area, mandate_years=years
+                ctx,
+                ctx.state_ref(s.key, s.written),
+                "coordinator",
+                pas,
+                area=area,
+                mandate_years=years,
             )

@@ -52,7 +52,9 @@ def read_overdue_lists(ctx: Ctx) -> None:
         for key, written in _list_states(ctx, m.group(group), m.start(group), pas):
             add_event(
                 ctx,
-                ObligationEventRecord(ctx.state_ref(key, written), 7, "report-overdue", pas, text=intro.strip()),
+                ObligationEventRecord(
+                    ctx.state_ref(key, written), 7, "report-overdue", pas, text=intro.strip()
+                ),
             )
 
 

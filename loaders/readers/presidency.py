@@ -58,7 +58,9 @@ def _state(ctx: Ctx, *texts: str | None) -> ActorRef | None:
     for text in texts:
         if not text:
             continue
-        hits = sorted(ctx.gz.find_states(text) + ctx.gz.find_adjectives(text), key=lambda m: m.start)
+        hits = sorted(
+            ctx.gz.find_states(text) + ctx.gz.find_adjectives(text), key=lambda m: m.start
+        )
         if hits:
             return ctx.state_ref(hits[0].key, hits[0].written)
     return None
@@ -155,9 +157,7 @@ def settle_presidencies(ctx: Ctx) -> None:
             if o.post == "president" and o.holder.key == h.holder.key and o.meeting
         }
         if len(known) == 1:
-            h.meeting = next(
-                o.meeting for o in kept if o.holder.key == h.holder.key and o.meeting
-            )
+            h.meeting = next(o.meeting for o in kept if o.holder.key == h.holder.key and o.meeting)
     seen: set[tuple[object, ...]] = set()
     out = []
     for h in kept:

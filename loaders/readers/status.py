@@ -89,7 +89,9 @@ def read_status_rows(ctx: Ctx) -> None:
             if action is None or day is None:
                 continue
             actor = ctx.state_ref(s.key, text[s.start : s.end])
-            add_action(ctx, TreatyActionRecord(actor, action, ctx.passage(s.start, s.end + m.end()), day))
+            add_action(
+                ctx, TreatyActionRecord(actor, action, ctx.passage(s.start, s.end + m.end()), day)
+            )
 
 
 def read_status_sentences(ctx: Ctx) -> None:
@@ -117,7 +119,7 @@ def read_status_lists(ctx: Ctx) -> None:
     """States listed one per line under 'Who has ratified?' (undated acts)."""
     head_rx = rule("status", "list-of-states-that-ratified").pattern
     lines = _lines(ctx.ct.clean)
-    for i, (start, end, line) in enumerate(lines):
+    for i, (start, _end, line) in enumerate(lines):
         m = head_rx.search(line)
         if not m:
             continue
