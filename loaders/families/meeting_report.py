@@ -24,6 +24,7 @@ from ccmkg.model.terms import CCM
 _MEETING = re.compile(
     r"Meeting\s+of\s+(?:the\s+)?States?\s+Part(?:ies|y)|Review\s+Conference|\b\d{1,2}\s*(?:MSP|RC)\b"
 )
+_COMMITTEE = re.compile(r"Coordinati(?:on|ng)\s+Committee", re.I)
 _CUES = re.compile(
     r"took\s+place|will\s+(?:take\s+place|be\s+held)|presided|Presidency|President|"
     r"[0-3]?\d\s*[-–]\s*[0-3]?\d\s+[A-Z][a-z]+|from\s+[0-3]?\d\s+to\s+[0-3]?\d\s+[A-Z][a-z]+"
@@ -33,8 +34,9 @@ _CUES = re.compile(
 def detect(head: str) -> int:
     """A numbered MSP / Review Conference named, with dates or a presidency: 3 or more."""
     meetings = len(_MEETING.findall(head))
-    if meetings == 0 or re.search(r"\bminutes\b", head, re.I):
-        return 0
+    title = head.strip().split("\n", 1)[0]
+    if meetings == 0 or re.search(r"\bminutes\b", head, re.I) or _COMMITTEE.search(title):
+        return 0  # minutes, or a page about a Coordination Committee meeting
     cues = len(_CUES.findall(head))
     return 3 if meetings >= 1 and cues >= 2 else 0
 
