@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ccmkg.loaders.extract import extract_document
+from ccmkg.loaders.readers.calendar import calendar_by_meeting
 from ccmkg.loaders.records import Extraction
 from ccmkg.model.iri import meeting_key, short_meeting_label
 from ccmkg.model.names import fold, person_key, slug
@@ -42,6 +43,15 @@ KINDS = (
     "working_groups",
     "minutes_approvals",
 )
+
+
+# The gold's finer event names -> the ontology's ccm:ObligationEventType notations (the
+# article and the wording keep the distinction: Article 3 completion = stockpile destroyed).
+EVENT_ALIASES = {
+    "stockpile-destroyed": "completion-declared",
+    "initial-report-overdue": "report-overdue",
+    "annual-report-overdue": "report-overdue",
+}
 
 
 def _cells(row: object, n: int) -> list[str]:
@@ -98,7 +108,7 @@ def gold_keys(gold: dict) -> dict[str, set[Key]]:  # type: ignore[type-arg]
         out["presidents"].add((_meeting(label), state, person_key(person) if person else ""))
     for row in gold.get("obligations") or []:
         state, article, kind, day = _cells(row, 4)
-        out["obligations"].add((state, article, kind, day))
+        out["obligations"].add((state, article, EVENT_ALIASES.get(kind, kind), day))
     for row in gold.get("ratifications") or []:
         state, kind, day = _cells(row, 3)
         out["ratifications"].add((state, kind, day))
@@ -161,13 +171,21 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         )
         out["holdings"].add((h.holder.key, h.post, h.area or "", label, years))
     for o in ex.obligation_events:
-        out["obligations"].add((o.state.key, str(o.article), o.event, _day(o.date)))
+        day = o.deadline if o.event.startswith("extension") else o.date
+        out["obligations"].add((o.state.key, str(o.article), o.event, _day(day)))
     out["minutes_approvals"] = {(_day(a.minutes_date),) for a in ex.minutes_approvals}
     for w in ex.working_groups:
         codes = [a.key for a in (*w.leads, *w.members, *w.representatives)]
         out["working_groups"].add(
             wg_key(w.name, w.area or w.topic or "", codes, _wg_day(w.date, w.date_precision))
         )
+    out["ratifications"] = {(t.state.key, t.action, _day(t.date)) for t in ex.treaty_actions}
+    for c in calendar_by_meeting(ex.calendar):
+        label = _meeting(c.meeting.label or "")
+        out["meetings"].add((label, _day(c.start), _day(c.end), fold(c.city or "")))
+    for h in ex.holdings:
+        if h.post == "president" and h.person is not None and h.meeting and h.meeting.label:
+            out["presidents"].add((_meeting(h.meeting.label), h.holder.key, h.person.key))
     return out
 
 

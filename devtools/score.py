@@ -19,6 +19,7 @@ import yaml
 
 from ccmkg.loaders.extract import extract_document
 from ccmkg.loaders.gazetteer import norm, person_key, slug, split_honorific
+from ccmkg.loaders.readers.calendar import calendar_by_meeting
 from ccmkg.loaders.records import ActorRef, Extraction
 from ccmkg.resources import corpus_files
 
@@ -44,6 +45,9 @@ KINDS = (
     "unresolved",
     "working_groups",
     "review",
+    "calendar",
+    "presidents",
+    "treaty_actions",
 )
 Key = tuple[str, ...]
 
@@ -135,6 +139,15 @@ def gold_keys(gold: dict) -> dict[str, set[Key]]:  # type: ignore[type-arg]
     for row in gold.get("review") or []:
         text, reason = _cells(row, 2)
         out["review"].add((norm(text), reason))
+    for row in gold.get("calendar") or []:  # "6MSP | 2016-09-05 | 2016-09-07 | Geneva"
+        label, start, end, city = _cells(str(row).split("#")[0], 4)
+        out["calendar"].add((label, start, end, norm(city)))
+    for row in gold.get("presidents") or []:  # "6MSP | NLD | person as written"
+        label, state, who = _cells(str(row).split("#")[0], 3)
+        out["presidents"].add((label, state, person_key(who) if who else ""))
+    for row in gold.get("treaty_actions") or []:  # "AFG | signature | 2008-12-03"
+        state, action, day = _cells(str(row).split("#")[0], 3)
+        out["treaty_actions"].add((state, action, day))
     return out
 
 
@@ -239,6 +252,12 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         day = _wg_day(w.date, w.date_precision)
         out["working_groups"].add(_wg_key(w.name, subject, codes, day, w.event))
     out["review"] = {(norm(r.text), r.reason) for r in ex.review}
+    for c in calendar_by_meeting(ex.calendar):
+        out["calendar"].add((c.meeting.label or "", _s(c.start), _s(c.end), norm(c.city or "")))
+    for h in ex.holdings:
+        if h.post == "president" and h.person is not None and h.meeting and h.meeting.label:
+            out["presidents"].add((h.meeting.label, h.holder.key, h.person.key))
+    out["treaty_actions"] = {(t.state.key, t.action, _s(t.date)) for t in ex.treaty_actions}
     return out
 
 

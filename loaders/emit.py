@@ -30,6 +30,7 @@ from ccmkg.loaders.records import (
     AggregateStatementRecord,
     ApologyRecord,
     AttendanceRecord,
+    CalendarMeetingRecord,
     ConflictRecord,
     Extraction,
     MeetingRecord,
@@ -41,6 +42,7 @@ from ccmkg.loaders.records import (
     PersonRef,
     PostHoldingRecord,
     ReviewItemRecord,
+    TreatyActionRecord,
     WorkingGroupRecord,
 )
 from ccmkg.loaders.registry import default_registry
@@ -76,6 +78,13 @@ PREFIXES = {
 PRESIDENCY_ROLES = frozenset({"president", "president-designate", "past-president"})
 ACTOR_CLASS = {"state": CCM.State, "organization": CCM.Organization}
 ARTICLE = {3: CCM.Article3, 4: CCM.Article4, 7: CCM.Article7}
+TREATY_ACTION = {
+    "signature": CCM.Signature,
+    "ratification": CCM.Ratification,
+    "accession": CCM.Accession,
+    "acceptance": CCM.Acceptance,
+    "approval": CCM.Approval,
+}
 # The obligation type an article's events concern; Article 7 has two (see _obligation_type).
 OBLIGATION_TYPE = {3: CCM.StockpileDestruction, 4: CCM.Clearance, 7: CCM.AnnualReport}
 INITIAL_REPORT_WORD = re.compile(r"\binitial\b", re.IGNORECASE)
@@ -405,12 +414,16 @@ class _Emitter:
             return
         role = self.vocab.roles.iri(h.post)
         years = sorted(set(h.mandate_years))
+        # A presidency is tied to its meeting, never to the date of a document mentioning it.
+        presidency = h.post in PRESIDENCY_ROLES
         if years:
             term, basis = f"{years[0]}-{years[-1]}", "mandate-years"
+        elif presidency:
+            term = (h.meeting.label or "") if h.meeting else ""
+            basis = "presidency" if h.meeting is not None else "attestation"
         else:
             term = str(self.doc_date.year) if self.doc_date else ""
-            presidency = h.post in PRESIDENCY_ROLES and h.meeting is not None
-            basis = "presidency" if presidency else "attestation"
+            basis = "attestation"
         node = self.fact("holding", CCM.PostHolding, h.passage, holder, post, role, term)
         self.add(node, CCM.holder, holder)
         self.add(node, CCM.post, post)
@@ -429,7 +442,9 @@ class _Emitter:
         self.add(att, CCM.attests, node)
         self.add(att, CCM.inDocument, self.doc)
         self.add(att, DCTERMS.date, self.doc_date)
-        for y in _active_years(years, self.doc_date):
+        if h.person is not None:
+            self.add(node, CCM.actingPerson, self.person(h.person))
+        for y in _active_years(years, None if presidency else self.doc_date):
             self.add(node, CCM.activeYear, Literal(f"{y:04d}", datatype=XSD.gYear))
 
     def obligation_event(self, e: ObligationEventRecord) -> None:
@@ -467,6 +482,32 @@ class _Emitter:
         self.add(node, CCM.underArticle, article)
         self.add(node, DCTERMS.date, e.date)
         self.add(node, CCM.text, e.text)
+        self.add(node, CCM.inDocument, self.doc)
+        self.add(node, CCM.newDeadline, e.deadline)
+        if e.meeting is not None:
+            self.add(node, CCM.decidedAt, self.numbered_meeting(e.meeting, e.passage))
+
+    def calendar(self, c: CalendarMeetingRecord) -> None:
+        """When and where a numbered meeting took place: on the meeting's own node (the IRI
+        every document mints for it), derived from the passage that says so."""
+        node = self.numbered_meeting(c.meeting, c.passage)
+        if node is None:
+            return
+        self.add(node, DCTERMS.date, c.start)
+        if c.start is not None:
+            self.add(node, CCM.dateInferred, False)
+        self.add(node, CCM.endDate, c.end)
+        self.add(node, CCM.venue, c.city)
+        self.out.facts["calendar"] += 1
+
+    def treaty_action(self, t: TreatyActionRecord) -> None:
+        state = self.actor(t.state, t.passage)
+        node = self.fact(
+            "treaty-action", CCM.TreatyAction, t.passage, state, t.action, t.date or ""
+        )
+        self.add(node, CCM.actingState, state)
+        self.add(node, CCM.actionType, TREATY_ACTION[t.action])
+        self.add(node, DCTERMS.date, t.date)
         self.add(node, CCM.inDocument, self.doc)
 
     def aggregate(self, a: AggregateStatementRecord) -> None:
@@ -613,6 +654,10 @@ class _Emitter:
             self.next_meeting(self.x.next_meeting)
         for w in self.x.working_groups:
             self.working_group(w)
+        for cal in self.x.calendar:
+            self.calendar(cal)
+        for t in self.x.treaty_actions:
+            self.treaty_action(t)
         for c in self.x.conflicts:  # last: they link the facts emitted above
             self.conflict(c)
         for r in self.x.review:

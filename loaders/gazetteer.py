@@ -37,7 +37,9 @@ class Match:
 def _name_rx(names: list[str], *, ignore_case: bool) -> re.Pattern[str]:
     parts = []
     for n in sorted(set(names), key=len, reverse=True):
-        parts.append(r"\s+".join(re.escape(w) for w in n.split()))
+        # a straight or typographic apostrophe, whichever the table or the text has
+        words = (re.sub(r"['’]", "['’]", re.escape(w)) for w in n.split())
+        parts.append(r"\s+".join(words))
     flags = re.IGNORECASE if ignore_case else 0
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", flags)
 

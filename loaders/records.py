@@ -140,6 +140,7 @@ class PostHoldingRecord:
     topic: str | None = None  # a Friend's topic when it is not a thematic area
     meeting: MeetingRef | None = None  # the MSP/RC of a presidency role, where stated
     mandate_years: tuple[int, ...] = ()
+    person: PersonRef | None = None  # who acts in the post for the holder (a President)
 
 
 @dataclass
@@ -150,6 +151,37 @@ class ObligationEventRecord:
     passage: Passage
     date: dt.date | None = None
     text: str | None = None
+    deadline: dt.date | None = None  # the (new) deadline the event states, e.g. requested until
+    meeting: MeetingRef | None = None  # where it happened ("approved at the 2RC"), if stated
+
+
+@dataclass
+class CalendarMeetingRecord:
+    """A numbered MSP/RC as a calendar fact: when and where it took (or will take) place.
+
+    Any part the text does not state stays None; the meeting is the one its ordinal names, so
+    facts read from different documents join on the same IRI.
+    """
+
+    meeting: MeetingRef
+    passage: Passage
+    start: dt.date | None = None
+    end: dt.date | None = None
+    city: str | None = None
+    planned: bool = False  # announced ("scheduled for", "will be held"), not reported
+
+
+TreatyAction = Literal["signature", "ratification", "accession", "acceptance", "approval"]
+
+
+@dataclass
+class TreatyActionRecord:
+    """A State's act on the Convention (depositary status lists, news of a ratification)."""
+
+    state: ActorRef
+    action: TreatyAction
+    passage: Passage
+    date: dt.date | None = None  # None: the text names the act without its date
 
 
 @dataclass
@@ -264,6 +296,8 @@ class Extraction:
     action_points: list[ActionPointRecord] = field(default_factory=list)
     minutes_approvals: list[MinutesApprovalRecord] = field(default_factory=list)
     next_meeting: NextMeetingRecord | None = None
+    calendar: list[CalendarMeetingRecord] = field(default_factory=list)
+    treaty_actions: list[TreatyActionRecord] = field(default_factory=list)
     conflicts: list[ConflictRecord] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     working_groups: list[WorkingGroupRecord] = field(default_factory=list)

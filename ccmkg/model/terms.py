@@ -51,12 +51,17 @@ class CCM(DefinedNamespace):
     ReviewItem: URIRef  # review item
     State: URIRef  # State
     ThematicArea: URIRef  # thematic area
+    TreatyAction: URIRef  # treaty action
+    TreatyActionType: URIRef  # treaty action type
     TreatyArticle: URIRef  # treaty article
     WorkingGroup: URIRef  # working group
     WorkingGroupReport: URIRef  # working group report
     Workshop: URIRef  # workshop
 
     # object properties
+    actingPerson: URIRef  # acting person
+    actingState: URIRef  # acting State
+    actionType: URIRef  # action type
     apologisingPerson: URIRef  # apologising person
     atMeeting: URIRef  # at meeting
     attests: URIRef  # attests
@@ -64,6 +69,7 @@ class CCM(DefinedNamespace):
     chairPerson: URIRef  # chairing person
     conflictingClaim: URIRef  # conflicting claim
     coversArea: URIRef  # covers area
+    decidedAt: URIRef  # decided at
     delegation: URIRef  # delegation
     documentFamily: URIRef  # document family
     eventType: URIRef  # event type
@@ -127,6 +133,7 @@ class CCM(DefinedNamespace):
     nameAsWritten: URIRef  # name as written
     nameKey: URIRef  # normalised name key
     needsReview: URIRef  # needs review
+    newDeadline: URIRef  # new deadline
     ordinal: URIRef  # ordinal
     ordinalScope: URIRef  # ordinal scope
     participantRole: URIRef  # participant role
@@ -149,7 +156,10 @@ class CCM(DefinedNamespace):
     yearCandidate: URIRef  # year candidate
 
     # individuals
+    Acceptance: URIRef  # acceptance
+    Accession: URIRef  # accession
     AnnualReport: URIRef  # annual transparency report
+    Approval: URIRef  # approval
     Article3: URIRef  # Article 3 – Storage and stockpile destruction
     Article4: URIRef  # Article 4 – Clearance and destruction of cluster munition remnants
     Article7: URIRef  # Article 7 – Transparency measures
@@ -157,9 +167,11 @@ class CCM(DefinedNamespace):
     Clearance: URIRef  # clearance
     ClearanceAndRiskReduction: URIRef  # Clearance and Risk Reduction
     CompletionDeclared: URIRef  # completion declared
+    CompositionList: URIRef  # Coordination Committee composition list
     CooperationAndAssistance: URIRef  # Cooperation and Assistance
     CoordinationCommitteeMinutes: URIRef  # Coordination Committee minutes
     Coordinator: URIRef  # coordinator
+    DepositaryStatusList: URIRef  # depositary status list
     ExtensionGranted: URIRef  # extension granted
     ExtensionRequestAnnounced: URIRef  # extension request announced
     ExtensionRequested: URIRef  # extension requested
@@ -170,12 +182,16 @@ class CCM(DefinedNamespace):
     ImplementationUpdate: URIRef  # implementation update
     InPerson: URIRef  # in person
     InitialReport: URIRef  # initial transparency report
+    MeetingReport: URIRef  # meeting report or page
     NationalImplementationMeasures: URIRef  # National Implementation Measures
+    ObligationStatusPage: URIRef  # obligation status page
     PastPresident: URIRef  # immediate past President
     President: URIRef  # President
     PresidentDesignate: URIRef  # President-designate
+    Ratification: URIRef  # ratification
     ReportOverdue: URIRef  # report overdue
     ReportSubmitted: URIRef  # report submitted
+    Signature: URIRef  # signature
     StockpileDestruction: URIRef  # stockpile destruction
     StockpileDestructionAndRetention: URIRef  # Stockpile Destruction and Retention
     ThematicAreas: URIRef  # CCM thematic areas

@@ -35,6 +35,8 @@ RECORDS = {
     "minutes-approval": "minutes_approvals",
     "next-meeting": "next_meeting",
     "working-group": "working_groups",
+    "calendar-meeting": "calendar",
+    "treaty-action": "treaty_actions",
 }
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z_]*)\}")  # never a quantifier such as {0,2}
 VIEWS = ("sentence", "tokens", "heading", "line")

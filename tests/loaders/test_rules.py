@@ -93,6 +93,8 @@ def test_records_fields_named_by_rules_exist() -> None:
         "minutes-approval": records.MinutesApprovalRecord,
         "next-meeting": records.NextMeetingRecord,
         "working-group": records.WorkingGroupRecord,
+        "calendar-meeting": records.CalendarMeetingRecord,
+        "treaty-action": records.TreatyActionRecord,
     }
     assert set(kinds) == set(RECORDS)
     for r in RULES:

@@ -1,0 +1,159 @@
+"""Treaty actions: rows of a depositary status list, news sentences, and lists under a heading.
+
+Rows may be flattened into one line ("<State> <date> <date> <State> <date> a<State> …"), with
+footnote numbers glued to a name and an act's marker letter glued to the next name: States are
+found in a view of the line where digits and such glued letters are blanked (same length, so
+offsets hold), and each State's acts are the dates that follow it before the next State.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ccmkg.loaders import metadata as md
+from ccmkg.loaders.readers.context import Ctx, sentences
+from ccmkg.loaders.readers.holdings import tokenise
+from ccmkg.loaders.readers.rules import rule
+from ccmkg.loaders.records import ActorRef, Passage, TreatyAction, TreatyActionRecord
+
+MARKERS: dict[str, TreatyAction | None] = {
+    "a": "accession",
+    "A": "acceptance",
+    "AA": "approval",
+    "n": None,  # provisional application: not an act of consent
+}
+UNMARKED: tuple[TreatyAction, ...] = ("signature", "ratification")
+_GLUED = re.compile(r"\d|(?<=[\s\d])[a-zA]{1,2}(?=[A-Z][a-z])|[a-z](?=[A-Z][a-z])")
+_LEAD = re.compile(r"^\s*(?:\d{1,2}(?!\d|\s+[A-Z][a-z])|\([^()\n]{1,40}\))")
+_ACT_NOUN: dict[str, TreatyAction] = {
+    "ratified": "ratification",
+    "acceded": "accession",
+    "ratifications": "ratification",
+    "accessions": "accession",
+}
+
+
+def _year(text: str) -> int:
+    """'08' -> 2008: the Convention's acts are all of this century."""
+    return int(text) + 2000 if len(text) == 2 else int(text)
+
+
+def _date(m: re.Match[str]) -> dt.date | None:
+    month = md.MONTHS.get(m.group("mon").lower().rstrip("."))
+    if month is None:
+        month = md.MONTHS.get(m.group("mon")[:3].lower())
+    try:
+        return dt.date(_year(m.group("year")), month, int(m.group("day"))) if month else None
+    except ValueError:
+        return None
+
+
+def add_action(ctx: Ctx, rec: TreatyActionRecord) -> None:
+    """One fact per State and act: a dated statement replaces an undated one, never the reverse."""
+    for i, old in enumerate(ctx.ex.treaty_actions):
+        if (old.state.key, old.action) == (rec.state.key, rec.action):
+            if old.date is None and rec.date is not None:
+                ctx.ex.treaty_actions[i] = rec
+            return
+    ctx.ex.treaty_actions.append(rec)
+
+
+def read_status_rows(ctx: Ctx) -> None:
+    """'<State> <date>[ marker] [<date>[ marker]]' rows, one per line or run together."""
+    act_rx = rule("status", "dated-act-in-a-status-row").pattern
+    text = ctx.ct.clean
+    view = _GLUED.sub(lambda m: " " * len(m.group(0)), text)
+    states = ctx.gz.find_states(view)
+    for i, s in enumerate(states):
+        stop = states[i + 1].start if i + 1 < len(states) else len(text)
+        stop = min(stop, text.find("\n\n", s.end) if "\n\n" in text[s.end : stop] else stop)
+        segment = text[s.end : stop]
+        unmarked = 0
+        pos = 0
+        for m in act_rx.finditer(segment):
+            gap = segment[pos : m.start()]
+            if pos == 0:  # a footnote number or a parenthesised name part may follow the name
+                gap = _LEAD.sub("", gap)
+            if gap.strip(" \t\n;,.()*†"):
+                break  # words between: prose, not a row
+            pos = m.end()
+            day = _date(m)
+            mark = m.group("mark")
+            if mark is not None:
+                action = MARKERS[mark]
+            elif unmarked < len(UNMARKED):
+                action, unmarked = UNMARKED[unmarked], unmarked + 1
+            else:
+                action = None
+            if action is None or day is None:
+                continue
+            actor = ctx.state_ref(s.key, text[s.start : s.end])
+            add_action(
+                ctx, TreatyActionRecord(actor, action, ctx.passage(s.start, s.end + m.end()), day)
+            )
+
+
+def read_status_sentences(ctx: Ctx) -> None:
+    """A State's act stated in a sentence, dated when the sentence gives one date."""
+    chosen = [r for r in _rules() if r.reader == "read_status_sentences"]
+    for p in ctx.paras:
+        for s, e, sent in sentences(p):
+            tok, table = tokenise(ctx, sent)
+            for r in chosen:
+                for m in r.pattern.finditer(tok):
+                    idx = re.findall(r"⟨S(\d+)⟩", m.group("who"))
+                    if not idx:
+                        continue
+                    _, key, written = table[int(idx[0])]
+                    day = None
+                    if r.source("date") == "date-in-sentence":
+                        dates = [d.date for d in md.find_dates(sent) if d.date and not d.inferred]
+                        day = dates[0] if len(dates) == 1 else None
+                    act: TreatyAction = r.value("action", m).lower()  # type: ignore[assignment]
+                    pas = ctx.passage(s, e, p.section)
+                    add_action(ctx, TreatyActionRecord(ctx.state_ref(key, written), act, pas, day))
+
+
+def read_status_lists(ctx: Ctx) -> None:
+    """States listed one per line under 'Who has ratified?' (undated acts)."""
+    head_rx = rule("status", "list-of-states-that-ratified").pattern
+    lines = _lines(ctx.ct.clean)
+    for i, (start, _end, line) in enumerate(lines):
+        m = head_rx.search(line)
+        if not m:
+            continue
+        word = (m.group("act") or m.group("act2")).lower()
+        act = _ACT_NOUN[word]
+        for s2, e2, item in lines[i + 1 :]:
+            body = item.strip().lstrip("-•*–").strip()
+            if not body:
+                if s2 > start + len(line) + 2 and ctx.ex.treaty_actions:
+                    break
+                continue
+            hits = ctx.gz.find_states(body)
+            if not hits or len(body) - (hits[0].end - hits[0].start) > 6:
+                if len(body.split()) <= 4 and body[:1].isupper():
+                    ctx.unresolved(body, _line_passage(ctx, s2, e2), "state")  # for review
+                    continue
+                break  # the list ends at the first line that is not a name
+            actor: ActorRef = ctx.state_ref(hits[0].key, hits[0].written)
+            add_action(ctx, TreatyActionRecord(actor, act, _line_passage(ctx, s2, e2)))
+
+
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    return out
+
+
+def _line_passage(ctx: Ctx, start: int, end: int) -> Passage:
+    return ctx.passage(start, end)
+
+
+def _rules():  # type: ignore[no-untyped-def]
+    from ccmkg.loaders.readers.rules import rules
+
+    return rules("status")
