@@ -10,11 +10,16 @@ Nothing is ever skipped for want of a server: a missing `oxigraph` binary fails 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# CLI output is read by the tests: a fixed width, whether or not a terminal is attached (pytest
+# -n workers have none, and rich would wrap or shorten the file names the tests look for).
+os.environ.setdefault("COLUMNS", "200")
 
 # `tests.helpers` must be importable however pytest was started (`pytest` or `python -m pytest`).
 _ROOT = str(Path(__file__).resolve().parent.parent)
