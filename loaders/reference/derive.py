@@ -7,6 +7,8 @@ the rule's own node (a ccm:Rule with its label, description and file). Rules of 
 are written in one atomic call; a later stage reads what the earlier stages wrote (deadlines
 read entries into force). Graphs of rules that no longer exist are dropped in the first call.
 Derived graphs are validated like any load: a graph that breaks a shape is not written.
+A rule must not construct the triples its WHERE clause matches: its previous output would keep
+its own inputs alive when they are removed from the facts (tests/reference: re-derivation).
 """
 
 from __future__ import annotations
