@@ -37,7 +37,9 @@ def numbers(store: Store) -> dict[str, object]:
         FILTER (?k IN (ccm:MeetingOfStatesParties, ccm:ReviewConference))
         OPTIONAL { ?m dcterms:date ?d } } GROUP BY ?m"""
     )
-    derived = rows("SELECT ?rule (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x ccm:rule ?rule } GROUP BY ?rule")
+    derived = rows(
+        "SELECT ?rule (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x ccm:rule ?rule } GROUP BY ?rule"
+    )
     facts = rows(
         """SELECT ?url (COUNT(DISTINCT ?f) AS ?n) WHERE {
         ?f prov:wasDerivedFrom ?s . ?s ccm:sourceURL ?url } GROUP BY ?url"""
@@ -49,7 +51,9 @@ def numbers(store: Store) -> dict[str, object]:
         """SELECT ?g (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?c a ccm:Conflict } }
         GROUP BY ?g"""
     )
-    reference_conflicts = sum(int(str(r["n"])) for r in conflicts if "/graph/reference/" in str(r["g"]))
+    reference_conflicts = sum(
+        int(str(r["n"])) for r in conflicts if "/graph/reference/" in str(r["g"])
+    )
     return {
         "states loaded": len(states),
         "  States Parties (an instrument deposited)": parties,

@@ -205,7 +205,9 @@ def deadline_items(
                 "label": text(row, "stateLabel"),
             },
             "article": integer(row, "article"),
-            "type": TYPE_SLUG.get(text(row, "obligationType") or "", local_name(text(row, "obligationType") or "")),
+            "type": TYPE_SLUG.get(
+                text(row, "obligationType") or "", local_name(text(row, "obligationType") or "")
+            ),
             "obligation": text(row, "obligation"),
             "report_year": int(year[:4]) if year else None,
             "due": day(row, "due"),

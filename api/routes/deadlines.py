@@ -11,7 +11,14 @@ from fastapi.responses import Response
 from ccmkg.api.rest.deadlines import STATUSES, deadline_items
 from ccmkg.api.rest.models import ErrorBody
 from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
-from ccmkg.api.rest.params import ARTICLES, parse_choice, parse_date, parse_page, parse_period, parse_state
+from ccmkg.api.rest.params import (
+    ARTICLES,
+    parse_choice,
+    parse_date,
+    parse_page,
+    parse_period,
+    parse_state,
+)
 from ccmkg.api.rest.runner import run, settings_of
 from ccmkg.api.rest.terms import local_name
 

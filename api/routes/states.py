@@ -107,7 +107,8 @@ def states(
     return page_answer(request, format, items, page)
 
 
-def _posts(request: Request, state_iri: str) -> list[dict[str, Any]]:
+def _posts(request: Request, state_iri: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Presidencies (reference and documents) and other posts held; meetings attended."""
     iso3 = local_name(state_iri)
     posts: dict[str, dict[str, Any]] = {}
     for row in run(request, "meeting_presidents").rows:
@@ -154,7 +155,7 @@ def _posts(request: Request, state_iri: str) -> list[dict[str, Any]]:
         doc = text(row, "doc")
         if doc and doc not in entry["sources"]:
             entry["sources"].append(doc)
-    return [*posts.values(), *held.values()], list(attended.values())  # type: ignore[return-value]
+    return [*posts.values(), *held.values()], list(attended.values())
 
 
 @router.get(

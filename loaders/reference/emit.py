@@ -349,7 +349,13 @@ class _Builder:
         self.out.facts_by_source[row.url] += 1
         basis, as_of = row.get("basis"), row.get("as_of")
         if basis:
-            g.add((obligation, CCM.scopeBasis, Literal(f"{basis} (as of {as_of})" if as_of else basis)))
+            g.add(
+                (
+                    obligation,
+                    CCM.scopeBasis,
+                    Literal(f"{basis} (as of {as_of})" if as_of else basis),
+                )
+            )
 
     # --- conflicts ----------------------------------------------------------------------------
 

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ccmkg.loaders.pipeline import MAX_REPORTED_RESULTS, Validate, default_validator, ensure_ontology
+from ccmkg.loaders.pipeline import (
+    MAX_REPORTED_RESULTS,
+    Validate,
+    default_validator,
+    ensure_ontology,
+)
 from ccmkg.loaders.reference.derive import DeriveReport, derive
 from ccmkg.loaders.reference.emit import emit_reference
 from ccmkg.loaders.reference.iris import Iris

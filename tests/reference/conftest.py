@@ -17,7 +17,9 @@ from ccmkg.store import Store, open_store
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Store, ReferenceReport]]:
+def loaded(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Settings, Store, ReferenceReport]]:
     settings = Settings(store=str(tmp_path_factory.mktemp("ref") / "store"), query_workers=1)
     store = open_store(settings)
     load_paths(store, settings, corpus_files())

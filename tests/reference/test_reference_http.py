@@ -119,7 +119,10 @@ def test_the_calendar_through_meetings_and_presidencies(client: TestClient) -> N
         if p["role"] == "president" and p["meeting"]
     }
     assert presidents["10MSP"]["state"]["iso3"] == "GBR"
-    assert (presidents["10MSP"]["start"], presidents["10MSP"]["end"]) == ("2022-08-30", "2023-09-11")
+    assert (presidents["10MSP"]["start"], presidents["10MSP"]["end"]) == (
+        "2022-08-30",
+        "2023-09-11",
+    )
     assert any(s.get("url") for s in presidents["10MSP"]["sources"])
 
 
@@ -147,7 +150,9 @@ def test_named_queries_for_researchers(client: TestClient) -> None:
     assert r.status_code == 200 and r.text.startswith("meeting,")
 
 
-def test_the_graph_says_which_rule_and_which_inputs(loaded: tuple[Settings, Store, ReferenceReport]) -> None:
+def test_the_graph_says_which_rule_and_which_inputs(
+    loaded: tuple[Settings, Store, ReferenceReport],
+) -> None:
     _, store, _ = loaded
     ask = """PREFIX ccm: <https://ccm-kg.org/ontology#>
     PREFIX prov: <http://www.w3.org/ns/prov#>

@@ -71,14 +71,22 @@ def test_deadlines_from_entry_into_force(edge_client) -> None:
 
 def test_derived_deadlines_follow_their_inputs(edge_client, tmp_path: Path) -> None:
     client, store, settings, folder = edge_client
-    states = (folder / "states.csv").read_text().replace("NRU,X,,ratification,2011-03-01", "NRU,X,,ratification,2012-03-01")
+    states = (
+        (folder / "states.csv")
+        .read_text()
+        .replace("NRU,X,,ratification,2011-03-01", "NRU,X,,ratification,2012-03-01")
+    )
     (folder / "states.csv").write_text(states)
     (folder / "obligation_scope.csv").write_text(
-        (folder / "obligation_scope.csv").read_text().replace(f"KIR,4,contamination,2012,{SRC}\n", "")
+        (folder / "obligation_scope.csv")
+        .read_text()
+        .replace(f"KIR,4,contamination,2012,{SRC}\n", "")
     )
     load_reference(store, settings, folder)
     deadlines = client.get("/deadlines?limit=1000").json()["items"]
-    nru = next(d for d in deadlines if d["state"]["iso3"] == "NRU" and d["type"] == "stockpile-destruction")
+    nru = next(
+        d for d in deadlines if d["state"]["iso3"] == "NRU" and d["type"] == "stockpile-destruction"
+    )
     assert nru["due"] == "2020-09-01"
     assert not [d for d in deadlines if d["type"] == "clearance"]  # its input is gone
 
@@ -101,7 +109,9 @@ def test_cli_load_reference_alone(tmp_path: Path) -> None:
 
     from ccmkg.cli import app
 
-    result = CliRunner().invoke(app, ["load", "--reference", "--store", str(tmp_path / "s"), "--json"])
+    result = CliRunner().invoke(
+        app, ["load", "--reference", "--store", str(tmp_path / "s"), "--json"]
+    )
     assert result.exit_code == 0, result.output
     assert '"reference"' in result.output
     result = CliRunner().invoke(app, ["load", "--store", str(tmp_path / "s")])
