@@ -29,6 +29,8 @@ class Source(BaseModel):
     quote: str | None = None
     start: int | None = None
     end: int | None = None
+    url: str | None = Field(None, description="Reference data: the web page the fact was read from")
+    retrieved: str | None = Field(None, description="Reference data: the day it was read")
 
 
 class AreaRef(BaseModel):

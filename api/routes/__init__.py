@@ -8,6 +8,7 @@ from ccmkg.api.routes import (
     actors,
     conflicts,
     coordinators,
+    deadlines,
     health,
     ingest,
     meetings,
@@ -19,6 +20,7 @@ from ccmkg.api.routes import (
     queries,
     resolve,
     sparql,
+    states,
     validate,
 )
 
@@ -32,6 +34,8 @@ ROUTERS: list[APIRouter] = [
     actors.router,
     persons.router,
     obligations.router,
+    states.router,
+    deadlines.router,
     conflicts.router,
     validate.router,
     ingest.router,

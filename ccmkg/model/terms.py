@@ -25,8 +25,11 @@ class CCM(DefinedNamespace):
     CoordinationCommittee: URIRef  # Coordination Committee
     CoordinationCommitteeMeeting: URIRef  # Coordination Committee meeting
     CoordinatorPost: URIRef  # coordinator post
+    Deadline: URIRef  # deadline
+    Derived: URIRef  # derived statement
     Document: URIRef  # document
     DocumentFamily: URIRef  # document family
+    EntryIntoForce: URIRef  # entry into force
     Fact: URIRef  # fact
     FriendPost: URIRef  # Friend of the President post
     FriendsOfThePresidentMeeting: URIRef  # Friends of the President meeting
@@ -46,14 +49,18 @@ class CCM(DefinedNamespace):
     Person: URIRef  # Person
     PostHolding: URIRef  # post holding
     PresidencyPost: URIRef  # presidency post
+    ReferenceSource: URIRef  # reference source
     ReviewConference: URIRef  # Review Conference
+    Rule: URIRef  # derivation rule
     State: URIRef  # State
     ThematicArea: URIRef  # thematic area
+    TreatyAction: URIRef  # treaty action
     TreatyArticle: URIRef  # treaty article
     WorkingGroup: URIRef  # working group
     Workshop: URIRef  # workshop
 
     # object properties
+    actingPerson: URIRef  # acting person
     atMeeting: URIRef  # at meeting
     attests: URIRef  # attests
     chair: URIRef  # chair
@@ -61,24 +68,31 @@ class CCM(DefinedNamespace):
     conflictingClaim: URIRef  # conflicting claim
     coversArea: URIRef  # covers area
     delegation: URIRef  # delegation
+    designatedAt: URIRef  # designated at
     documentFamily: URIRef  # document family
     eventType: URIRef  # event type
+    forObligation: URIRef  # for obligation
     holder: URIRef  # holder
+    hostCountry: URIRef  # host country
     inAttendance: URIRef  # in attendance
     inDocument: URIRef  # in document
     meetingFormat: URIRef  # format
     obligationType: URIRef  # obligation type
     obligedState: URIRef  # obliged State
     ofObligation: URIRef  # of obligation
+    ofState: URIRef  # of State
+    partOf: URIRef  # part of
     participant: URIRef  # participant
     post: URIRef  # post
     presidencyOf: URIRef  # presidency of
     recordsMeeting: URIRef  # records meeting
     responsible: URIRef  # responsible
+    rule: URIRef  # rule
     underArticle: URIRef  # under article
 
     # datatype properties
     acronym: URIRef  # acronym
+    actionType: URIRef  # action type
     activeYear: URIRef  # active year
     announcedDate: URIRef  # announced date
     announcedText: URIRef  # announced (as written)
@@ -103,15 +117,26 @@ class CCM(DefinedNamespace):
     itemNumber: URIRef  # item number
     mandateYear: URIRef  # mandate year
     maxExtensionYears: URIRef  # maximum extension in years
+    meetingStatus: URIRef  # meeting status
     nameAsWritten: URIRef  # name as written
     nameKey: URIRef  # normalised name key
     needsReview: URIRef  # needs review
+    newDeadline: URIRef  # new deadline
     ordinal: URIRef  # ordinal
     ordinalScope: URIRef  # ordinal scope
+    partialDate: URIRef  # partial date
     participantRole: URIRef  # participant role
+    previousDeadline: URIRef  # previous deadline
+    referenceFile: URIRef  # reference file
+    reportYear: URIRef  # report year
+    requestedDeadline: URIRef  # requested deadline
     responsibleText: URIRef  # responsible (as written)
+    retrievedOn: URIRef  # retrieved on
+    ruleFile: URIRef  # rule file
+    scopeBasis: URIRef  # scope basis
     section: URIRef  # section
     sha256: URIRef  # SHA-256
+    sourceURL: URIRef  # source URL
     startDate: URIRef  # start date
     startTime: URIRef  # start time
     symbol: URIRef  # document symbol

@@ -13,7 +13,7 @@ from rdflib.namespace import SH, SKOS, XSD
 from ccmkg.resources import shape_files
 
 CCM_NS = "https://ccm-kg.org/ontology#"
-SHAPE_FILES = {"actor", "meeting", "membership", "obligation", "post", "provenance"}
+SHAPE_FILES = {"actor", "meeting", "membership", "obligation", "post", "provenance", "reference"}
 # Classes whose individuals the ontology itself defines (reference data, not loaded facts).
 REFERENCE_CLASSES = {
     "ThematicArea",
