@@ -12,13 +12,15 @@ import tempfile
 from collections import Counter
 from urllib.parse import urlparse
 
+from ccmkg.model.namespaces import CCM_NS, PREFIXES
 from ccmkg.resources import corpus_files
 from ccmkg.settings import Settings
 from ccmkg.store import Store, open_store
 
-P = """PREFIX ccm: <https://ccm-kg.org/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
+# The namespaces from the model (one prefix table), not written out again here.
+P = f"""PREFIX ccm: <{CCM_NS}>
+PREFIX dcterms: <{PREFIXES["dcterms"]}>
+PREFIX prov: <{PREFIXES["prov"]}>
 """
 
 
@@ -46,7 +48,7 @@ def numbers(store: Store) -> dict[str, object]:
     )
     by_site: Counter[str] = Counter()
     for r in facts:
-        by_site[urlparse(str(r["url"])).netloc.removeprefix("www.")] += int(str(r["n"]))
+        by_site[urlparse(str(r["url"])).netloc.lower().removeprefix("www.")] += int(str(r["n"]))
     conflicts = rows(
         """SELECT ?g (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?c a ccm:Conflict } }
         GROUP BY ?g"""

@@ -7,6 +7,7 @@ import io
 
 from fastapi.testclient import TestClient
 
+from ccmkg.api.main import create_app
 from ccmkg.loaders.reference.load import ReferenceReport
 from ccmkg.settings import Settings
 from ccmkg.store import Store
@@ -100,6 +101,45 @@ def test_deadlines_filters_and_csv(client: TestClient) -> None:
     assert rows and {"status", "rule.file", "current_due"} <= set(rows[0])
     assert client.get("/deadlines?article=5").status_code == 422
     assert client.get("/deadlines?as_of=yesterday").status_code == 422
+
+
+def test_states_and_deadlines_are_typed_in_openapi(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    assert {"State", "StateDetail", "StateList", "Deadline", "DeadlineList"} <= set(schemas)
+    assert {"status", "signature", "instrument", "entry_into_force"} <= set(
+        schemas["State"]["properties"]
+    )
+    assert {"due", "current_due", "status", "rule", "derived_from", "extensions"} <= set(
+        schemas["Deadline"]["properties"]
+    )
+    for path, model in (
+        ("/states", "StateList"),
+        ("/states/{iso}", "StateDetail"),
+        ("/deadlines", "DeadlineList"),
+    ):
+        ok = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        assert ok["schema"]["$ref"].endswith("/" + model), path
+    names = {p["name"] for p in spec["paths"]["/deadlines"]["get"]["parameters"]}
+    assert {"limit", "offset", "format", "article", "state", "as_of", "status"} <= names
+
+
+def test_a_cut_answer_is_reported_on_states_and_deadlines(
+    loaded: tuple[Settings, Store, ReferenceReport], client: TestClient
+) -> None:
+    """The row cap cut the answers read: the lists and the State in full say so."""
+    settings, store, _ = loaded
+    capped = settings.model_copy(update={"max_result_rows": 5})
+    with TestClient(create_app(capped, store)) as cut:
+        for path in ("/states", "/deadlines?state=LAO", "/states?status=signatory&format=csv"):
+            r = cut.get(path)
+            assert r.status_code == 200, r.text
+            assert r.headers["X-Result-Truncated"] == "true", path
+            if "csv" not in path:
+                assert r.json()["truncated"] is True, path
+        assert cut.get("/states/IRQ").json()["truncated"] is True
+    assert client.get("/states").headers["X-Result-Truncated"] == "false"
+    assert client.get("/states/IRQ").json()["truncated"] is False
 
 
 def test_the_calendar_through_meetings_and_presidencies(client: TestClient) -> None:
