@@ -29,6 +29,11 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store if store is not None else open_store(settings)
+        # The named queries are parsed once per process (~4 s for ~40 files): before serving,
+        # so that the first request does not pay for it (and time out under load).
+        from ccmkg.api.rest.runner import catalogue
+
+        catalogue(settings.base_iri)
         try:
             yield
         finally:

@@ -78,13 +78,6 @@ PREFIXES = {
 PRESIDENCY_ROLES = frozenset({"president", "president-designate", "past-president"})
 ACTOR_CLASS = {"state": CCM.State, "organization": CCM.Organization}
 ARTICLE = {3: CCM.Article3, 4: CCM.Article4, 7: CCM.Article7}
-TREATY_ACTION = {
-    "signature": CCM.Signature,
-    "ratification": CCM.Ratification,
-    "accession": CCM.Accession,
-    "acceptance": CCM.Acceptance,
-    "approval": CCM.Approval,
-}
 # The obligation type an article's events concern; Article 7 has two (see _obligation_type).
 OBLIGATION_TYPE = {3: CCM.StockpileDestruction, 4: CCM.Clearance, 7: CCM.AnnualReport}
 INITIAL_REPORT_WORD = re.compile(r"\binitial\b", re.IGNORECASE)
@@ -505,8 +498,8 @@ class _Emitter:
         node = self.fact(
             "treaty-action", CCM.TreatyAction, t.passage, state, t.action, t.date or ""
         )
-        self.add(node, CCM.actingState, state)
-        self.add(node, CCM.actionType, TREATY_ACTION[t.action])
+        self.add(node, CCM.ofState, state)
+        self.add(node, CCM.actionType, Literal(t.action))
         self.add(node, DCTERMS.date, t.date)
         self.add(node, CCM.inDocument, self.doc)
 

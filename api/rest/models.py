@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Discriminator, Field, Tag
 
 
 class ErrorBody(BaseModel):
@@ -29,6 +29,8 @@ class Source(BaseModel):
     quote: str | None = None
     start: int | None = None
     end: int | None = None
+    url: str | None = Field(None, description="Reference data: the web page the fact was read from")
+    retrieved: str | None = Field(None, description="Reference data: the day it was read")
 
 
 class AreaRef(BaseModel):
@@ -255,6 +257,192 @@ class ReviewItem(BaseModel):
     sources: list[Source]
 
 
+# Reference layer: States Parties and signatories (GET /states), deadlines (GET /deadlines).
+StateStatus = Literal["state-party", "signatory"]
+DeadlineStatus = Literal["met", "extended", "overdue", "pending"]
+ExtensionType = Literal["extension-requested", "extension-granted"]
+STATE_STATUSES: tuple[str, ...] = get_args(StateStatus)
+DEADLINE_STATUSES: tuple[str, ...] = get_args(DeadlineStatus)
+
+
+class CitedSource(BaseModel):
+    """A reference page (`url`, `retrieved`) or a document passage (`document`, `quote`)."""
+
+    id: str | None = Field(default=None, description="IRI of the source node")
+    url: str | None = Field(
+        default=None, description="Reference data: the web page the fact was read from"
+    )
+    retrieved: str | None = Field(default=None, description="Reference data: the day it was read")
+    document: str | None = Field(default=None, description="IRI of the document of the passage")
+    quote: str | None = Field(default=None, description="The passage's text")
+
+
+class TreatyActionClaim(BaseModel):
+    """What one source says: the kind of action and its day."""
+
+    type: str | None = Field(default=None, examples=["signature", "ratification", "accession"])
+    date: str | None = None
+    source: CitedSource
+
+
+class TreatyAction(BaseModel):
+    """A signature or an instrument: the earliest day and the kind most sources give, and
+    every source's claim; `conflict` when the sources disagree on either."""
+
+    date: str | None = None
+    type: str | None = Field(default=None, examples=["ratification"])
+    conflict: bool = False
+    claims: list[TreatyActionClaim]
+
+
+class DerivationRule(BaseModel):
+    """A declared rule (queries/rules/*.rq) that derived a value."""
+
+    id: str | None = Field(default=None, description="IRI of the rule")
+    label: str | None = None
+    file: str | None = Field(default=None, examples=["queries/rules/article4_clearance.rq"])
+    text: str | None = Field(default=None, description="The treaty's wording of the rule")
+
+
+class EntryIntoForce(BaseModel):
+    """The day the Convention entered into force for a State, derived by Article 17."""
+
+    id: str
+    date: str | None = None
+    derived: bool = True
+    rule: DerivationRule
+
+
+class State(BaseModel):
+    """A State that signed the Convention or deposited an instrument."""
+
+    id: str = Field(description="IRI of the State")
+    iso3: str | None = None
+    label: str | None = None
+    status: StateStatus = Field(description="state-party (an instrument deposited) or signatory")
+    signature: TreatyAction | None = None
+    instrument: TreatyAction | None = Field(
+        default=None, description="Ratification, acceptance, approval or accession"
+    )
+    entry_into_force: EntryIntoForce | None = Field(
+        default=None, description="None for a signatory"
+    )
+
+
+class MeetingOfDeadline(BaseModel):
+    id: str
+    label: str | None = None
+    date: str | None = Field(default=None, description="The meeting's first day")
+
+
+class DeadlineEvent(BaseModel):
+    """An extension requested or granted, with the deadlines it names and its sources."""
+
+    id: str
+    type: ExtensionType | None = None
+    date: str | None = Field(default=None, description="YYYY-MM-DD, or YYYY-MM / YYYY as written")
+    meeting: MeetingOfDeadline | None = Field(default=None, description="Where it was decided")
+    previous_deadline: list[str] = []
+    requested_deadline: list[str] = []
+    new_deadline: list[str] = []
+    sources: list[CitedSource] = []
+
+
+class Completion(BaseModel):
+    """A completion declared (Articles 3, 4) or a report submitted (Article 7)."""
+
+    id: str
+    date: str | None = Field(default=None, description="YYYY-MM-DD, or YYYY-MM / YYYY as written")
+    meeting: MeetingOfDeadline | None = None
+    sources: list[CitedSource] = []
+
+
+class EntryIntoForceRef(BaseModel):
+    id: str | None = None
+    date: str | None = None
+
+
+class DerivedFrom(BaseModel):
+    entry_into_force: EntryIntoForceRef
+
+
+class Deadline(BaseModel):
+    """A deadline derived by a declared rule, and its status as of a day (`as_of`)."""
+
+    id: str = Field(description="IRI of the derived deadline")
+    state: StateRef
+    article: int | None = Field(default=None, examples=[4])
+    type: str = Field(
+        examples=["stockpile-destruction", "clearance", "initial-report", "annual-report"]
+    )
+    obligation: str | None = Field(default=None, description="IRI of the State's obligation")
+    report_year: int | None = Field(default=None, description="The year an annual report covers")
+    due: str | None = Field(default=None, description="The derived day due")
+    derived: bool = True
+    rule: DerivationRule
+    derived_from: DerivedFrom
+    current_due: str | None = Field(
+        default=None,
+        description="The deadline in force as of `as_of`: the latest extension granted",
+    )
+    status: DeadlineStatus = Field(
+        description="met, extended (not yet due, extension granted), overdue or pending"
+    )
+    as_of: str = Field(description="The day the status is for")
+    completed_late: bool = Field(default=False, description="Met after the deadline in force")
+    extensions: list[DeadlineEvent] = []
+    completion: Completion | None = None
+
+
+class MeetingOfPresidency(BaseModel):
+    id: str
+    label: str | None = Field(default=None, examples=["11MSP"])
+    dates: list[str] = Field(default=[], description="The first day, as each source gives it")
+
+
+class PresidencyHeld(BaseModel):
+    """A meeting the State presided (reference data and documents)."""
+
+    kind: Literal["president"] = "president"
+    meeting: MeetingOfPresidency
+    persons: list[str] = Field(default=[], description="The persons acting as President")
+    sources: list[str] = Field(default=[], description="URLs of reference pages, IRIs of documents")
+
+
+class StateFact(BaseModel):
+    """A post the State held, or a meeting it attended, from the documents."""
+
+    kind: str = Field(examples=["coordinator", "president", "attended"])
+    ref: str | None = Field(default=None, description="IRI of the post or meeting")
+    label: str | None = None
+    date: str | None = None
+    sources: list[str] = Field(default=[], description="IRIs of the documents")
+
+
+def _post_kind(value: Any) -> str:
+    """A presidency names its meeting; a post held from the documents does not."""
+    if isinstance(value, dict):
+        return "presidency" if "meeting" in value else "post"
+    return "presidency" if isinstance(value, PresidencyHeld) else "post"
+
+
+StatePost = Annotated[
+    Annotated[PresidencyHeld, Tag("presidency")] | Annotated[StateFact, Tag("post")],
+    Discriminator(_post_kind),
+]
+
+
+class StateDetail(State):
+    """One State: its dates, deadlines (status as of `as_of`), posts and meetings attended."""
+
+    deadlines: list[Deadline] = []
+    posts: list[StatePost] = Field(
+        default=[], description="Presidencies (with `meeting`), then posts held"
+    )
+    meetings_attended: list[StateFact] = []
+    truncated: bool = Field(default=False, description="True when the row cap cut an answer read")
+
+
 def list_of(model: type[BaseModel]) -> type[BaseModel]:
     """`{"items": [...], "count": n}` for one item model (the shape of every list answer)."""
     from pydantic import create_model
@@ -309,3 +497,7 @@ class WorkingGroupReport(BaseModel):
 WorkingGroupList = list_of(WorkingGroupReport)
 
 ReviewItemList = list_of(ReviewItem)
+
+
+StateList = list_of(State)
+DeadlineList = list_of(Deadline)

@@ -35,14 +35,30 @@ def source(row: Row, prefix: str = "") -> dict[str, Any] | None:
     }
 
 
+def reference_source(row: Row, prefix: str = "") -> dict[str, Any] | None:
+    """A reference page (reference data: `sourceUrl`, `retrieved`), None if the row has none.
+
+    Shaped like a passage source so clients read both alike: the document is the page."""
+    url = text(row, prefix + "sourceUrl")
+    if url is None:
+        return None
+    return {
+        "document": {"id": url, "title": None, "date": None},
+        "section": None,
+        "quote": None,
+        "start": None,
+        "end": None,
+        "url": url,
+        "retrieved": day(row, prefix + "retrieved"),
+    }
+
+
 def add_source(item: dict[str, Any], row: Row, prefix: str = "", field: str = "sources") -> None:
-    """Append the row's passage to item[field] unless it is already there."""
-    src = source(row, prefix)
-    if src is None:
-        return
+    """Append the row's passage (and reference page) to item[field] unless already there."""
     bucket: list[dict[str, Any]] = item.setdefault(field, [])
-    if src not in bucket:
-        bucket.append(src)
+    for src in (source(row, prefix), reference_source(row, prefix)):
+        if src is not None and src not in bucket:
+            bucket.append(src)
 
 
 def fold_rows(

@@ -1,4 +1,7 @@
-"""`ccmkg load PATH...`: documents (files or folders) into the store, one named graph each.
+"""`ccmkg load [PATH...] [--reference]`: documents (files or folders) into the store, one named
+graph each; with --reference, also the reference data (reference/*.csv, one graph per source
+page), after which the derivation rules run again. Documents alone never add reference data;
+when the store already holds reference data, loading documents re-runs the rules too.
 
 Exit codes: 0 every document loaded; 1 data rejected (reasons printed); 2 a file cannot be
 read (named; nothing written); 3 the store failed.
@@ -19,6 +22,7 @@ from ccmkg.cli.common import StoreOption, console, settings_for
 from ccmkg.errors import CcmKgError
 
 if TYPE_CHECKING:
+    from ccmkg.loaders.reference.load import ReferenceReport
     from ccmkg.loaders.report import LoadReport
 
 NAME = "load"
@@ -29,16 +33,27 @@ MAX_LISTED = 30  # findings listed per section; the count is always complete
 
 def run(
     paths: Annotated[
-        list[Path], typer.Argument(help="Documents, or folders of documents (*.txt).")
-    ],
+        list[Path] | None, typer.Argument(help="Documents, or folders of documents (*.txt).")
+    ] = None,
     store: StoreOption = None,
+    reference: Annotated[
+        bool,
+        typer.Option(
+            "--reference", help="Also load the reference data (calendar, States, deadlines)."
+        ),
+    ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the report as JSON instead of tables.")
     ] = False,
 ) -> None:
     from ccmkg.loaders.pipeline import UnreadableFile, load_paths
+    from ccmkg.loaders.reference.load import load_reference, rederive_if_reference
+    from ccmkg.loaders.report import LoadReport
     from ccmkg.store import open_store
 
+    if not paths and not reference:
+        console.print("[red]nothing to load:[/red] give documents, or --reference, or both.")
+        raise typer.Exit(2)
     settings = settings_for(store)
     try:
         the_store = open_store(settings)
@@ -62,7 +77,10 @@ def run(
                 if not console.is_terminal:  # no live bar in a log: one line per document
                     console.print(f"{done}/{total} {path.name}", highlight=False)
 
-            report = load_paths(the_store, settings, paths, progress)
+            report = load_paths(the_store, settings, paths, progress) if paths else LoadReport()
+        ref = load_reference(the_store, settings) if reference else None
+        if ref is None and paths:
+            rederive_if_reference(the_store, settings)
     except UnreadableFile as exc:
         console.print(f"[red]{exc.message}[/red] — nothing was written. {exc.hint}")
         raise typer.Exit(2) from exc
@@ -73,11 +91,36 @@ def run(
         the_store.close()
 
     if as_json:
-        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        out = report.as_dict()
+        if ref is not None:
+            out["reference"] = ref.as_dict()
+        print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
-        _print_summary(report, Console())
-    if not report.ok:
+        if paths:
+            _print_summary(report, Console())
+        if ref is not None:
+            _print_reference(ref, Console())
+    if not report.ok or (ref is not None and not ref.ok):
         raise typer.Exit(1)
+
+
+def _print_reference(ref: ReferenceReport, out: Console) -> None:
+    table = Table(title="Reference data", show_header=False)
+    table.add_row("rows read", str(ref.rows))
+    table.add_row("source graphs written", str(ref.graphs))
+    table.add_row("triples written", str(ref.triples))
+    table.add_row("facts", str(sum(ref.facts.values())))
+    table.add_row("conflicts (both claims kept)", str(len(ref.conflicts)))
+    table.add_row("derived statements", str(sum(ref.derived.derived.values())))
+    out.print(table)
+    for line in ref.conflicts[:MAX_LISTED]:
+        out.print(f"[magenta]conflict[/magenta] {line}")
+    for line in ref.problems[:MAX_LISTED]:
+        out.print(f"[yellow]skipped[/yellow] {line}")
+    for iri, details in {**ref.rejected, **ref.derived.rejected}.items():
+        out.print(f"[red]rejected[/red] {iri}")
+        for d in details:
+            out.print(f"    {d}")
 
 
 def _print_summary(report: LoadReport, out: Console) -> None:

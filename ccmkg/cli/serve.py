@@ -1,4 +1,5 @@
-"""`ccmkg serve`: the API under uvicorn; an empty embedded store first gets the bundled corpus.
+"""`ccmkg serve`: the API under uvicorn; an empty embedded store first gets the bundled corpus
+and the reference data (reference/*.csv, with the rules derived from it).
 
 Exit codes: 0 stopped normally; 3 the store could not be opened or the first load failed.
 """
@@ -31,7 +32,8 @@ def corpus_paths(settings: Settings) -> list[Path]:
 
 
 def load_if_empty(store: Store, settings: Settings) -> bool:
-    """Load the corpus when an embedded store holds nothing; True if it loaded something.
+    """Load the corpus and the reference data when an embedded store holds nothing; True if it
+    loaded something.
 
     A remote store is never written here: its operator decides what it holds.
 
@@ -54,6 +56,13 @@ def load_if_empty(store: Store, settings: Settings) -> bool:
     console.print(
         f"loaded {len(report.documents)} document(s), {report.triples} triples"
         + ("" if report.ok else f"; {len(report.rejected)} rejected")
+    )
+    from ccmkg.loaders.reference.load import load_reference
+
+    ref = load_reference(store, settings)
+    console.print(
+        f"loaded the reference data: {ref.graphs} source graph(s), {ref.triples} triples, "
+        f"{len(ref.conflicts)} conflict(s), {sum(ref.derived.derived.values())} derived"
     )
     return True
 

@@ -28,6 +28,9 @@ PATTERNS: dict[str, str] = {
     "post": "id/post/{key}",
     "obligation": "id/obligation/{key}",
     "working-group": "id/working-group/{key}",
+    "source": "id/source/{key}",
+    "rule": "id/rule/{key}",
+    "treaty-action": "id/treaty-action/{key}",
     "fact": "id/{kind}/{key}",
     "ontology-graph": "graph/ontology",
     "void-graph": "graph/void",
@@ -39,11 +42,13 @@ PATTERNS: dict[str, str] = {
     "dataset": ".well-known/void#dataset",
 }
 # Slots that may hold '/' (a post is "coordinator/universalization").
-_MULTI_SEGMENT = {"post": {"key"}, "obligation": {"key"}}
+_MULTI_SEGMENT = {"post": {"key"}, "obligation": {"key"}, "treaty-action": {"key"}}
 
 # Numbered meetings: record kind (ontology notation) -> the short label, "6MSP", "2RC".
 NUMBERED_MEETINGS: dict[str, str] = {"meeting-of-states-parties": "MSP", "review-conference": "RC"}
-_SHORT_MEETING = re.compile(r"^\s*(\d{1,2})\s*(MSP|RC)\s*$", re.IGNORECASE)
+_SHORT_MEETING = re.compile(
+    r"^\s*(\d{1,2})\s*(MSP|RC)(?:\s*-?\s*part\s*-?\s*(\d))?\s*$", re.IGNORECASE
+)
 # The one body coordinator and presidency posts belong to (org:postIn).
 COORDINATION_COMMITTEE = "coordination-committee"
 
@@ -130,6 +135,10 @@ def short_meeting_label(key: str) -> str | None:
 
 
 def meeting_key(text: str) -> str:
-    """A meeting id as a person writes it -> its key: "6MSP", "6msp", "msp-6" -> "msp-6"."""
+    """A meeting id as a person writes it -> its key: "6MSP", "6msp", "msp-6" -> "msp-6";
+    a part of a meeting held in two parts: "2RC-part1" -> "rc-2-part-1"."""
     match = _SHORT_MEETING.match(text)
-    return f"{match.group(2).lower()}-{int(match.group(1))}" if match else text.strip()
+    if not match:
+        return text.strip()
+    key = f"{match.group(2).lower()}-{int(match.group(1))}"
+    return f"{key}-part-{match.group(3)}" if match.group(3) else key

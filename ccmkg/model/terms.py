@@ -25,8 +25,11 @@ class CCM(DefinedNamespace):
     CoordinationCommittee: URIRef  # Coordination Committee
     CoordinationCommitteeMeeting: URIRef  # Coordination Committee meeting
     CoordinatorPost: URIRef  # coordinator post
+    Deadline: URIRef  # deadline
+    Derived: URIRef  # derived statement
     Document: URIRef  # document
     DocumentFamily: URIRef  # document family
+    EntryIntoForce: URIRef  # entry into force
     Fact: URIRef  # fact
     FriendPost: URIRef  # Friend of the President post
     FriendsOfThePresidentMeeting: URIRef  # Friends of the President meeting
@@ -47,12 +50,13 @@ class CCM(DefinedNamespace):
     PersonMatch: URIRef  # person match
     PostHolding: URIRef  # post holding
     PresidencyPost: URIRef  # presidency post
+    ReferenceSource: URIRef  # reference source
     ReviewConference: URIRef  # Review Conference
     ReviewItem: URIRef  # review item
+    Rule: URIRef  # derivation rule
     State: URIRef  # State
     ThematicArea: URIRef  # thematic area
     TreatyAction: URIRef  # treaty action
-    TreatyActionType: URIRef  # treaty action type
     TreatyArticle: URIRef  # treaty article
     WorkingGroup: URIRef  # working group
     WorkingGroupReport: URIRef  # working group report
@@ -60,8 +64,6 @@ class CCM(DefinedNamespace):
 
     # object properties
     actingPerson: URIRef  # acting person
-    actingState: URIRef  # acting State
-    actionType: URIRef  # action type
     apologisingPerson: URIRef  # apologising person
     atMeeting: URIRef  # at meeting
     attests: URIRef  # attests
@@ -71,9 +73,12 @@ class CCM(DefinedNamespace):
     coversArea: URIRef  # covers area
     decidedAt: URIRef  # decided at
     delegation: URIRef  # delegation
+    designatedAt: URIRef  # designated at
     documentFamily: URIRef  # document family
     eventType: URIRef  # event type
+    forObligation: URIRef  # for obligation
     holder: URIRef  # holder
+    hostCountry: URIRef  # host country
     inAttendance: URIRef  # in attendance
     inDocument: URIRef  # in document
     knownPerson: URIRef  # known person
@@ -85,18 +90,22 @@ class CCM(DefinedNamespace):
     obligationType: URIRef  # obligation type
     obligedState: URIRef  # obliged State
     ofObligation: URIRef  # of obligation
+    ofState: URIRef  # of State
     otherDocument: URIRef  # other document
+    partOf: URIRef  # part of
     participant: URIRef  # participant
     post: URIRef  # post
     presidencyOf: URIRef  # presidency of
     recordsMeeting: URIRef  # records meeting
     representative: URIRef  # representative
     responsible: URIRef  # responsible
+    rule: URIRef  # rule
     underArticle: URIRef  # under article
     workingGroup: URIRef  # working group
 
     # datatype properties
     acronym: URIRef  # acronym
+    actionType: URIRef  # action type
     activeYear: URIRef  # active year
     announcedDate: URIRef  # announced date
     announcedText: URIRef  # announced (as written)
@@ -130,19 +139,29 @@ class CCM(DefinedNamespace):
     matchRule: URIRef  # match rule
     matchedName: URIRef  # matched name
     maxExtensionYears: URIRef  # maximum extension in years
+    meetingStatus: URIRef  # meeting status
     nameAsWritten: URIRef  # name as written
     nameKey: URIRef  # normalised name key
     needsReview: URIRef  # needs review
     newDeadline: URIRef  # new deadline
     ordinal: URIRef  # ordinal
     ordinalScope: URIRef  # ordinal scope
+    partialDate: URIRef  # partial date
     participantRole: URIRef  # participant role
+    previousDeadline: URIRef  # previous deadline
+    referenceFile: URIRef  # reference file
+    reportYear: URIRef  # report year
+    requestedDeadline: URIRef  # requested deadline
     responsibleText: URIRef  # responsible (as written)
+    retrievedOn: URIRef  # retrieved on
     reviewContext: URIRef  # review context
     reviewReason: URIRef  # review reason
     reviewText: URIRef  # review text
+    ruleFile: URIRef  # rule file
+    scopeBasis: URIRef  # scope basis
     section: URIRef  # section
     sha256: URIRef  # SHA-256
+    sourceURL: URIRef  # source URL
     startDate: URIRef  # start date
     startTime: URIRef  # start time
     statedDate: URIRef  # stated date
@@ -156,10 +175,7 @@ class CCM(DefinedNamespace):
     yearCandidate: URIRef  # year candidate
 
     # individuals
-    Acceptance: URIRef  # acceptance
-    Accession: URIRef  # accession
     AnnualReport: URIRef  # annual transparency report
-    Approval: URIRef  # approval
     Article3: URIRef  # Article 3 – Storage and stockpile destruction
     Article4: URIRef  # Article 4 – Clearance and destruction of cluster munition remnants
     Article7: URIRef  # Article 7 – Transparency measures
@@ -188,10 +204,8 @@ class CCM(DefinedNamespace):
     PastPresident: URIRef  # immediate past President
     President: URIRef  # President
     PresidentDesignate: URIRef  # President-designate
-    Ratification: URIRef  # ratification
     ReportOverdue: URIRef  # report overdue
     ReportSubmitted: URIRef  # report submitted
-    Signature: URIRef  # signature
     StockpileDestruction: URIRef  # stockpile destruction
     StockpileDestructionAndRetention: URIRef  # Stockpile Destruction and Retention
     ThematicAreas: URIRef  # CCM thematic areas

@@ -232,7 +232,16 @@ def test_openapi_describes_the_models(api: httpx.Client) -> None:
     spec = api.get("/openapi.json").json()
     schemas = spec["components"]["schemas"]
     assert {"Coordinator", "Source", "ErrorBody", "MeetingDetail"} <= set(schemas)
-    assert set(schemas["Source"]["properties"]) == {"document", "section", "quote", "start", "end"}
+    # url, retrieved: reference data (a web page and the day it was read) instead of a passage
+    assert set(schemas["Source"]["properties"]) == {
+        "document",
+        "section",
+        "quote",
+        "start",
+        "end",
+        "url",
+        "retrieved",
+    }
     assert "/coordinators" in spec["paths"] and "/meetings/{id}" in spec["paths"]
     assert api.get("/docs").status_code == 200
 

@@ -13,7 +13,10 @@ from rdflib.namespace import SH, SKOS, XSD
 from ccmkg.resources import shape_files
 
 CCM_NS = "https://ccm-kg.org/ontology#"
-SHAPE_FILES = {"actor", "meeting", "membership", "obligation", "post", "provenance", "review"}
+SHAPE_FILES = {
+    *("actor", "meeting", "membership", "obligation", "post", "provenance"),
+    *("reference", "review"),
+}
 # Classes whose individuals the ontology itself defines (reference data, not loaded facts).
 REFERENCE_CLASSES = {
     "ThematicArea",
@@ -22,7 +25,6 @@ REFERENCE_CLASSES = {
     "ObligationEventType",
     "DocumentFamily",
     "MeetingFormat",
-    "TreatyActionType",
 }
 # Constraint parameters: a node using any of them is a shape that constrains something.
 PARAMETERS = [
