@@ -53,6 +53,7 @@ class CCM(DefinedNamespace):
     ReviewConference: URIRef  # Review Conference
     Rule: URIRef  # derivation rule
     State: URIRef  # State
+    TermKind: URIRef  # term kind
     ThematicArea: URIRef  # thematic area
     TreatyAction: URIRef  # treaty action
     TreatyArticle: URIRef  # treaty article
@@ -68,6 +69,7 @@ class CCM(DefinedNamespace):
     conflictingClaim: URIRef  # conflicting claim
     coversArea: URIRef  # covers area
     delegation: URIRef  # delegation
+    derivedTerm: URIRef  # derived term
     designatedAt: URIRef  # designated at
     documentFamily: URIRef  # document family
     eventType: URIRef  # event type
@@ -88,6 +90,7 @@ class CCM(DefinedNamespace):
     recordsMeeting: URIRef  # records meeting
     responsible: URIRef  # responsible
     rule: URIRef  # rule
+    termKind: URIRef  # term kind
     underArticle: URIRef  # under article
 
     # datatype properties
@@ -166,6 +169,7 @@ class CCM(DefinedNamespace):
     Hybrid: URIRef  # hybrid
     ImplementationUpdate: URIRef  # implementation update
     InPerson: URIRef  # in person
+    InferredTerm: URIRef  # inferred term
     InitialReport: URIRef  # initial transparency report
     NationalImplementationMeasures: URIRef  # National Implementation Measures
     PastPresident: URIRef  # immediate past President
@@ -173,6 +177,8 @@ class CCM(DefinedNamespace):
     PresidentDesignate: URIRef  # President-designate
     ReportOverdue: URIRef  # report overdue
     ReportSubmitted: URIRef  # report submitted
+    SightingTerm: URIRef  # sighting
+    StatedTerm: URIRef  # stated term
     StockpileDestruction: URIRef  # stockpile destruction
     StockpileDestructionAndRetention: URIRef  # Stockpile Destruction and Retention
     ThematicAreas: URIRef  # CCM thematic areas

@@ -24,8 +24,8 @@ from ccmkg.loaders.emit import PREFIXES
 from ccmkg.loaders.gazetteer import gazetteer, person
 from ccmkg.loaders.reference.iris import MEETING_KEY, OBLIGATION_TYPE, Iris
 from ccmkg.loaders.reference.rows import ReferenceData, Row
-from ccmkg.model.terms import CCM
 from ccmkg.model.names import fold
+from ccmkg.model.terms import CCM
 
 ARTICLE = {3: CCM.Article3, 4: CCM.Article4}
 INSTRUMENTS = ("ratification", "acceptance", "approval", "accession")
