@@ -62,6 +62,15 @@ class MeetingRef(BaseModel):
     ordinal: int | None = None
 
 
+TermBasis = Literal["stated", "inferred", "sighting"]
+TERM_BASIS_DOC = (
+    "What the term (start, end) rests on: stated (mandate years, or the MSP/RC presided, dated"
+    " from MSP to MSP by the calendar), inferred (the intersessional period, MSP to MSP,"
+    " around the days documents show the holder in the post) or sighting (only those days);"
+    " null when the term has no dates"
+)
+
+
 class Coordinator(BaseModel):
     """A State holding a thematic coordinator post; `attested` are the dates documents say so."""
 
@@ -74,7 +83,7 @@ class Coordinator(BaseModel):
     state: StateRef
     start: str | None = Field(None, description="First day of the term, if known")
     end: str | None = Field(None, description="Last day of the term, if known")
-    term_basis: str | None = Field(None, description="mandate-years | presidency | attestation")
+    term_basis: TermBasis | None = Field(None, description=TERM_BASIS_DOC)
     mandate_years: list[int] = []
     attested: list[str] = []
     sources: list[Source]
@@ -87,6 +96,7 @@ class Presidency(BaseModel):
     role: Literal["president", "president-designate", "past-president"]
     start: str | None = None
     end: str | None = None
+    term_basis: TermBasis | None = Field(None, description=TERM_BASIS_DOC)
     attested: list[str] = []
     sources: list[Source]
 

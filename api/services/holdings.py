@@ -1,8 +1,12 @@
 """Post holdings (coordinators, presidency roles) folded from query rows, and their periods.
 
-A holding's stated term (from mandate years) is kept; where none is stated its period is
-bounded by the earliest and latest attestation, and `term_basis` says which evidence it rests
-on. A period filter matches a holding whose period meets it (an attestation on the day counts).
+A holding's term is the one a rule dated from the calendar (queries/rules/holding_terms_*.rq,
+presidency_terms.rq), else the one the record states (mandate years, 1 January to
+31 December), else the span of its attestations. `term_basis` says what those dates rest on:
+`stated` (mandate years or the MSP/RC presided), `inferred` (the intersessional period around
+a sighting) or `sighting` (only the days documents show the holder in the post); None when
+there are no dates. A period filter matches a holding whose period meets it (an attestation
+on the day counts).
 """
 
 from __future__ import annotations
@@ -14,6 +18,19 @@ from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import overlaps
 from ccmkg.api.rest.terms import Row, day, integer, text
 from ccmkg.api.services.folding import add_unique, fold_rows
+from ccmkg.model.vocab import vocabulary
+
+
+def term_basis(kind_iri: str | None, mandate_years: bool, attested: bool) -> str | None:
+    """What the dates of a holding's term rest on: the kind of the term a rule dated
+    (ccm:termKind), else `stated` for mandate years, else `sighting` for attestation days;
+    None when the holding has no dates at all (a designation no document or calendar dates)."""
+    kind = vocabulary().term_kinds.by_iri(kind_iri or "")
+    if kind is not None:
+        return kind.slug
+    if mandate_years:
+        return "stated"
+    return "sighting" if attested else None
 
 
 class Held(Protocol):
@@ -38,7 +55,7 @@ def fold_holdings(
             id=text(row, "holding"),
             start=day(row, "start"),
             end=day(row, "end"),
-            term_basis=text(row, "termBasis"),
+            term_kind=text(row, "termKind"),
             mandate_years=[],
             attested=[],
         )
@@ -52,6 +69,8 @@ def fold_holdings(
     for item in items:
         item["mandate_years"].sort()
         item["attested"].sort()
+        kind = item.pop("term_kind")
+        item["term_basis"] = term_basis(kind, bool(item["mandate_years"]), bool(item["attested"]))
         if item["attested"]:
             item["start"] = item["start"] or item["attested"][0]
             item["end"] = item["end"] or item["attested"][-1]

@@ -39,18 +39,49 @@ function showSources(title, sources) {
 // ---- timeline ------------------------------------------------------------------------------
 const DAY = 86400000;
 const toDay = (iso) => Date.parse(iso + "T00:00:00Z");
+const FIRST_YEAR = 2010, LAST_YEAR = 2026; // the Convention's life so far, always on the axis
+// What a term rests on (term_basis): drawn solid, hatched, or as a tick on the day seen.
+const BASES = [
+  ["stated", "stated term (mandate years, or the MSP/RC presided), dated MSP to MSP"],
+  ["inferred", "inferred: the intersessional period around a sighting in minutes"],
+  ["sighting", "sighting: only the day a document shows the holder in the post"],
+];
+
+function legend() {
+  const box = el("div", { class: "g-legend" });
+  for (const [basis, text] of BASES) {
+    box.append(el("span", { class: "g-key" }, el("span", { class: `swatch ${basis}` }), text));
+  }
+  return box;
+}
+
+// Presidencies: a President named in minutes without the meeting presided duplicates the
+// stated presidency of the same State over the same days: keep the stated one.
+function presidencyItems(items) {
+  const stated = items.filter((p) => p.term_basis === "stated");
+  const seen = new Set();
+  return items.filter((p) => {
+    const key = `${p.state.id}|${p.start}|${p.end}|${p.term_basis}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    if (p.term_basis === "stated") return true;
+    const end = p.end || p.start;
+    return !stated.some((s) => s.state.id === p.state.id && s.start <= end && p.start <= (s.end || s.start));
+  });
+}
 
 async function drawTimeline() {
   const [pres, coord] = await Promise.all([
-    getJSON("/presidencies?limit=1000"), getJSON("/coordinators?limit=1000")]);
+    getJSON("/presidencies?limit=1000"), getJSON("/coordinators?role=any&limit=1000")]);
   const rows = new Map([["presidency", { label: "Presidency", items: [] }]]);
-  for (const p of pres.items) {
-    if (p.role === "president" && p.start) rows.get("presidency").items.push({ ...p, kind: "presidency" });
-  }
+  const presidents = pres.items.filter((p) => p.role === "president" && p.start);
+  for (const p of presidencyItems(presidents)) rows.get("presidency").items.push({ ...p, kind: "presidency" });
   for (const c of coord.items) {
     if (!c.start) continue;
-    if (!rows.has(c.area.slug)) rows.set(c.area.slug, { label: c.area.label, items: [] });
-    rows.get(c.area.slug).items.push({ ...c, kind: "coordinator" });
+    const slug = c.area ? c.area.slug : `topic-${c.topic}`;
+    const label = c.area ? c.area.label : `Friend of the President: ${c.topic}`;
+    if (!rows.has(slug)) rows.set(slug, { label, items: [] });
+    rows.get(slug).items.push({ ...c, kind: c.role === "friend" ? "friend" : "coordinator" });
   }
   // Working groups: one row per group, a mark at each date a text gives a report on it.
   const wgs = await getJSON("/working-groups?limit=1000").catch(() => ({ items: [] }));
@@ -65,12 +96,12 @@ async function drawTimeline() {
   }
   const all = [...rows.values()].flatMap((r) => r.items);
   const gantt = $("#gantt");
-  gantt.replaceChildren();
+  gantt.replaceChildren(legend());
   if (!all.length) { gantt.append(el("p", { text: "No posts in the graph yet." })); return; }
-  const y0 = Math.min(...all.map((i) => +i.start.slice(0, 4)));
-  const y1 = Math.max(...all.map((i) => +(i.end || i.start).slice(0, 4))) + 1;
+  const y0 = Math.min(FIRST_YEAR, ...all.map((i) => +i.start.slice(0, 4)));
+  const y1 = Math.max(LAST_YEAR, ...all.map((i) => +(i.end || i.start).slice(0, 4))) + 1;
   const t0 = toDay(`${y0}-01-01`), span = toDay(`${y1}-01-01`) - t0;
-  const width = Math.max(700, (y1 - y0) * 140);
+  const width = Math.max(700, (y1 - y0) * 110);
   const pos = (iso) => ((toDay(iso) - t0) / span) * width;
   const axis = el("div", { class: "g-row g-axis" }, el("div", { class: "g-label" }));
   const axisLane = el("div", { class: "g-lane" });
@@ -87,25 +118,38 @@ async function drawTimeline() {
     lane.style.width = width + "px";
     const placed = [];
     for (const item of row.items.sort((a, b) => a.start.localeCompare(b.start))) {
+      const basis = item.term_basis || "sighting";
       const end = item.end || item.start;
       const left = pos(item.start);
-      const w = Math.max(pos(end) + DAY / span * width - left, 28);
+      const sighting = basis === "sighting";
+      // A sighting is a short tick on its day(s); a term is a bar from start to end.
+      const w = sighting ? Math.max(pos(end) - left, 0) + 10 : Math.max(pos(end) + DAY / span * width - left, 28);
       let level = 0;
       while (placed.some((p) => p.level === level && p.left < left + w && left < p.right)) level++;
       placed.push({ level, left, right: left + w });
       const who = item.state.iso3 || item.state.label || item.state.id;
-      const what = item.kind === "presidency" ? (item.meeting && item.meeting.label) || "President" : row.label;
+      const role = item.kind === "friend" ? " (Friend of the President)" : "";
+      const what = item.kind === "presidency" ? (item.meeting && item.meeting.label) || "President" : row.label + role;
+      const seen = (item.attested || []).length ? `; seen ${item.attested.join(", ")}` : "";
       const bar = el("button", {
-        class: `bar ${item.kind}${item.term_basis === "attestation" ? " attested" : ""}`,
-        text: who, title: `${item.state.label || who} — ${what}: ${item.start} to ${end}`,
+        class: `bar ${item.kind} ${basis}`,
+        text: sighting ? "" : who, title: `${item.state.label || who} — ${what}: ${item.start} to ${end} (${basis}${seen})`,
         type: "button",
-        "data-row": slug, "data-state": who, "data-start": item.start, "data-end": end,
+        "data-row": slug, "data-state": who, "data-start": item.start, "data-end": end, "data-basis": basis,
       });
-      bar.style.left = left + "px";
+      bar.style.left = (sighting ? left - 5 : left) + "px";
       bar.style.width = w + "px";
       bar.style.top = 0.3 + level * 1.3 + "rem";
-      bar.addEventListener("click", () => showSources(`${item.state.label || who} — ${what} (${item.start} – ${end})`, item.sources));
+      bar.addEventListener("click", () => showSources(`${item.state.label || who} — ${what} (${item.start} – ${end}, ${basis})`, item.sources));
       lane.append(bar);
+      if (!sighting) { // the days documents saw the holder, on its bar: the evidence of the term
+        for (const day of item.attested || []) {
+          const dot = el("span", { class: "seen", title: `seen ${day}` });
+          dot.style.left = pos(day) - 3 + "px";
+          dot.style.top = 0.3 + level * 1.3 + 0.35 + "rem";
+          lane.append(dot);
+        }
+      }
     }
     lane.style.height = 0.6 + (Math.max(0, ...placed.map((p) => p.level)) + 1) * 1.3 + "rem";
     gantt.append(el("div", { class: "g-row", "data-row": slug }, el("div", { class: "g-label", text: row.label }), lane));

@@ -55,6 +55,7 @@ class CCM(DefinedNamespace):
     ReviewItem: URIRef  # review item
     Rule: URIRef  # derivation rule
     State: URIRef  # State
+    TermKind: URIRef  # term kind
     ThematicArea: URIRef  # thematic area
     TreatyAction: URIRef  # treaty action
     TreatyArticle: URIRef  # treaty article
@@ -73,6 +74,7 @@ class CCM(DefinedNamespace):
     coversArea: URIRef  # covers area
     decidedAt: URIRef  # decided at
     delegation: URIRef  # delegation
+    derivedTerm: URIRef  # derived term
     designatedAt: URIRef  # designated at
     documentFamily: URIRef  # document family
     eventType: URIRef  # event type
@@ -100,6 +102,7 @@ class CCM(DefinedNamespace):
     representative: URIRef  # representative
     responsible: URIRef  # responsible
     rule: URIRef  # rule
+    termKind: URIRef  # term kind
     underArticle: URIRef  # under article
     workingGroup: URIRef  # working group
 
@@ -197,6 +200,7 @@ class CCM(DefinedNamespace):
     Hybrid: URIRef  # hybrid
     ImplementationUpdate: URIRef  # implementation update
     InPerson: URIRef  # in person
+    InferredTerm: URIRef  # inferred term
     InitialReport: URIRef  # initial transparency report
     MeetingReport: URIRef  # meeting report or page
     NationalImplementationMeasures: URIRef  # National Implementation Measures
@@ -206,6 +210,8 @@ class CCM(DefinedNamespace):
     PresidentDesignate: URIRef  # President-designate
     ReportOverdue: URIRef  # report overdue
     ReportSubmitted: URIRef  # report submitted
+    SightingTerm: URIRef  # sighting
+    StatedTerm: URIRef  # stated term
     StockpileDestruction: URIRef  # stockpile destruction
     StockpileDestructionAndRetention: URIRef  # Stockpile Destruction and Retention
     ThematicAreas: URIRef  # CCM thematic areas

@@ -84,6 +84,7 @@ class Vocabulary:
     formats: Scheme
     roles: Scheme
     event_types: Scheme
+    term_kinds: Scheme
     articles: dict[int, str]
 
 
@@ -134,5 +135,6 @@ def vocabulary() -> Vocabulary:
         formats=_scheme("meeting formats", g, _instances(g, CCM.MeetingFormat)),
         roles=_scheme("roles", g, _instances(g, ORG.Role)),
         event_types=_scheme("obligation event types", g, _instances(g, CCM.ObligationEventType)),
+        term_kinds=_scheme("term kinds", g, _instances(g, CCM.TermKind)),
         articles=articles,
     )

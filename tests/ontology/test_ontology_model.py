@@ -25,6 +25,7 @@ REFERENCE_CLASSES = {
     "ObligationEventType",
     "DocumentFamily",
     "MeetingFormat",
+    "TermKind",
 }
 # Constraint parameters: a node using any of them is a shape that constrains something.
 PARAMETERS = [
