@@ -65,8 +65,8 @@ def apps(store: Store, tmp_path: Path) -> Iterator[tuple[httpx.Client, httpx.Cli
     with (
         serve_app(capped, store) as capped_url,
         serve_app(plain, store) as plain_url,
-        httpx.Client(base_url=capped_url) as cut,
-        httpx.Client(base_url=plain_url) as whole,
+        httpx.Client(base_url=capped_url, timeout=30) as cut,
+        httpx.Client(base_url=plain_url, timeout=30) as whole,
     ):
         yield cut, whole
 
@@ -122,7 +122,7 @@ def test_the_query_and_sparql_endpoints_send_the_same_header(
 def api(store: Store, tmp_path: Path) -> Iterator[httpx.Client]:
     store.replace_graphs(fixture_graphs())
     settings = Settings(store=str(tmp_path / "unused"), base_iri=BASE)
-    with serve_app(settings, store) as url, httpx.Client(base_url=url) as client:
+    with serve_app(settings, store) as url, httpx.Client(base_url=url, timeout=30) as client:
         yield client
 
 

@@ -21,7 +21,7 @@ ZMB = "https://ccm-kg.org/id/state/ZMB"
 
 def test_queries_over_http(store: Store, store_settings: Settings) -> None:
     store.replace_graphs(fixture_graphs())
-    with serve_app(store_settings, store) as base, httpx.Client(base_url=base) as http:
+    with serve_app(store_settings, store) as base, httpx.Client(base_url=base, timeout=30) as http:
         listing = http.get("/queries").json()
         names = {item["name"] for item in listing["items"]}
         assert {"coordinators_in_year", "fact_source", "presidencies_in_order"} <= names
