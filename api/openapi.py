@@ -56,6 +56,7 @@ def install_openapi(app: FastAPI) -> None:
                         status, {"description": text, "content": ERROR_CONTENT}
                     )
                 _error_bodies(op)
+                _blank_means_default(op)
         app.openapi_schema = schema
         return schema
 
@@ -67,3 +68,16 @@ def _error_bodies(op: dict[str, Any]) -> None:
     for status, response in op["responses"].items():
         if status[0] in "45" and "content" not in response:
             response["content"] = ERROR_CONTENT
+
+
+# rest/listing.py reads `?limit=` and `?offset=` left empty as their defaults (a form left
+# blank); the document says so, instead of calling an accepted request invalid.
+BLANK_IS_DEFAULT = frozenset({"limit", "offset"})
+
+
+def _blank_means_default(op: dict[str, Any]) -> None:
+    for param in op.get("parameters", []):
+        schema = param.get("schema", {})
+        if param.get("name") in BLANK_IS_DEFAULT and schema.get("type") == "integer":
+            blank = {"type": "string", "maxLength": 0, "description": "blank: the default"}
+            param["schema"] = {"anyOf": [dict(schema), blank], "default": schema.get("default")}

@@ -182,7 +182,7 @@ _QUERY_PARAMS = [
      "schema": {"type": "array", "items": {"type": "string"}}, "explode": True},
 ]  # fmt: skip
 SPARQL_BODY = {
-    "required": False,
+    "required": True,
     "content": {
         FORM: {"schema": {"type": "object", "properties": {"query": {"type": "string"}}}},
         DIRECT: {"schema": {"type": "string"}},
@@ -271,8 +271,9 @@ async def sparql(request: Request) -> Response:
 for _method in METHODS:
     router.add_api_route(
         "/sparql", sparql, methods=[_method], operation_id=f"sparql_{_method.lower()}",
-        openapi_extra={"parameters": _QUERY_PARAMS}
-        | ({"requestBody": SPARQL_BODY} if _method == "POST" else {}),
+        openapi_extra={"parameters": [{**_QUERY_PARAMS[0], "required": True}, *_QUERY_PARAMS[1:]]}
+        if _method == "GET"
+        else {"parameters": _QUERY_PARAMS, "requestBody": SPARQL_BODY},
         **SPARQL_ROUTE,
     )  # fmt: skip
 # The W3C protocol tests (and some clients) use /sparql/ with a trailing slash.

@@ -32,7 +32,7 @@ _lock = threading.Lock()
 RDF_BODY = {
     "requestBody": {
         "required": True,
-        "content": {m: {"schema": {"type": "string"}} for m in MEDIA_TYPES},
+        "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in MEDIA_TYPES},
     }
 }
 _ERROR = {"model": ErrorBody}
