@@ -6,6 +6,7 @@ import base64
 import hashlib
 import logging
 import re
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
@@ -25,6 +26,7 @@ from ccmkg.api.limits import install_limits
 from ccmkg.api.linking import ContextLinkMiddleware
 from ccmkg.api.openapi import install_openapi
 from ccmkg.api.rest.problems import parameter_hint
+from ccmkg.api.rest.runner import catalogue
 from ccmkg.api.routes import ROUTERS
 from ccmkg.api.security import install_security
 from ccmkg.errors import CcmKgError
@@ -41,6 +43,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store if store is not None else open_store(settings)
+        # The named queries take seconds to parse on a busy machine: not on a first request.
+        threading.Thread(
+            target=catalogue, args=(settings.base_iri,), name="catalogue-warm-up", daemon=True
+        ).start()
         try:
             yield
         finally:

@@ -177,7 +177,7 @@ def check_size(size: int, limit: int) -> None:
     """Raises PayloadTooLarge when `size` bytes exceed `limit`."""
     if size > limit:
         raise PayloadTooLarge(
-            f"the body is {size} bytes; the limit is {limit}",
+            f"the body is {size} bytes; the limit is {limit} (CCMKG_MAX_UPLOAD_BYTES)",
             hint="Split the data into several uploads.",
         )
 

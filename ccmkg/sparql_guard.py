@@ -239,14 +239,15 @@ def check_query(
     size = len(text.encode("utf-8"))
     if size > max_bytes:
         raise PayloadTooLarge(
-            f"The query is {size} bytes; the limit is {max_bytes} bytes.",
+            f"The query is {size} bytes; the limit is {max_bytes} bytes (CCMKG_MAX_QUERY_BYTES).",
             hint="Shorten the query, e.g. move long VALUES lists into several queries.",
         )
     # Depth first: it is computed by a linear scan and must run before anything recursive.
     depth = nesting_depth(text)
     if depth > max_depth:
         raise QueryRejected(
-            f"The query nests brackets {depth} levels deep; the limit is {max_depth}.",
+            f"The query nests brackets {depth} levels deep; the limit is {max_depth} "
+            "(CCMKG_MAX_QUERY_DEPTH).",
             hint="Flatten nested groups or expressions.",
         )
     counts = count_constructs(text)
