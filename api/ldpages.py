@@ -49,9 +49,21 @@ def page(title: str, body: str) -> str:
     )
 
 
+# Only these schemes become links: an ingested `javascript:` or `data:` IRI must never be one.
+LINK_SCHEMES = ("http://", "https://")
+
+
 def link(iri: str, base_iri: str, text: str | None = None) -> str:
-    """A link to an IRI; one under our base IRI points at this server, so browsing works."""
-    href = "/" + iri[len(base_iri) :] if iri.startswith(base_iri) else iri
+    """A link to an IRI; one under our base IRI points at this server, so browsing works.
+
+    An IRI of any other scheme than http(s) is shown as text, not as a link.
+    """
+    if iri.startswith(base_iri):
+        href = "/" + iri[len(base_iri) :]
+    elif iri.lower().startswith(LINK_SCHEMES):
+        href = iri
+    else:
+        return f"<span class='iri'>{escape(text or curie(iri))}</span>"
     return f"<a href='{escape(href)}' class='iri'>{escape(text or curie(iri))}</a>"
 
 

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import iter_route_contexts
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
+from starlette.routing import Match
+from starlette.types import Scope
 
 from ccmkg import __version__
+from ccmkg.api.limits import install_limits
 from ccmkg.api.linking import ContextLinkMiddleware
+from ccmkg.api.openapi import install_openapi
 from ccmkg.api.rest.problems import parameter_hint
+from ccmkg.api.rest.runner import catalogue
 from ccmkg.api.routes import ROUTERS
 from ccmkg.api.security import install_security
 from ccmkg.errors import CcmKgError
@@ -31,7 +44,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         app.state.store = store if store is not None else open_store(settings)
         # The named queries are parsed once per process (~4 s for ~40 files): before serving,
         # so that the first request does not pay for it (and time out under load).
-        from ccmkg.api.rest.runner import catalogue
 
         catalogue(settings.base_iri)
         try:
@@ -46,6 +58,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         description="Who coordinated what, when, in the Convention on Cluster Munitions; "
         "every answer cites its source passage.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
 
@@ -53,7 +67,28 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     async def _known_error(request: Request, exc: CcmKgError) -> JSONResponse:
         if exc.status >= 500:
             log.warning("%s %s: %s", request.method, request.url.path, exc.message)
-        return JSONResponse(status_code=exc.status, content=exc.as_dict())
+        return JSONResponse(status_code=exc.status, content=exc.as_dict(), headers=exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # The router's own 404/405 get our error body too, not {"detail": …}.
+        status = exc.status_code
+        phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+        body = {
+            "code": HTTP_CODES.get(status, phrase.lower().replace(" ", "-") or "error"),
+            "message": f"{request.method} {request.url.path}: {exc.detail or phrase}",
+            "hint": HTTP_HINTS.get(status, ""),
+        }
+        headers = dict(exc.headers or {})
+        if status == 405:  # every method of the path, not only those of the first route
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.scope))
+        return JSONResponse(status_code=status, content=body, headers=headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def _client_gone(request: Request, exc: ClientDisconnect) -> Response:
+        # One line, no traceback: a dropped upload is the client's business, not a fault.
+        log.info("client went away during %s %s", request.method, request.url.path)
+        return Response(status_code=400)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_parameter(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -82,5 +117,69 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_middleware(ContextLinkMiddleware)
     for router in ROUTERS:
         app.include_router(router)
-    install_security(app, settings)
+    install_docs(app)
+    install_openapi(app)
+    install_limits(app, settings)
+    install_security(app, settings)  # last: its headers cover the limits' own answers
     return app
+
+
+def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """The methods the routes matching this path accept (HEAD wherever GET is)."""
+    methods: set[str] = set()
+    for context in iter_route_contexts(app.routes):
+        route = context.route
+        match, _ = route.matches({**scope, "method": "GET"})
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+HTTP_CODES = {404: "not-found", 405: "method-not-allowed", 400: "bad-request"}
+HTTP_HINTS = {
+    404: "See /docs for the operations of this API.",
+    405: "See /docs for the methods each path accepts (the Allow header lists them).",
+}
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def _csp_hashes(html: str) -> str:
+    """'sha256-…' sources for the inline scripts of a page, so the CSP allows them only."""
+    return " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.encode()).digest()).decode() + "'"
+        for m in _INLINE_SCRIPT.findall(html)
+    )
+
+
+def install_docs(app: FastAPI) -> None:
+    """/docs and /redoc with a Content-Security-Policy of their own.
+
+    The default one (security.py) allows no script at all, which left both pages blank: these
+    allow the CDN FastAPI loads them from and, by hash, their one inline script; nothing else.
+    """
+    title = app.title
+
+    def page(html: str, extra: str) -> HTMLResponse:
+        csp = (
+            "default-src 'none'; "
+            f"script-src https://cdn.jsdelivr.net {_csp_hashes(html)}; "
+            "style-src https://cdn.jsdelivr.net https://fonts.googleapis.com 'unsafe-inline'; "
+            "font-src https://fonts.gstatic.com; img-src 'self' data: https:; "
+            f"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+            + extra
+        )
+        return HTMLResponse(html, headers={"Content-Security-Policy": csp})
+
+    swagger = get_swagger_ui_html(openapi_url="/openapi.json", title=f"{title} - Swagger UI")
+    redoc = get_redoc_html(openapi_url="/openapi.json", title=f"{title} - ReDoc")
+    swagger_html, redoc_html = bytes(swagger.body).decode(), bytes(redoc.body).decode()
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return page(swagger_html, "")
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc_page() -> HTMLResponse:
+        return page(redoc_html, "; worker-src blob:")

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from devtools.api_fuzz import FuzzResult, run_fuzz  # noqa: E402
+from devtools.api_fuzz import FuzzResult, run_contract, run_fuzz  # noqa: E402
 from devtools.rel_support import TOKEN, load_corpus, start_app_process  # noqa: E402
 
 
@@ -29,6 +29,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", type=int, default=10_000)
     ap.add_argument("--per-round", type=int, default=150, help="examples per operation and mode")
+    ap.add_argument(
+        "--contract-examples", type=int, default=20,
+        help="examples per operation of the all-checks run (0: skip it)",
+    )  # fmt: skip
     args = ap.parse_args()
     total = FuzzResult()
     start = time.monotonic()
@@ -39,7 +43,10 @@ def main() -> None:
         env = {"CCMKG_STORE": str(store), "CCMKG_INGEST_TOKEN": TOKEN,
                "CCMKG_QUERY_TIMEOUT_S": "5"}  # fmt: skip
         app = start_app_process(env, Path(tmp) / "server.log", log_level="warning")
+        contract = None
         try:
+            if args.contract_examples:
+                contract = run_contract(app.base, args.contract_examples, TOKEN)
             while total.cases < args.cases:
                 rounds += 1
                 r = run_fuzz(app.base, args.per_round, TOKEN)
@@ -76,7 +83,14 @@ def main() -> None:
         for (op, status, code), f in total.distinct_failures().items():
             curl = f.curl.replace("|", "\\|")[:200]
             print(f"| {op} | {status} | {code} | {per_op[(op, status, code)]} | `{curl}` |")
-    sys.exit(1 if five else 0)
+    if contract is not None:
+        verdict = "holds" if contract.ok else "DOES NOT HOLD"
+        print(
+            f"\nContract (`schemathesis run --checks all`, {args.contract_examples} examples per "
+            f"operation, all phases, tests/reliability/schemathesis.toml): **{verdict}**\n"
+        )
+        print("```\n" + contract.summary + "\n```")
+    sys.exit(1 if five or (contract is not None and not contract.ok) else 0)
 
 
 if __name__ == "__main__":

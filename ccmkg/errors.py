@@ -9,6 +9,9 @@ class CcmKgError(Exception):
     code = "error"
     status = 500
 
+    # Extra response headers (Retry-After on 429/503); copied onto the HTTP answer.
+    headers: dict[str, str] | None = None
+
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
         self.message = message
@@ -60,6 +63,63 @@ class QueryRejected(InputError):
 class QueryTimeout(QueryRejected):
     code = "query-timeout"
     status = 503
+
+
+class QueryMemoryLimit(QueryTimeout):
+    """The query needed more memory than a worker may take (CCMKG_QUERY_MEMORY_MB)."""
+
+    code = "query-memory-limit"
+    status = 503
+
+
+class ResponseTooLarge(QueryTimeout):
+    """The answer grew past CCMKG_MAX_RESPONSE_BYTES; nothing of it is sent."""
+
+    code = "response-too-large"
+    status = 503
+
+
+class TooManyRequests(CcmKgError):
+    """One client already runs as many queries as it may at once: it must wait for them."""
+
+    code = "too-many-requests"
+    status = 429
+
+    def __init__(self, message: str, hint: str = "", retry_after_s: int = 1) -> None:
+        super().__init__(message, hint)
+        self.headers = {"Retry-After": str(retry_after_s)}
+
+
+class Busy(CcmKgError):
+    """Every slot for this kind of work is taken; the caller may retry after a while."""
+
+    code = "busy"
+    status = 503
+
+    def __init__(self, message: str, hint: str = "", retry_after_s: int = 2) -> None:
+        super().__init__(message, hint)
+        self.headers = {"Retry-After": str(retry_after_s)}
+
+
+class UploadTooLarge(PayloadTooLarge):
+    """An upload needs more than its limits allow (triples, memory): it must be split."""
+
+    code = "upload-too-large"
+    status = 413
+
+
+class ValidationTimeout(InputError):
+    """Parsing and validating an upload ran past CCMKG_VALIDATE_TIMEOUT_S."""
+
+    code = "validation-timeout"
+    status = 503
+
+
+class InputCrashed(InputError):
+    """The parser or validator died on this input (in its own process; the server lives)."""
+
+    code = "input-crashed-parser"
+    status = 400
 
 
 class NotConformant(CcmKgError):

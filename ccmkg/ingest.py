@@ -6,7 +6,11 @@ Shared by POST /ingest and `ccmkg ingest`. The guarantees:
 - an upload never names the graphs it lands in: each gets a fresh IRI
   `{base}graph/upload/{id}`, its record `{base}graph/upload/{id}/provenance`, so an upload
   can neither overwrite a document's graph nor forge a record;
-- a token check in constant time; no token configured means ingest is off.
+- a token check in constant time; no token configured means ingest is off;
+- over HTTP, an upload is parsed and validated in a process of its own (`check_upload`),
+  bounded in time, memory and triples: whatever the input does to the parser or the SHACL
+  engine (a crash, gigabytes), the server goes on serving and answers with a 4xx/503 that
+  names the limit; the memory goes back to the system with that process.
 """
 
 from __future__ import annotations
@@ -22,12 +26,28 @@ from typing import Any
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, VOID
 
-from ccmkg.errors import Forbidden, InputError, NotConformant, NotFound, Unauthorized
+from ccmkg.errors import (
+    Forbidden,
+    InputCrashed,
+    InputError,
+    NotConformant,
+    NotFound,
+    Unauthorized,
+    UploadTooLarge,
+    ValidationTimeout,
+)
 from ccmkg.model.iri import IriScheme
-from ccmkg.rdf_input import ParsedRdf
+from ccmkg.rdf_input import ParsedRdf, RdfFormat, ntriples_to_rdflib, parse_rdf
 from ccmkg.settings import Settings
 from ccmkg.store import Store
-from ccmkg.validation import Report, Validator
+from ccmkg.store.workers import (
+    Ask,
+    IsolatedCrash,
+    IsolatedMemory,
+    IsolatedTimeout,
+    run_isolated,
+)
+from ccmkg.validation import Report, Validator, context_of, mentioned_iris
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -82,6 +102,127 @@ class Submission:
         return self.__dict__.copy()
 
 
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload parsed and validated in its own process: what the server keeps of it."""
+
+    report: Report
+    ntriples: str  # the parsed triples, for the write (empty unless asked for)
+    triples: int
+    source: str = "body"
+
+    def graph(self) -> Graph:
+        return ntriples_to_rdflib(self.ntriples)
+
+
+def check_upload(
+    settings: Settings,
+    store: Store,
+    validator: Validator,
+    body: bytes,
+    fmt: RdfFormat,
+    *,
+    keep_triples: bool = False,
+    want_turtle: bool = False,
+) -> CheckedUpload:
+    """Parse and validate `body` in a forked process bounded by the upload limits.
+
+    The child parses (CCMKG_MAX_UPLOAD_TRIPLES), asks this process for the store's context
+    of the IRIs it found (the child never touches the store), validates, and sends back the
+    report (and the triples as N-Triples when `keep_triples`). Its address space is capped at
+    CCMKG_VALIDATE_MEMORY_MB over what it inherits, its life at CCMKG_VALIDATE_TIMEOUT_S.
+
+    Raises:
+        InputError (400, 413): unreadable, refused before parsing, or too many triples.
+        InputCrashed (400): the parser died on it (the server did not).
+        UploadTooLarge (413): it needed more memory than allowed.
+        ValidationTimeout (503): it took longer than allowed.
+    """
+
+    def job(ask: Ask) -> tuple[dict[str, Any], str | None, str, int]:
+        parsed = parse_rdf(
+            body, fmt, source="body", timeout_s=settings.parse_timeout_s,
+            max_triples=settings.max_upload_triples,
+        )  # fmt: skip
+        context = ntriples_to_rdflib(ask(mentioned_iris(parsed.graph)))
+        report = validator.validate_in_context(parsed, context)
+        turtle = report.turtle if want_turtle else None
+        return report.as_dict(), turtle, parsed.ntriples if keep_triples else "", len(parsed)
+
+    def answer(iris: list[str]) -> str:
+        return context_of(store, iris).serialize(format="nt")
+
+    memory_mb = settings.validate_memory_mb
+    try:
+        data, turtle, ntriples, count = run_isolated(
+            job,
+            timeout_s=settings.validate_timeout_s,
+            memory_bytes=memory_mb * 2**20,
+            answer=answer,
+        )
+    except IsolatedTimeout:
+        raise ValidationTimeout(
+            f"Parsing and validating the upload took longer than {settings.validate_timeout_s:g}"
+            " s and was stopped (CCMKG_VALIDATE_TIMEOUT_S).",
+            hint="Split the data into smaller uploads.",
+        ) from None
+    except IsolatedMemory:
+        raise UploadTooLarge(
+            f"Parsing and validating the upload needed more than {memory_mb} MB and was "
+            "stopped (CCMKG_VALIDATE_MEMORY_MB).",
+            hint="Split the data into smaller uploads.",
+        ) from None
+    except IsolatedCrash as exc:
+        raise InputCrashed(
+            "The RDF parser failed on this input and was stopped (it ran in a process of its "
+            f"own, exit status {exc.exitcode}; the server is unaffected).",
+            hint="The input is probably nested too deeply (triple terms, JSON-LD objects or "
+            "term definitions); flatten it.",
+        ) from None
+    return CheckedUpload(Report.from_dict(data, turtle), ntriples, count)
+
+
+def ingest_checked(
+    settings: Settings,
+    store: Store,
+    checked: CheckedUpload,
+    body: bytes,
+    *,
+    submitter: str,
+    note: str,
+) -> Submission:
+    """Write an upload `check_upload(..., keep_triples=True)` found conforming.
+
+    Raises:
+        InputError: it holds no triple.
+        NotConformant: the report has violations; the store is untouched.
+        StoreError: the write failed; the store is untouched.
+    """
+    _refuse_empty(checked.triples, checked.source)
+    _refuse_violations(checked.report)
+    return _write(settings, store, checked.graph(), body, submitter=submitter, note=note)
+
+
+def _refuse_empty(triples: int, source: str) -> None:
+    if triples == 0:
+        # An empty submission would be recorded as accepted although nothing was taken (e.g.
+        # JSON-LD whose every @id is relative: such nodes are dropped by the parser).
+        raise InputError(
+            f"{source}: the upload holds no triple; nothing was written",
+            hint="Check the data: JSON-LD nodes need absolute @id IRIs (relative ones are "
+            "dropped), and a document of prefixes or comments only carries no data.",
+        )
+
+
+def _refuse_violations(report: Report) -> None:
+    if not report.conforms:
+        raise NotConformant(
+            f"{report.counts['Violation']} SHACL violation(s); nothing was written",
+            report,
+            hint="Fix each result listed, then submit again.",
+        )
+
+
 def ingest(
     settings: Settings,
     store: Store,
@@ -98,21 +239,16 @@ def ingest(
         NotConformant: the upload has violations; the store is untouched.
         StoreError: the write failed; the store is untouched.
     """
-    if len(parsed.graph) == 0:
-        # An empty submission would be recorded as accepted although nothing was taken (e.g.
-        # JSON-LD whose every @id is relative: such nodes are dropped by the parser).
-        raise InputError(
-            f"{parsed.source}: the upload holds no triple; nothing was written",
-            hint="Check the data: JSON-LD nodes need absolute @id IRIs (relative ones are "
-            "dropped), and a document of prefixes or comments only carries no data.",
-        )
+    _refuse_empty(len(parsed.graph), parsed.source)
     report = validator.validate_upload(parsed, store)
-    if not report.conforms:
-        raise NotConformant(
-            f"{report.counts['Violation']} SHACL violation(s); nothing was written",
-            report,
-            hint="Fix each result listed, then submit again.",
-        )
+    _refuse_violations(report)
+    return _write(settings, store, parsed.graph, body, submitter=submitter, note=note), report
+
+
+def _write(
+    settings: Settings, store: Store, graph: Graph, body: bytes, *, submitter: str, note: str
+) -> Submission:
+    """The upload's graph and its provenance record, in one write."""
     submission_id = uuid.uuid4().hex
     sub = Submission(
         id=submission_id,
@@ -121,10 +257,10 @@ def ingest(
         time=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         note=note,
         sha256=hashlib.sha256(body).hexdigest(),
-        triples=len(parsed.graph),
+        triples=len(graph),
     )
-    store.replace_graphs({sub.graph: parsed.graph, provenance_iri(settings, sub.id): _record(sub)})
-    return sub, report
+    store.replace_graphs({sub.graph: graph, provenance_iri(settings, sub.id): _record(sub)})
+    return sub
 
 
 def _record(sub: Submission) -> Graph:

@@ -9,7 +9,12 @@ The guarantees, each with a test:
 - relative IRIs are refused rather than resolved against our own base IRI, so an upload
   cannot mint identifiers in our namespace by accident;
 - a parse that runs past its deadline stops with an InputError (checked between triples,
-  so no worker thread is left running);
+  so no worker thread is left running), and one past `max_triples` with a 413;
+- what crashes pyoxigraph's recursive parsers (a segmentation fault, which kills the whole
+  process) is refused before they see it: JSON nested too deeply, a JSON-LD @context whose
+  terms are defined through long chains of other terms, and RDF 1.2 triple terms `<< … >>`
+  (which we do not store anyway). The server also parses in a process of its own
+  (ccmkg.ingest.check_upload), so what these scans miss still cannot take it down;
 - a syntax error names the source, the line and the column the parser reported.
 
 The result is an rdflib Graph (what pyshacl and the store port take) plus the same triples as
@@ -18,6 +23,7 @@ N-Triples (what the fast validator takes), both built from one parse.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterable
@@ -29,13 +35,27 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ccmkg.errors import InputError, PayloadTooLarge, UnsupportedMediaType
+from ccmkg.errors import InputError, PayloadTooLarge, UnsupportedMediaType, UploadTooLarge
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _CHECK_EVERY = 2_000  # triples between two deadline checks
 # pyoxigraph's JSON-LD parser recurses per nesting level and overflows the stack (a
 # segmentation fault that kills the whole server) between 3,000 and 4,000 levels.
 MAX_JSON_DEPTH = 1_000
+# pyoxigraph expands a term defined through another term recursively: 30,000 terms, each
+# defined through the previous one, overflow its stack. Real contexts chain two or three.
+MAX_CONTEXT_CHAIN = 64
+# Turtle-family tokens that may hold `<<` without it being a triple term; then `<<` itself.
+_TURTLE_SKIP = re.compile(
+    rb'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    rb"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    rb'|"(?:[^"\\\n\r]|\\.)*"'
+    rb"|'(?:[^'\\\n\r]|\\.)*'"
+    rb'|<[^<>"{}|^`\\\x00-\x20]*>'
+    rb"|\#[^\n\r]*"
+    rb"|<<",
+    re.DOTALL,
+)
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(rb"[^\[\]{}]")
 # pyoxigraph prefixes its messages with the position, which RdfSyntaxError states itself.
@@ -157,7 +177,7 @@ def check_size(size: int, limit: int) -> None:
     """Raises PayloadTooLarge when `size` bytes exceed `limit`."""
     if size > limit:
         raise PayloadTooLarge(
-            f"the body is {size} bytes; the limit is {limit}",
+            f"the body is {size} bytes; the limit is {limit} (CCMKG_MAX_UPLOAD_BYTES)",
             hint="Split the data into several uploads.",
         )
 
@@ -170,13 +190,16 @@ def parse_rdf(
     timeout_s: float | None = None,
     max_bytes: int | None = None,
     base_iri: str | None = None,
+    max_triples: int | None = None,
 ) -> ParsedRdf:
     """Parse bytes we hold into a Graph, without touching the network or the file system.
 
     Raises:
         PayloadTooLarge: `data` is longer than `max_bytes`.
+        UploadTooLarge: it holds more than `max_triples` triples.
         RdfSyntaxError: the data is malformed, uses a relative IRI or a remote JSON-LD context.
-        InputError: the parse ran past `timeout_s`, or uses RDF 1.2 triple terms.
+        InputError: the parse ran past `timeout_s`, uses RDF 1.2 triple terms, or is nested
+            (JSON, JSON-LD term definitions) deeper than the parser survives.
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError("parse_rdf takes bytes, never a str a library might read as a path")
@@ -184,12 +207,21 @@ def parse_rdf(
         check_size(len(data), max_bytes)
     if fmt is JSONLD:
         check_json_depth(bytes(data), source)
+        check_jsonld_contexts(bytes(data), source)
+    else:
+        check_no_triple_terms(bytes(data), source)
     deadline = None if timeout_s is None else time.monotonic() + timeout_s
     triples: list[ox.Triple] = []
     try:
         # base_iri None (the default): relative IRIs are an error, never resolved against ours.
         quads = ox.parse(bytes(data), format=fmt.parser, base_iri=base_iri, rename_blank_nodes=True)
         for i, quad in enumerate(quads):
+            if max_triples is not None and i >= max_triples:
+                raise UploadTooLarge(
+                    f"{source}: more than {max_triples} triples; the limit is {max_triples} "
+                    "per upload (CCMKG_MAX_UPLOAD_TRIPLES)",
+                    hint="Split the data into several uploads.",
+                )
             triples.append(quad.triple)
             if deadline is not None and i % _CHECK_EVERY == 0 and time.monotonic() > deadline:
                 raise InputError(
@@ -246,6 +278,110 @@ def check_json_depth(data: bytes, source: str) -> None:
             f"{source}: JSON nested {deepest} levels deep; the limit is {MAX_JSON_DEPTH}",
             hint="Flatten the document: give nested nodes an @id and list them at the top.",
         )
+
+
+def check_no_triple_terms(data: bytes, source: str) -> None:
+    """Refuse RDF 1.2 triple terms (`<< … >>`) in Turtle, TriG, N-Triples or N-Quads.
+
+    We do not store them (the store and SHACL lack them), and pyoxigraph parses them
+    recursively: 20,000 nested ones overflow its stack. `<<` inside a string, an IRI or a
+    comment is not a triple term.
+
+    Raises:
+        InputError: a triple term is used.
+    """
+    if b"<<" not in data:
+        return
+    for m in _TURTLE_SKIP.finditer(data):
+        if m.group() == b"<<":
+            line = data.count(b"\n", 0, m.start()) + 1
+            raise InputError(
+                f"{source}: line {line}: RDF 1.2 triple terms (<< … >>) are not supported",
+                hint="Give the statement a node of its own and describe that node with plain "
+                "triples.",
+            )
+
+
+def check_jsonld_contexts(data: bytes, source: str) -> None:
+    """Refuse a JSON-LD @context whose terms are defined through long chains of other terms.
+
+    `{"t1": "t0:a", "t2": "t1:a", …}` makes pyoxigraph expand t2 through t1, t0…
+    recursively; 30,000 links overflow its stack. Run after check_json_depth (the JSON is
+    shallow enough to load).
+
+    Raises:
+        InputError: a chain is longer than MAX_CONTEXT_CHAIN.
+    """
+    if b"@context" not in data:
+        return
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError):
+        return  # not JSON: the parser reports the syntax error with its position
+    for context in _contexts(doc):
+        longest, term = _longest_chain(context)
+        if longest > MAX_CONTEXT_CHAIN:
+            raise InputError(
+                f"{source}: the JSON-LD @context defines the term {term!r} through a chain of "
+                f"{longest} terms; the limit is {MAX_CONTEXT_CHAIN}",
+                hint="Define terms by full IRIs, or through a prefix that is itself an IRI.",
+            )
+
+
+def _contexts(doc: Any) -> Iterable[dict[str, Any]]:
+    """Every @context object in a JSON document (contexts given as lists are flattened)."""
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    for ctx in value if isinstance(value, list) else [value]:
+                        if isinstance(ctx, dict):
+                            yield ctx
+                stack.append(value)
+
+
+def _longest_chain(context: dict[str, Any]) -> tuple[int, str]:
+    """The longest chain of terms defined through other terms of `context`, and its head."""
+
+    def refs(value: Any) -> list[str]:
+        targets = (
+            [value.get(k) for k in ("@id", "@type", "@reverse")]
+            if isinstance(value, dict)
+            else [value]
+        )
+        out = []
+        for t in targets:
+            if isinstance(t, str) and not t.startswith("@"):
+                head = t.split(":", 1)[0]
+                if head in context:
+                    out.append(head)
+        return out
+
+    edges = {term: refs(value) for term, value in context.items() if not term.startswith("@")}
+    length: dict[str, int] = {}
+    for start in edges:
+        if start in length:
+            continue
+        # Iterative depth-first walk: the chains looked for are the ones too long to recurse.
+        path, on_path = [start], {start}
+        while path:
+            term = path[-1]
+            pending = [t for t in edges.get(term, ()) if t not in length and t not in on_path]
+            if pending:
+                path.append(pending[0])
+                on_path.add(pending[0])
+                continue
+            path.pop()
+            on_path.discard(term)
+            length[term] = 1 + max((length.get(t, 0) for t in edges.get(term, ())), default=0)
+    if not length:
+        return 0, ""
+    head = max(length, key=length.__getitem__)
+    return length[head], head
 
 
 def _syntax_detail(exc: SyntaxError) -> str:

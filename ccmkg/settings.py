@@ -47,13 +47,65 @@ class Settings(BaseSettings):
     max_result_rows: int = Field(default=10_000, gt=0)
     max_query_bytes: int = Field(default=100_000, gt=0)
     max_query_depth: int = Field(default=200, gt=0)
+    # Flat chains crash the engine too (a left-deep tree of 3,000 MINUS or BIND is enough).
+    max_query_operators: int = Field(
+        default=1_000, gt=0, description="Operators in expressions and property paths."
+    )
+    max_query_groups: int = Field(
+        default=500, gt=0, description="Groups and group keywords: {…}, UNION, OPTIONAL, MINUS…"
+    )
+    max_query_patterns: int = Field(
+        default=1_000, gt=0, description="Triple patterns (separators . ; , outside brackets)."
+    )
     service_allowlist: list[str] = Field(default_factory=list)
-    query_workers: int = Field(default=2, gt=0)
+    query_workers: int = Field(
+        default=2, gt=0, description="Worker processes for the named queries behind the REST API."
+    )
+    sparql_workers: int = Field(default=2, gt=0, description="Worker processes for /sparql.")
+    sparql_per_client: int = Field(
+        default=2, gt=0, description="/sparql queries one client (IP) may run at once (429)."
+    )
+    sparql_queue: int = Field(
+        default=8, ge=0, description="/sparql queries that may wait for a worker (then 503 busy)."
+    )
+    sparql_worker_nice: int = Field(
+        default=10, ge=0, le=19, description="CPU niceness of /sparql workers, below REST."
+    )
+    query_memory_mb: int = Field(
+        default=1024, gt=0, description="Memory a query worker may add to what it inherits."
+    )
+    max_response_bytes: int = Field(
+        default=32 * 1024 * 1024, gt=0, description="Largest /sparql answer body."
+    )
 
     # Limits and credentials of the write API.
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    max_upload_triples: int = Field(default=200_000, gt=0)
     parse_timeout_s: float = Field(default=20.0, gt=0)
+    validate_timeout_s: float = Field(
+        default=30.0, gt=0, description="Parse + validate of one upload, in its own process."
+    )
+    validate_memory_mb: int = Field(
+        default=1024, gt=0, description="Memory the parse/validate process may add."
+    )
+    validate_workers: int = Field(
+        default=2, gt=0, description="Uploads parsed and validated at once (each a process)."
+    )
     ingest_token: SecretStr | None = None
+
+    # Limits of every request, before any route sees it.
+    max_body_bytes: int = Field(
+        default=64 * 1024, gt=0, description="Body limit of routes that take no upload."
+    )
+    body_timeout_s: float = Field(
+        default=60.0, gt=0, description="Time a client has to send a whole request body."
+    )
+    header_timeout_s: float = Field(
+        default=10.0, gt=0, description="Time from connecting to the end of the request headers."
+    )
+    keep_alive_timeout_s: float = Field(
+        default=5.0, gt=0, description="An idle keep-alive connection is closed after this."
+    )
 
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
 

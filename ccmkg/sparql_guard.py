@@ -1,7 +1,9 @@
 """Checks a SPARQL query text *before* any engine sees it.
 
 Why a scanner of our own: pyoxigraph crashes the whole process (segmentation fault) on deeply
-nested input, and SERVICE makes outbound requests in every engine we use. Both must be refused
+nested input, and on long flat chains too (3,000 MINUS or BIND in a row, 10,000 UNION or
+`&&` or `+`, 10,000 triple patterns: the engine builds a left-deep tree and recurses over it),
+and SERVICE makes outbound requests in every engine we use. Both must be refused
 before parsing, so we cannot rely on the engine's parser. The scanner understands just enough
 of the SPARQL lexical grammar (comments, strings, IRIs, keywords, brackets) to be exact about
 those questions; everything else is left to the engine's parser, whose messages we pass on.
@@ -31,13 +33,50 @@ _TOKEN = re.compile(
   | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
   | (?P<open>[{(\[])
   | (?P<close>[})\]])
-  | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[^\s{}()\[\];,<>"'#]*)?|:[^\s{}()\[\];,<>"'#]*)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[^\s{}()\[\];,<>"'\#/|^*+?!=&]*)?
+            |:[^\s{}()\[\];,<>"'\#/|^*+?!=&]*)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
 # Unary operators that the engines parse recursively, like brackets.
 _UNARY = frozenset("!")
+# What the engine turns into one more level of its algebra or expression tree.
+_GROUP_WORDS = frozenset(
+    {"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH", "SERVICE", "VALUES", "EXISTS"}
+)
+_OPERATOR_CHARS = frozenset("+-*/|^!=<>&?")
+_PATTERN_SEPARATORS = frozenset(".;,")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many operators, groups and triple patterns a query text holds (an upper bound)."""
+
+    operators: int  # operator symbols in expressions and property paths (`&&` counts two)
+    groups: int  # `{` and the keywords that open or join groups (UNION, OPTIONAL, …)
+    patterns: int  # separators of triple patterns (`.` `;` `,` outside parentheses)
+
+
+def count_constructs(text: str) -> Counts:
+    """One pass over the tokens: the sizes the engine builds flat chains from."""
+    operators = groups = patterns = parens = 0
+    for tok in tokens(text):
+        if tok.kind == "other":
+            if tok.text in _OPERATOR_CHARS:
+                operators += 1
+            elif tok.text in _PATTERN_SEPARATORS and parens == 0:
+                patterns += 1
+        elif tok.kind == "open":
+            if tok.text == "{":
+                groups += 1
+            elif tok.text == "(":
+                parens += 1
+        elif tok.kind == "close" and tok.text == ")":
+            parens = max(parens - 1, 0)
+        elif tok.kind == "word" and tok.text.upper() in _GROUP_WORDS:
+            groups += 1
+    return Counts(operators, groups, patterns + 1)
 
 
 @dataclass(frozen=True)
@@ -186,26 +225,47 @@ def check_query(
     max_bytes: int,
     max_depth: int,
     service_allowlist: list[str] | tuple[str, ...] = (),
+    max_operators: int | None = None,
+    max_groups: int | None = None,
+    max_patterns: int | None = None,
 ) -> QueryInfo:
     """Everything /sparql checks before the engine sees the text.
 
     Raises:
         PayloadTooLarge: the text exceeds `max_bytes`.
-        QueryRejected: too deeply nested, an update, or SERVICE to an endpoint not allowed.
+        QueryRejected: too deeply nested, too many operators, groups or triple patterns
+            (each message names its limit), an update, or SERVICE to an endpoint not allowed.
     """
     size = len(text.encode("utf-8"))
     if size > max_bytes:
         raise PayloadTooLarge(
-            f"The query is {size} bytes; the limit is {max_bytes} bytes.",
+            f"The query is {size} bytes; the limit is {max_bytes} bytes (CCMKG_MAX_QUERY_BYTES).",
             hint="Shorten the query, e.g. move long VALUES lists into several queries.",
         )
     # Depth first: it is computed by a linear scan and must run before anything recursive.
     depth = nesting_depth(text)
     if depth > max_depth:
         raise QueryRejected(
-            f"The query nests brackets {depth} levels deep; the limit is {max_depth}.",
+            f"The query nests brackets {depth} levels deep; the limit is {max_depth} "
+            "(CCMKG_MAX_QUERY_DEPTH).",
             hint="Flatten nested groups or expressions.",
         )
+    counts = count_constructs(text)
+    for found, limit, what, setting, hint in (
+        (counts.operators, max_operators,
+         "operator symbols (arithmetic, logical, comparison, property-path steps)",
+         "CCMKG_MAX_QUERY_OPERATORS", "Shorten the expressions or paths, e.g. use IN (…) "
+         "instead of a chain of ||, or a path with * instead of many steps."),
+        (counts.groups, max_groups, "groups and group operators ({…}, UNION, OPTIONAL, MINUS, "
+         "FILTER, BIND, VALUES…)", "CCMKG_MAX_QUERY_GROUPS",
+         "Merge the groups, e.g. one VALUES block instead of many UNION branches."),
+        (counts.patterns, max_patterns, "triple patterns", "CCMKG_MAX_QUERY_PATTERNS",
+         "Split the query into several smaller ones."),
+    ):  # fmt: skip
+        if limit is not None and found > limit:
+            raise QueryRejected(
+                f"The query has {found} {what}; the limit is {limit} ({setting}).", hint=hint
+            )
     info = scan(text)
     allowed = set(service_allowlist)
     for target in info.services:

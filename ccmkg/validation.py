@@ -138,6 +138,18 @@ class Report:
             "engine": self.engine,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], turtle: str | None = None) -> Report:
+        """A report made elsewhere (another process) from `as_dict()` and, if given, its Turtle."""
+
+        def graph() -> Graph:
+            if turtle is None:
+                raise ValueError("this report was passed on without its graph")
+            return parse_rdf(turtle.encode("utf-8"), TURTLE, source="report").graph
+
+        results = [Result(**r) for r in data["results"]]
+        return cls(results=results, engine=data["engine"], _graph=graph)
+
 
 @dataclass
 class DataGraph:
@@ -406,9 +418,13 @@ class Validator:
         Only results about nodes the upload describes (its subjects) or introduces (objects
         the store and ontology know nothing about) are kept.
         """
+        graph = data.graph if isinstance(data, ParsedRdf) else data
+        return self.validate_in_context(data, store_context(store, graph))
+
+    def validate_in_context(self, data: Graph | ParsedRdf, context: Graph) -> Report:
+        """validate_upload with the store's context fetched beforehand (`store_context`)."""
         whole = data
         data = data.graph if isinstance(data, ParsedRdf) else data
-        context = store_context(store, data)
         described = {str(s) for s in context.subjects()} | self.ontology_subjects
         focus = {str(s) for s in data.subjects() if isinstance(s, URIRef)}
         focus |= {
@@ -450,10 +466,20 @@ def store_context(store: Any, data: Graph) -> Graph:
     upload points at). IRIs come from a parsed graph; any with characters an IRI cannot hold
     are left out rather than written into the query.
     """
+    return context_of(store, mentioned_iris(data))
+
+
+def mentioned_iris(data: Graph) -> list[str]:
+    """The IRIs `data` mentions as subject or object (those `store_context` looks up)."""
     iris = sorted(
         {str(t) for t in (*data.subjects(), *data.objects()) if isinstance(t, URIRef)}
         - {str(RDF.type)}
     )
+    return [i for i in iris if not (_IRI_FORBIDDEN & set(i))]
+
+
+def context_of(store: Any, iris: Sequence[str]) -> Graph:
+    """The store's triples about `iris` (checked IRIs), plus the types of their objects."""
     iris = [i for i in iris if not (_IRI_FORBIDDEN & set(i))]
     out = Graph()
     for start in range(0, len(iris), _CONTEXT_BATCH):

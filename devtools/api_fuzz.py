@@ -1,16 +1,21 @@
 """Schemathesis over the live OpenAPI schema: every operation, positive and negative cases.
 
 Shared by tests/reliability/test_api_fuzz.py (a few cases per operation, in CI) and
-bench/fuzz_api.py (≥ 10,000 cases). The only property checked here is the one the issue asks
-for: no 5xx. Each failure is kept with a curl command that reproduces it.
+bench/fuzz_api.py (≥ 10,000 cases). `run_fuzz` checks one property, no 5xx, and keeps each
+failure with a curl command that reproduces it; `run_contract` runs schemathesis with every
+check (the OpenAPI document must be true of the server).
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import re
+import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import requests
 import schemathesis
@@ -99,3 +104,41 @@ def _fuzz_one(
             call()
     except HypothesisException as exc:  # e.g. Unsatisfiable: no negative case exists
         result.skipped.append(f"{label} [{mode.value}]: {type(exc).__name__}")
+
+
+# --- the contract: schemathesis with every check ---------------------------------------------
+
+CONTRACT_CONFIG = (
+    Path(__file__).resolve().parents[1] / "tests" / "reliability" / "schemathesis.toml"
+)
+
+
+@dataclass
+class ContractResult:
+    ok: bool
+    summary: str  # the CLI's summary lines (failures, test cases)
+    output: str  # everything it printed
+
+
+def run_contract(
+    base: str, examples: int, token: str, *, seed: int | None = 1, timeout_s: float = 1800
+) -> ContractResult:
+    """`schemathesis run --checks all` against `base` (all phases: examples, coverage,
+    fuzzing, stateful), configured by tests/reliability/schemathesis.toml.
+
+    Every check: status codes and media types as documented, response bodies valid against
+    their schemas, negative data refused, positive data accepted, methods not allowed answered
+    with 405 and an Allow header, and no 5xx.
+    """
+    cmd = [
+        sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONTRACT_CONFIG),
+        "run", f"{base}/openapi.json", "--checks", "all", "--max-examples", str(examples),
+        "-H", f"Authorization: Bearer {token}", "--no-color", "--request-timeout", "60",
+    ]  # fmt: skip
+    if seed is not None:
+        cmd += ["--seed", str(seed)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
+    out = proc.stdout + proc.stderr
+    keep = re.compile(r"^\s*(❌|✅|⚠️|Failures|Test cases|\d+ generated|=+ .* =+$)")
+    summary = "\n".join(line for line in out.splitlines() if keep.match(line))
+    return ContractResult(proc.returncode == 0, summary, out.replace(token, "[token]"))

@@ -13,6 +13,7 @@ import socket
 
 import uvicorn
 
+from ccmkg.api.serving import server_config
 from ccmkg.settings import Settings
 from devtools.rel_support import build_app
 
@@ -27,7 +28,7 @@ def main() -> None:
     # stops reading the pipe, which would otherwise fill up and block the server.
     os.dup2(2, 1)
     level = os.environ.get("REL_LOG_LEVEL", "info")
-    config = uvicorn.Config(app, log_level=level, access_log=True, timeout_graceful_shutdown=5)
+    config = server_config(app, settings, log_level=level, access_log=True)
     uvicorn.Server(config).run(sockets=[sock])
 
 

@@ -9,17 +9,43 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ccmkg.api.deps import get_settings, get_store
-from ccmkg.api.routes.validate import RDF_BODY, get_validator, parse_body
+from ccmkg.api.rest.models import ErrorBody
+from ccmkg.api.routes.validate import RDF_BODY, UPLOAD_ERRORS, check_body, get_validator
 from ccmkg.errors import NotConformant
-from ccmkg.ingest import bearer, check_token, delete_submission, ingest, list_submissions
+from ccmkg.ingest import (
+    bearer,
+    check_token,
+    delete_submission,
+    ingest_checked,
+    list_submissions,
+)
 from ccmkg.settings import Settings
 from ccmkg.store import Store
+from ccmkg.store.workers import trim_memory
 from ccmkg.validation import Report, Validator
 
 router = APIRouter(tags=["ingest"])
+TRIM_AFTER_BYTES = 1024 * 1024
 
 
-@router.post("/ingest", status_code=201, openapi_extra=RDF_BODY)
+_ERROR = {"model": ErrorBody}
+_AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {**_ERROR, "description": "Missing or wrong bearer token."},
+    403: {**_ERROR, "description": "Ingest is disabled (no CCMKG_INGEST_TOKEN)."},
+}
+
+
+@router.post(
+    "/ingest",
+    status_code=201,
+    openapi_extra=RDF_BODY,
+    responses={
+        201: {"description": "Stored: the submission, with its report."},
+        422: {**_ERROR, "description": "SHACL violations (with the report); nothing written."},
+        **_AUTH_ERRORS,
+        **UPLOAD_ERRORS,
+    },
+)
 async def post_ingest(
     request: Request,
     note: str = Query("", max_length=2000, description="Why and from where this data comes."),
@@ -35,16 +61,20 @@ async def post_ingest(
     the body is read.
     """
     check_token(settings, bearer(authorization))
-    parsed, body = await parse_body(request, settings)
+    checked, body = await check_body(request, settings, store, validator, keep_triples=True)
+    report = checked.report
     try:
-        sub, report = await run_in_threadpool(
-            ingest, settings, store, validator, parsed, body, submitter=submitter, note=note
+        sub = await run_in_threadpool(
+            ingest_checked, settings, store, checked, body, submitter=submitter, note=note
         )
     except NotConformant as exc:
         assert isinstance(exc.report, Report)
         return JSONResponse(
             {**exc.as_dict(), "report": exc.report.as_dict()}, status_code=exc.status
         )
+    finally:
+        if len(body) > TRIM_AFTER_BYTES:  # the graph of a large upload is gone: give it back
+            await run_in_threadpool(trim_memory)
     return JSONResponse(
         {**sub.as_dict(), "report": report.as_dict()},
         status_code=201,
@@ -52,7 +82,7 @@ async def post_ingest(
     )
 
 
-@router.get("/ingest")
+@router.get("/ingest", responses={503: {**_ERROR, "description": "The store is unavailable."}})
 def get_ingest(
     settings: Settings = Depends(get_settings), store: Store = Depends(get_store)
 ) -> dict[str, Any]:
@@ -60,7 +90,11 @@ def get_ingest(
     return {"submissions": [s.as_dict() for s in list_submissions(settings, store)]}
 
 
-@router.delete("/ingest/{submission_id}", status_code=204)
+@router.delete(
+    "/ingest/{submission_id}",
+    status_code=204,
+    responses={404: {**_ERROR, "description": "No such submission."}, **_AUTH_ERRORS},
+)
 def delete_ingest(
     submission_id: str,
     authorization: str | None = Header(None),

@@ -11,6 +11,7 @@ import json
 import logging
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -19,6 +20,7 @@ from rdflib import Graph
 from ccmkg.api.deps import get_settings, get_store
 from ccmkg.api.ldpages import ontology_page_fallback, shapes_page
 from ccmkg.api.linking import CONTEXT_PATH, api_context, negotiate
+from ccmkg.api.rest.models import ErrorBody
 from ccmkg.errors import NotAcceptable
 from ccmkg.export import FORMATS, PREFIXES, stream_export
 from ccmkg.model.vocab import ontology_graph
@@ -39,6 +41,39 @@ HTML, TURTLE, JSONLD, NTRIPLES = (
 # ?format= shortcuts, for links in pages.
 FORMAT_PARAM = {"html": HTML, "ttl": TURTLE, "turtle": TURTLE, "jsonld": JSONLD, "nt": NTRIPLES}
 _RDFLIB_FORMAT = {TURTLE: "turtle", JSONLD: "json-ld", NTRIPLES: "nt"}
+
+
+def body_schema(media_type: str) -> dict[str, Any]:
+    """JSON-LD is JSON (an object or an array); every other syntax is text."""
+    return {"type": ["object", "array"]} if media_type == JSONLD else {"type": "string"}
+
+
+def negotiated(offered: list[str], what: str) -> dict[str, Any]:
+    """Route options that document a negotiated answer: its media types, `?format=` (an
+    enum of the shortcuts that fit) and the 406 when nothing fits."""
+    shortcuts = [k for k, v in FORMAT_PARAM.items() if v in offered]
+    return {
+        "response_class": Response,
+        "responses": {
+            200: {
+                "description": what,
+                "content": {m: {"schema": body_schema(m)} for m in offered},
+                "headers": {"Vary": {"schema": {"type": "string"}}},
+            },
+            406: {"model": ErrorBody, "description": "No offered representation fits."},
+        },
+        "openapi_extra": {
+            "parameters": [
+                {
+                    "name": "format",
+                    "in": "query",
+                    "required": False,
+                    "description": "Overrides the Accept header",
+                    "schema": {"type": "string", "enum": shortcuts},
+                }
+            ]
+        },
+    }
 
 
 def choose(request: Request, offered: list[str]) -> str:
@@ -101,6 +136,12 @@ def _dump_route(fmt: str) -> None:
         response_class=StreamingResponse,
         name=f"dump_{fmt}",
         summary=f"Dump ({fmt})",
+        responses={
+            200: {
+                "description": "The dataset, streamed.",
+                "content": {spec.media_type: {"schema": body_schema(spec.media_type)}},
+            }
+        },
     )
 
 
@@ -111,7 +152,11 @@ for _fmt in FORMATS:
 # --- VoID ------------------------------------------------------------------------------------
 
 
-@router.get("/.well-known/void", summary="VoID/DCAT description of the dataset")
+@router.get(
+    "/.well-known/void",
+    summary="VoID/DCAT description of the dataset",
+    **negotiated([TURTLE, JSONLD, NTRIPLES], "The VoID/DCAT description."),
+)
 def void(
     request: Request,
     store: Store = Depends(get_store),
@@ -149,7 +194,11 @@ def _shapes_graph(key: tuple[tuple[str, float], ...]) -> Graph:
     return graph
 
 
-@router.get("/ontology", summary="The ontology: HTML for people, Turtle or JSON-LD for machines")
+@router.get(
+    "/ontology",
+    summary="The ontology: HTML for people, Turtle or JSON-LD for machines",
+    **negotiated([HTML, TURTLE, JSONLD, NTRIPLES], "The ontology."),
+)
 def ontology(request: Request) -> Response:
     media = choose(request, [HTML, TURTLE, JSONLD, NTRIPLES])
     if media == HTML:
@@ -159,7 +208,11 @@ def ontology(request: Request) -> Response:
     return rdf_response(ontology_graph(), media)
 
 
-@router.get("/shapes", summary="The SHACL shapes: HTML for people, Turtle or JSON-LD for machines")
+@router.get(
+    "/shapes",
+    summary="The SHACL shapes: HTML for people, Turtle or JSON-LD for machines",
+    **negotiated([HTML, TURTLE, JSONLD, NTRIPLES], "The SHACL shapes."),
+)
 def shapes(request: Request) -> Response:
     media = choose(request, [HTML, TURTLE, JSONLD, NTRIPLES])
     graph = _shapes_graph(_shapes_key())
@@ -171,7 +224,17 @@ def shapes(request: Request) -> Response:
 # --- the JSON-LD context of the REST API -----------------------------------------------------
 
 
-@router.get(CONTEXT_PATH, summary="JSON-LD @context of the REST API's JSON")
+@router.get(
+    CONTEXT_PATH,
+    summary="JSON-LD @context of the REST API's JSON",
+    response_class=JSONResponse,
+    responses={
+        200: {
+            "description": "The @context.",
+            "content": {JSONLD: {"schema": {"type": "object"}}},
+        }
+    },
+)
 def context() -> JSONResponse:
     """Maps each REST field name to an ontology term; linked from every JSON response."""
     return JSONResponse(

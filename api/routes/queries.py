@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -10,6 +9,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from ccmkg.api.deps import get_settings, get_store
 from ccmkg.api.rest.listing import TRUNCATED_HEADER
+from ccmkg.api.rest.runner import catalogue
 from ccmkg.catalogue import Catalogue, to_csv, to_records
 from ccmkg.errors import BadParameter
 from ccmkg.settings import Settings
@@ -20,10 +20,9 @@ CSV = "text/csv"
 RESERVED = {"format"}  # request options, never query parameters
 
 
-@cache
 def _catalogue(base_iri: str) -> Catalogue:
-    """Loaded once per process (and base IRI): the files are parsed and checked at first use."""
-    return Catalogue.load(base_iri=base_iri)
+    """The REST API's catalogue: one parse per process, under the parser's lock (runner.py)."""
+    return catalogue(base_iri)
 
 
 def _wants_csv(request: Request) -> bool:

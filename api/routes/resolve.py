@@ -26,9 +26,10 @@ from ccmkg.api.routes.publish import (
     TURTLE,
     choose,
     html_response,
+    negotiated,
     rdf_response,
 )
-from ccmkg.errors import NotFound
+from ccmkg.errors import BadParameter, NotFound
 from ccmkg.model.namespaces import CCM_NS
 from ccmkg.settings import Settings
 from ccmkg.store import Store
@@ -117,7 +118,11 @@ def _source(row: dict[str, Node | None]) -> Source:
     )
 
 
-@router.get("/id/{path:path}", summary="Resolve an entity IRI (HTML, Turtle, JSON-LD)")
+@router.get(
+    "/id/{path:path}",
+    summary="Resolve an entity IRI (HTML, Turtle, JSON-LD)",
+    **negotiated([HTML, TURTLE, JSONLD, NTRIPLES], "The entity."),
+)
 def resolve(
     path: str,
     request: Request,
@@ -128,7 +133,10 @@ def resolve(
     media = choose(request, [HTML, TURTLE, JSONLD, NTRIPLES])
     iri = request_iri(request, settings.base_iri)
     bind = {"e": URIRef(iri)}
-    graph: Graph = store.construct(DESCRIBE, bind)
+    try:
+        graph: Graph = store.construct(DESCRIBE, bind)
+    except BadParameter:  # not even a valid IRI (control characters…): nothing is known
+        graph = Graph()
     if len(graph) == 0:
         raise NotFound(
             f"nothing is known about <{iri}>",

@@ -3,23 +3,30 @@
 The route only reads the request, checks the text (ccmkg.sparql_guard) and negotiates the
 media type; the store runs the query (in a killable worker for the embedded store) and writes
 the body. Errors are JSON {"code", "message", "hint"} like everywhere in the API.
+
+The body is bounded by the BodyLimits middleware while it streams (api/limits.py); each
+client may run CCMKG_SPARQL_PER_CLIENT queries at once (429), all clients together
+CCMKG_SPARQL_WORKERS + CCMKG_SPARQL_QUEUE (503 busy).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from ccmkg.api.limits import client_key
 from ccmkg.api.rest.listing import TRUNCATED_HEADER
+from ccmkg.api.rest.models import ErrorBody
 from ccmkg.errors import (
     InputError,
     NotAcceptable,
-    PayloadTooLarge,
     QueryRejected,
+    ResponseTooLarge,
     UnsupportedMediaType,
 )
 from ccmkg.settings import Settings
@@ -37,11 +44,6 @@ UPDATE = "application/sparql-update"
 # The name of the first release, still sent when an answer is cut; X-Result-Truncated is the
 # one every answer of the API carries.
 LEGACY_TRUNCATED_HEADER = "X-CCMKG-Truncated"
-
-
-class MethodNotAllowed(InputError):
-    code = "method-not-allowed"
-    status = 405
 
 
 def negotiate(accept: str | None, offered: list[str]) -> str:
@@ -132,14 +134,7 @@ async def _read_request(request: Request, settings: Settings) -> tuple[str, list
                 f"The request body is declared as {charset}; only UTF-8 is accepted.",
                 hint="Send the query as UTF-8.",
             )
-        length = request.headers.get("content-length")
-        # A form body carries some overhead (percent-encoding) on top of the query.
-        if length and length.isdigit() and int(length) > 3 * settings.max_query_bytes + 4096:
-            raise PayloadTooLarge(
-                f"The request body is {length} bytes; queries are limited to "
-                f"{settings.max_query_bytes} bytes."
-            )
-        body = await request.body()
+        body = await request.body()  # bounded while it streams (api/limits.py)
         if media == FORM:
             text = _decode(body, "form body")
             for key, values in parse_qs(text, keep_blank_values=True).items():
@@ -175,51 +170,89 @@ def _refuse_update() -> None:
     )
 
 
-METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+METHODS = ["GET", "POST"]
+_ERROR = {"model": ErrorBody}
+_RESULT_TYPES = sorted({m for types in PREFERRED.values() for m in types})
+_QUERY_PARAMS = [
+    {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "The query (GET; or a form field / application/sparql-query body)"},
+    {"name": "default-graph-uri", "in": "query", "required": False,
+     "schema": {"type": "array", "items": {"type": "string"}}, "explode": True},
+    {"name": "named-graph-uri", "in": "query", "required": False,
+     "schema": {"type": "array", "items": {"type": "string"}}, "explode": True},
+]  # fmt: skip
+SPARQL_BODY = {
+    "required": True,
+    "content": {
+        FORM: {"schema": {"type": "object", "properties": {"query": {"type": "string"}}}},
+        DIRECT: {"schema": {"type": "string"}},
+    },
+}
 
 
-@router.api_route(
-    "/sparql",
-    methods=METHODS,
+SPARQL_ROUTE: dict[str, Any] = dict(
     summary="SPARQL 1.1 Protocol query endpoint (read-only)",
     response_class=Response,
     responses={
-        200: {"description": "Query results in the negotiated format."},
-        400: {"description": "Malformed or refused query (update, SERVICE, too deep)."},
-        406: {"description": "No acceptable result format."},
-        413: {"description": "Query text too large."},
-        503: {"description": "The query ran past the time limit (code query-timeout)."},
+        200: {
+            "description": "Query results in the negotiated format.",
+            "content": {m: {"schema": {"type": "string"}} for m in _RESULT_TYPES},
+        },
+        400: {
+            **_ERROR,
+            "description": "Malformed or refused query (update, SERVICE, "
+            "too deep, too many operators, groups or patterns).",
+        },
+        406: {**_ERROR, "description": "No acceptable result format."},
+        413: {**_ERROR, "description": "Query text or request body too large."},
+        415: {**_ERROR, "description": "POST body neither a form nor a SPARQL query."},
+        429: {**_ERROR, "description": "This client runs too many queries at once."},
+        503: {
+            **_ERROR,
+            "description": "Time, memory or answer size limit (query-timeout, "
+            "query-memory-limit, response-too-large), or every slot busy (busy).",
+        },
     },
 )
+
+
 async def sparql(request: Request) -> Response:
     """Answer SELECT/ASK/CONSTRUCT/DESCRIBE by the SPARQL 1.1 Protocol.
 
     Results are capped at CCMKG_MAX_RESULT_ROWS; a capped answer carries the header
     `X-CCMKG-Truncated: true` and a `Warning` header.
     """
-    if request.method not in ("GET", "POST"):
-        raise MethodNotAllowed(
-            f"{request.method} is not a SPARQL query operation; use GET or POST.",
-        )
     settings: Settings = request.app.state.settings
     store: Store = request.app.state.store
     query, default_graphs, named_graphs = await _read_request(request, settings)
-    info = check_query(
-        query,
-        max_bytes=settings.max_query_bytes,
-        max_depth=settings.max_query_depth,
-        service_allowlist=settings.service_allowlist,
-    )
-    media_type = negotiate(request.headers.get("accept"), PREFERRED[info.form])
-    result = await run_in_threadpool(
-        store.protocol_query,
-        query,
-        media_type,
-        default_graph_uris=default_graphs or None,
-        named_graph_uris=named_graphs or None,
-        max_rows=settings.max_result_rows,
-        timeout_s=settings.query_timeout_s,
-    )
+    with request.app.state.sparql_admission.admit(client_key(request.scope)):
+        # In a thread: the scan is linear but a 100 KB text still takes milliseconds.
+        info = await run_in_threadpool(
+            check_query,
+            query,
+            max_bytes=settings.max_query_bytes,
+            max_depth=settings.max_query_depth,
+            service_allowlist=settings.service_allowlist,
+            max_operators=settings.max_query_operators,
+            max_groups=settings.max_query_groups,
+            max_patterns=settings.max_query_patterns,
+        )
+        media_type = negotiate(request.headers.get("accept"), PREFERRED[info.form])
+        result = await run_in_threadpool(
+            store.protocol_query,
+            query,
+            media_type,
+            default_graph_uris=default_graphs or None,
+            named_graph_uris=named_graphs or None,
+            max_rows=settings.max_result_rows,
+            timeout_s=settings.query_timeout_s,
+        )
+    if len(result.body) > settings.max_response_bytes:  # a remote store's answer
+        raise ResponseTooLarge(
+            f"The answer is {len(result.body)} bytes; the limit is "
+            f"{settings.max_response_bytes} bytes (CCMKG_MAX_RESPONSE_BYTES).",
+            hint="Add a LIMIT, select fewer variables, or avoid building long strings.",
+        )
     headers = {"Vary": "Accept", **result.headers}
     headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
     if result.truncated:
@@ -235,5 +268,13 @@ async def sparql(request: Request) -> Response:
     return Response(content=result.body, media_type=content_type, headers=headers)
 
 
+for _method in METHODS:
+    router.add_api_route(
+        "/sparql", sparql, methods=[_method], operation_id=f"sparql_{_method.lower()}",
+        openapi_extra={"parameters": [{**_QUERY_PARAMS[0], "required": True}, *_QUERY_PARAMS[1:]]}
+        if _method == "GET"
+        else {"parameters": _QUERY_PARAMS, "requestBody": SPARQL_BODY},
+        **SPARQL_ROUTE,
+    )  # fmt: skip
 # The W3C protocol tests (and some clients) use /sparql/ with a trailing slash.
 router.add_api_route("/sparql/", sparql, methods=METHODS, include_in_schema=False)

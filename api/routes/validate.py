@@ -1,16 +1,25 @@
-"""POST /validate: an RDF body checked against the shapes, with the store's context; no writes."""
+"""POST /validate: an RDF body checked against the shapes, with the store's context; no writes.
+
+The body is parsed and validated in a process of its own (ccmkg.ingest.check_upload), at
+most CCMKG_VALIDATE_WORKERS at once: a body that crashes the parser or needs gigabytes costs
+that process, never the server.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ccmkg.api.deps import get_settings, get_store
-from ccmkg.errors import NotAcceptable
-from ccmkg.rdf_input import MEDIA_TYPES, ParsedRdf, check_size, format_for_media_type, parse_rdf
+from ccmkg.api.rest.models import ErrorBody
+from ccmkg.errors import Busy, NotAcceptable
+from ccmkg.ingest import CheckedUpload, check_upload
+from ccmkg.rdf_input import MEDIA_TYPES, check_size, format_for_media_type
 from ccmkg.settings import Settings
 from ccmkg.store import Store
 from ccmkg.validation import Report, Validator, package_validator
@@ -23,9 +32,19 @@ _lock = threading.Lock()
 RDF_BODY = {
     "requestBody": {
         "required": True,
-        "content": {m: {"schema": {"type": "string"}} for m in MEDIA_TYPES},
+        "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in MEDIA_TYPES},
     }
 }
+_ERROR = {"model": ErrorBody}
+UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {**_ERROR, "description": "Not valid RDF, refused before parsing (triple terms, "
+          "nesting), or the parser died on it (input-crashed-parser)."},
+    408: {**_ERROR, "description": "The body was not complete in time (CCMKG_BODY_TIMEOUT_S)."},
+    413: {**_ERROR, "description": "Too many bytes or triples, or too much memory needed."},
+    415: {**_ERROR, "description": "A Content-Type that is not one of the RDF syntaxes."},
+    503: {**_ERROR, "description": "Parsing and validation ran out of time "
+          "(validation-timeout), or every validation slot is busy (busy)."},
+}  # fmt: skip
 
 
 def get_validator(request: Request) -> Validator:
@@ -54,14 +73,43 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-async def parse_body(request: Request, settings: Settings) -> tuple[ParsedRdf, bytes]:
-    """Content-Type → parser (415 first, before reading), then the bounded body, parsed."""
+def _slots(request: Request, settings: Settings) -> asyncio.Semaphore:
+    state = request.app.state
+    if getattr(state, "upload_slots", None) is None:
+        state.upload_slots = asyncio.Semaphore(settings.validate_workers)
+    return state.upload_slots  # type: ignore[no-any-return]
+
+
+async def check_body(
+    request: Request,
+    settings: Settings,
+    store: Store,
+    validator: Validator,
+    *,
+    keep_triples: bool = False,
+    want_turtle: bool = False,
+) -> tuple[CheckedUpload, bytes]:
+    """Content-Type → parser (415 first, before reading), the bounded body, then parse and
+    validate it in a process of its own (one of CCMKG_VALIDATE_WORKERS slots)."""
     fmt = format_for_media_type(request.headers.get("content-type"))
     body = await read_body(request, settings.max_upload_bytes)
-    parsed = await run_in_threadpool(
-        parse_rdf, body, fmt, source="body", timeout_s=settings.parse_timeout_s
-    )
-    return parsed, body
+    slots = _slots(request, settings)
+    try:
+        await asyncio.wait_for(slots.acquire(), timeout=settings.validate_timeout_s)
+    except TimeoutError:
+        raise Busy(
+            f"All {settings.validate_workers} validation slots stayed busy "
+            f"(CCMKG_VALIDATE_WORKERS).",
+            hint="Retry later.",
+        ) from None
+    try:
+        checked = await run_in_threadpool(
+            check_upload, settings, store, validator, body, fmt,
+            keep_triples=keep_triples, want_turtle=want_turtle,
+        )  # fmt: skip
+    finally:
+        slots.release()
+    return checked, body
 
 
 def negotiate_report(accept: str | None) -> str:
@@ -92,7 +140,22 @@ def report_response(report: Report, media: str, status: int = 200) -> Response:
     return JSONResponse(report.as_dict(), status_code=status)
 
 
-@router.post("/validate", openapi_extra=RDF_BODY)
+@router.post(
+    "/validate",
+    openapi_extra=RDF_BODY,
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The SHACL report (conforms, counts, results), JSON or Turtle.",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/turtle": {"schema": {"type": "string"}},
+            },
+        },
+        406: {**_ERROR, "description": "The report comes as JSON or Turtle only."},
+        **UPLOAD_ERRORS,
+    },
+)
 async def validate(
     request: Request,
     settings: Settings = Depends(get_settings),
@@ -105,6 +168,7 @@ async def validate(
     mentions; only results about the uploaded nodes are reported. Nothing is written.
     """
     media = negotiate_report(request.headers.get("accept"))
-    parsed, _ = await parse_body(request, settings)
-    report = await run_in_threadpool(validator.validate_upload, parsed, store)
-    return report_response(report, media)
+    checked, _ = await check_body(
+        request, settings, store, validator, want_turtle=media == "text/turtle"
+    )
+    return report_response(checked.report, media)

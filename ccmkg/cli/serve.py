@@ -72,9 +72,8 @@ def run(
     host: Annotated[str | None, typer.Option("--host", help="Interface to bind.")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port to listen on.")] = None,
 ) -> None:
-    import uvicorn
-
     from ccmkg.api.main import create_app
+    from ccmkg.api.serving import serve
 
     settings = settings_for(store)
     updates = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
@@ -88,6 +87,6 @@ def run(
     try:
         url = f"http://{settings.host}:{settings.port}"
         console.print(f"serving on {url} (store: {the_store.kind})")
-        uvicorn.run(create_app(settings, the_store), host=settings.host, port=settings.port)
+        serve(create_app(settings, the_store), settings)  # with the connection timeouts
     finally:
         the_store.close()

@@ -3,7 +3,10 @@
 Writes go to the on-disk store first, as one SPARQL Update (one transaction: a kill mid-write
 leaves the previous state), then the same update is applied to the in-memory copy
 (write-through). Reads never touch the disk store: on-disk pyoxigraph is 4–7× slower.
-Queries with a deadline run in forked workers (see `workers.py`). See docs/decisions/store.md.
+Queries with a deadline run in forked workers (see `workers.py`), in two pools: one for the
+named queries behind the REST API, one for /sparql (at a lower CPU priority), so that
+expensive protocol queries cannot take the workers ordinary answers need. Every worker is
+bounded in memory, and a /sparql answer in size. See docs/decisions/store.md.
 """
 
 from __future__ import annotations
@@ -118,14 +121,15 @@ def _protocol(
     media_type: str,
     dataset: _Dataset,
     max_rows: int | None,
+    max_bytes: int | None = None,
 ) -> tuple[bytes, bool]:
     result = _run(store, query, None, dataset)
     if isinstance(result, ox.QueryBoolean):
         return write_boolean(bool(result), media_type), False
     if isinstance(result, ox.QuerySolutions):
         variables, rows = solution_rows(result)
-        return write_solutions(variables, rows, media_type, max_rows)
-    return write_triples(result, media_type, max_rows)
+        return write_solutions(variables, rows, media_type, max_rows, max_bytes)
+    return write_triples(result, media_type, max_rows, max_bytes)
 
 
 def _handle(store: ox.Store, request: tuple[Any, ...]) -> Any:
@@ -167,11 +171,24 @@ class EmbeddedStore:
         if dump:
             self._mem.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
         self._write_lock = threading.RLock()
+        self._max_response_bytes = settings.max_response_bytes
         mem = self._mem
+        memory = settings.query_memory_mb * 2**20
         self._pool = QueryPool(
-            settings.query_workers, lambda req: _handle(mem, req), self._write_lock
+            settings.query_workers,
+            lambda req: _handle(mem, req),
+            self._write_lock,
+            memory_bytes=memory,
+        )
+        self._sparql_pool = QueryPool(
+            settings.sparql_workers,
+            lambda req: _handle(mem, req),
+            self._write_lock,
+            memory_bytes=memory,
+            nice=settings.sparql_worker_nice,
         )
         self._pool.start()
+        self._sparql_pool.start()
 
     # Queries ---------------------------------------------------------------------------
 
@@ -215,11 +232,11 @@ class EmbeddedStore:
         dataset = _Dataset(
             tuple(default_graph_uris or ()), tuple(named_graph_uris or ()), self._dataset.base_iri
         )
-        args = (query, media_type, dataset, max_rows)
+        args = (query, media_type, dataset, max_rows, self._max_response_bytes)
         if timeout_s is None:
             body, truncated = _protocol(self._mem, *args)
         else:
-            body, truncated = self._pool.run(("protocol", args), timeout_s)
+            body, truncated = self._sparql_pool.run(("protocol", args), timeout_s)
         return ProtocolResult(body=body, media_type=media_type, truncated=truncated)
 
     # Writes ----------------------------------------------------------------------------
@@ -254,6 +271,7 @@ class EmbeddedStore:
                 log.exception("in-memory update failed after the disk commit; reloading")
                 self._reload_memory()
             self._pool.renew()
+            self._sparql_pool.renew()
 
     def _reload_memory(self) -> None:
         assert self._disk is not None
@@ -292,6 +310,7 @@ class EmbeddedStore:
     def close(self) -> None:
         """Stop the workers and release the store directory for another process (idempotent)."""
         self._pool.close()
+        self._sparql_pool.close()
         with self._write_lock:
             if self._disk is not None:
                 self._disk.flush()

@@ -3,6 +3,10 @@
 SELECT results are written here rather than by pyoxigraph's serializer because the row cap must
 cut the stream: pyoxigraph can only serialise a whole result iterator. Graph results (CONSTRUCT,
 DESCRIBE) are capped with islice and written by pyoxigraph.
+
+Every writer also counts the bytes it produces and stops with ResponseTooLarge past
+`max_bytes`: a short query can build a huge answer (long computed strings), and the worker
+must not hold it, nor the server send it.
 """
 
 from __future__ import annotations
@@ -10,13 +14,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ccmkg.errors import NotAcceptable
+from ccmkg.errors import NotAcceptable, ResponseTooLarge
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -74,13 +78,17 @@ def _json_term(term: object) -> dict[str, object]:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _json(variables: list[str], rows: Iterable[Row]) -> bytes:
-    bindings = [
-        {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
-        for row in rows
-    ]
-    doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json(variables: list[str], rows: Iterable[Row]) -> Iterator[str]:
+    # Piece by piece, the same text as json.dumps of the whole document.
+    yield '{"head":{"vars":' + _dumps(variables) + '},"results":{"bindings":['
+    for i, row in enumerate(rows):
+        binding = {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+        yield ("," if i else "") + _dumps(binding)
+    yield "]}}"
 
 
 def _xml_term(term: object) -> str:
@@ -107,18 +115,17 @@ def _xml_term(term: object) -> str:
 _XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
 
 
-def _xml(variables: list[str], rows: Iterable[Row]) -> bytes:
-    out = [_XML_HEAD, "<head>"]
-    out += [f"<variable name={quoteattr(v)}/>" for v in variables]
-    out.append("</head><results>")
+def _xml(variables: list[str], rows: Iterable[Row]) -> Iterator[str]:
+    yield _XML_HEAD + "<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+    yield "</head><results>"
     for row in rows:
-        out.append("<result>")
+        out = ["<result>"]
         for v, t in zip(variables, row, strict=True):
             if t is not None:
                 out.append(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
         out.append("</result>")
-    out.append("</results></sparql>\n")
-    return "".join(out).encode("utf-8")
+        yield "".join(out)
+    yield "</results></sparql>\n"
 
 
 def _csv_value(term: object | None) -> str:
@@ -131,23 +138,53 @@ def _csv_value(term: object | None) -> str:
     return str(term)
 
 
-def _csv(variables: list[str], rows: Iterable[Row]) -> bytes:
+def _csv(variables: list[str], rows: Iterable[Row]) -> Iterator[str]:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(variables)
     for row in rows:
         writer.writerow([_csv_value(t) for t in row])
-    return buf.getvalue().encode("utf-8")
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    yield buf.getvalue()
 
 
-def _tsv(variables: list[str], rows: Iterable[Row]) -> bytes:
+def _tsv(variables: list[str], rows: Iterable[Row]) -> Iterator[str]:
     # TSV carries terms in N-Triples syntax, which pyoxigraph's str() writes escaped.
-    lines = ["\t".join(f"?{v}" for v in variables)]
-    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    yield "\t".join(f"?{v}" for v in variables) + "\n"
+    for row in rows:
+        yield "\t".join("" if t is None else str(t) for t in row) + "\n"
 
 
-SOLUTION_WRITERS: dict[str, Callable[[list[str], Iterable[Row]], bytes]] = {
+class _Budget:
+    """Collects the bytes of an answer; ResponseTooLarge as soon as they pass `limit`."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.limit is not None and self.size > self.limit:
+            self.parts.clear()
+            raise ResponseTooLarge(
+                f"The answer is larger than the limit of {self.limit} bytes and was not sent "
+                "(CCMKG_MAX_RESPONSE_BYTES).",
+                hint="Add a LIMIT, select fewer variables, or avoid building long strings.",
+            )
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def body(self) -> bytes:
+        return b"".join(self.parts)
+
+
+SOLUTION_WRITERS: dict[str, Callable[[list[str], Iterable[Row]], Iterator[str]]] = {
     "json": _json,
     "xml": _xml,
     "csv": _csv,
@@ -167,26 +204,45 @@ def write_boolean(value: bool, media_type: str) -> bytes:
 
 
 def write_solutions(
-    variables: list[str], rows: Iterable[Row], media_type: str, max_rows: int | None
+    variables: list[str],
+    rows: Iterable[Row],
+    media_type: str,
+    max_rows: int | None,
+    max_bytes: int | None = None,
 ) -> tuple[bytes, bool]:
-    """SELECT results, at most `max_rows` of them; returns (body, truncated)."""
+    """SELECT results, at most `max_rows` of them; returns (body, truncated).
+
+    Raises:
+        ResponseTooLarge: the body would pass `max_bytes`.
+    """
     kind = RESULTS_MEDIA_TYPES.get(media_type)
     if kind is None:
         raise NotAcceptable(f"SELECT results cannot be written as {media_type}.")
     taken, truncated = cap(rows, max_rows)
-    return SOLUTION_WRITERS[kind](variables, taken), truncated
+    budget = _Budget(max_bytes)
+    for piece in SOLUTION_WRITERS[kind](variables, taken):
+        budget.write(piece.encode("utf-8"))
+    return budget.body(), truncated
 
 
 def write_triples(
-    triples: Iterable[ox.Triple], media_type: str, max_rows: int | None
+    triples: Iterable[ox.Triple],
+    media_type: str,
+    max_rows: int | None,
+    max_bytes: int | None = None,
 ) -> tuple[bytes, bool]:
-    """CONSTRUCT/DESCRIBE results, at most `max_rows` triples; returns (body, truncated)."""
+    """CONSTRUCT/DESCRIBE results, at most `max_rows` triples; returns (body, truncated).
+
+    Raises:
+        ResponseTooLarge: the body would pass `max_bytes`.
+    """
     fmt = GRAPH_MEDIA_TYPES.get(media_type)
     if fmt is None:
         raise NotAcceptable(f"Graph results cannot be written as {media_type}.")
     taken, truncated = cap(triples, max_rows)
-    body = ox.serialize(taken, format=fmt)
-    return body or b"", truncated
+    budget = _Budget(max_bytes)
+    ox.serialize(taken, budget, format=fmt)  # type: ignore[arg-type]  # a file-like writer
+    return budget.body(), truncated
 
 
 def cap(items: Iterable[object], max_rows: int | None) -> tuple[list, bool]:  # type: ignore[type-arg]

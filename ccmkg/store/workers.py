@@ -8,13 +8,24 @@ limit. After every committed write the pool is renewed so that children see the 
 
 Workers are forked only while the owner's write lock is held, so no child is ever born in the
 middle of a write to the store it inherits.
+
+Each worker is bounded in memory too: RLIMIT_AS is set to what it inherited plus
+`memory_bytes`, so a query that grows (a cross join sorted, a long CONCAT chain) fails in its
+worker, which is then replaced, and is answered with 503 `query-memory-limit`. A worker whose
+resident memory grew a lot retires after its answer, so that the memory goes back to the
+system. `run_isolated` applies the same bounds to one job in a one-shot child (the parse and
+validation of an upload): the server survives whatever the job does, a crash included.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import multiprocessing
 import os
+import pickle
+import resource
 import signal
 import threading
 import time
@@ -24,23 +35,90 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from ccmkg.errors import CcmKgError, QueryRejected, QueryTimeout, StoreError
+from ccmkg.errors import (
+    CcmKgError,
+    QueryMemoryLimit,
+    QueryRejected,
+    QueryTimeout,
+    StoreError,
+)
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Any], Any]
 
 _ctx = multiprocessing.get_context("fork")
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+# A worker whose resident memory grew by more than this since it started retires after its
+# answer: the allocator rarely gives freed memory back, a fresh fork starts small.
+RETIRE_GROWTH_BYTES = 256 * 1024 * 1024
 
 
-def _worker_main(handler: Handler, conn: Connection) -> None:
-    """Child loop: receive a request, run it, send ("ok", value) or an error description."""
+def _memory() -> tuple[int, int]:
+    """(virtual size, resident size) of this process in bytes."""
+    with open("/proc/self/statm", encoding="ascii") as f:
+        size, resident = f.read().split()[:2]
+    return int(size) * _PAGE, int(resident) * _PAGE
+
+
+def _limit_memory(extra_bytes: int | None) -> None:
+    """RLIMIT_AS = what this process maps now + `extra_bytes` (it inherits the parent's map)."""
+    if extra_bytes is None:
+        return
+    limit = _memory()[0] + extra_bytes
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _enter_child(keep: int, nice: int = 0) -> None:
+    """In a freshly forked child: the parent's signal handlers and descriptors stay behind."""
     # The parent may be a uvicorn server: its signal handlers and sockets must not live on here.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    keep = conn.fileno()
     os.closerange(3, keep)
     os.closerange(keep + 1, 65536)
+    # An engine that aborts prints pages (a Rust backtrace) to stderr; the parent logs one
+    # line about the child's death instead.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    if nice:
+        os.nice(nice)
+
+
+def _error_reply(exc: BaseException) -> tuple[Any, ...]:
+    if isinstance(exc, CcmKgError):
+        state = dict(exc.__dict__)
+        try:
+            pickle.dumps(state)
+        except Exception:
+            state = {"message": exc.message, "hint": exc.hint}
+        return ("err", type(exc), state)
+    if isinstance(exc, MemoryError):
+        return ("mem",)
+    if isinstance(exc, SyntaxError):
+        return _error_reply(QueryRejected(f"SPARQL syntax error: {exc}", "Check the query text."))
+    return _error_reply(StoreError(f"The query failed: {type(exc).__name__}: {exc}"))
+
+
+def _raise_reply(reply: tuple[Any, ...]) -> None:
+    """Re-raise in this process the error a child described (its class and attributes)."""
+    _, cls, state = reply
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, state.get("message", ""))
+    exc.__dict__.update(state)
+    raise exc
+
+
+def _worker_main(
+    handler: Handler, conn: Connection, memory_bytes: int | None = None, nice: int = 0
+) -> None:
+    """Child loop: receive a request, run it, send ("ok", value, retire) or an error."""
+    _enter_child(conn.fileno(), nice)
+    _limit_memory(memory_bytes)
+    start_rss = _memory()[1]
     while True:
         try:
             request = conn.recv()
@@ -48,13 +126,28 @@ def _worker_main(handler: Handler, conn: Connection) -> None:
             os._exit(0)
         try:
             reply: tuple[Any, ...] = ("ok", handler(request))
-        except CcmKgError as exc:
-            reply = ("err", type(exc), exc.message, exc.hint)
-        except SyntaxError as exc:
-            reply = ("err", QueryRejected, f"SPARQL syntax error: {exc}", "Check the query text.")
-        except Exception as exc:
-            reply = ("err", StoreError, f"The query failed: {type(exc).__name__}: {exc}", "")
-        conn.send(reply)
+        except Exception as exc:  # MemoryError is an Exception too
+            reply = _error_reply(exc)
+        retire = reply[0] == "mem" or _memory()[1] - start_rss > RETIRE_GROWTH_BYTES
+        try:
+            conn.send((*reply, retire) if reply[0] == "ok" else reply)
+        except MemoryError:
+            conn.send(("mem",))
+            retire = True
+        except (BrokenPipeError, OSError):
+            os._exit(0)
+        if retire:
+            os._exit(0)
+
+
+def death_cause(exitcode: int | None) -> str:
+    """Why a child died, from its exit status: "memory" (an allocation failed: Rust aborts,
+    the kernel kills), "crash" (a segmentation fault: recursion too deep) or "exit"."""
+    if exitcode in (-signal.SIGABRT, -signal.SIGKILL):
+        return "memory"
+    if exitcode in (-signal.SIGSEGV, -signal.SIGBUS, -signal.SIGILL):
+        return "crash"
+    return "exit"
 
 
 @dataclass
@@ -74,9 +167,19 @@ class _Worker:
 class QueryPool:
     """Up to `size` forked workers; `run` gives each request a deadline it cannot outlive."""
 
-    def __init__(self, size: int, handler: Handler, fork_lock: threading.RLock) -> None:
+    def __init__(
+        self,
+        size: int,
+        handler: Handler,
+        fork_lock: threading.RLock,
+        *,
+        memory_bytes: int | None = None,
+        nice: int = 0,
+    ) -> None:
         self.size = size
         self._handler = handler
+        self._memory_bytes = memory_bytes
+        self._nice = nice
         self._fork_lock = fork_lock
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
@@ -88,7 +191,9 @@ class QueryPool:
         with self._fork_lock:
             parent_conn, child_conn = _ctx.Pipe(duplex=True)
             process = _ctx.Process(
-                target=_worker_main, args=(self._handler, child_conn), daemon=True
+                target=_worker_main,
+                args=(self._handler, child_conn, self._memory_bytes, self._nice),
+                daemon=True,
             )
             process.start()
             child_conn.close()
@@ -193,16 +298,32 @@ class QueryPool:
             reply = worker.conn.recv()
         except (EOFError, OSError) as exc:
             self._discard(worker)
-            log.error("query worker died: %s", exc)
+            cause = death_cause(worker.process.exitcode)
+            log.error("query worker died (%s, exit %s)", cause, worker.process.exitcode)
+            if cause == "memory":
+                raise self._memory_error() from exc
             raise StoreError(
                 "The query worker stopped unexpectedly while running this query.",
                 hint="The query may trigger an engine fault; the server keeps serving.",
             ) from exc
-        self._release(worker)
+        if reply[0] == "mem" or (reply[0] == "ok" and reply[2]):
+            self._discard(worker)  # it exits by itself; a fresh fork starts small
+        else:
+            self._release(worker)
         if reply[0] == "ok":
             return reply[1]
-        _, cls, message, hint = reply
-        raise cls(message, hint)
+        if reply[0] == "mem":
+            raise self._memory_error()
+        _raise_reply(reply)
+
+    def _memory_error(self) -> QueryMemoryLimit:
+        limit = "" if self._memory_bytes is None else f" of {self._memory_bytes // 2**20} MB"
+        return QueryMemoryLimit(
+            f"The query needed more than the memory limit{limit} of a query worker and was "
+            "stopped (CCMKG_QUERY_MEMORY_MB).",
+            hint="Narrow the query: fewer joined patterns, a LIMIT, no ORDER BY over a large "
+            "result, shorter computed strings.",
+        )
 
     def close(self) -> None:
         """Kill every worker; later calls to `run` fail with StoreError."""
@@ -213,3 +334,106 @@ class QueryPool:
             self._cond.notify_all()
         for worker in idle:
             worker.stop()
+
+
+# --- one job in a one-shot child ------------------------------------------------------------
+
+Ask = Callable[[Any], Any]
+
+
+class IsolatedTimeout(Exception):
+    """The job ran past its deadline; its process was killed."""
+
+
+class IsolatedMemory(Exception):
+    """The job needed more memory than it was allowed; its process failed or died."""
+
+
+class IsolatedCrash(Exception):
+    """The job's process died on its own (a segmentation fault: e.g. a parser's recursion)."""
+
+    def __init__(self, exitcode: int | None) -> None:
+        super().__init__(f"the isolated process died (exit status {exitcode})")
+        self.exitcode = exitcode
+
+
+def _isolated_main(job: Callable[[Ask], Any], conn: Connection, memory_bytes: int | None) -> None:
+    _enter_child(conn.fileno())
+    _limit_memory(memory_bytes)
+
+    def ask(question: Any) -> Any:
+        conn.send(("ask", question))
+        return conn.recv()
+
+    try:
+        reply: tuple[Any, ...] = ("ok", job(ask))
+    except Exception as exc:
+        if isinstance(exc, CcmKgError | MemoryError):
+            reply = _error_reply(exc)
+        else:
+            reply = _error_reply(StoreError(f"The job failed: {type(exc).__name__}: {exc}"))
+    try:
+        conn.send(reply)
+    except MemoryError:
+        conn.send(("mem",))
+    except OSError:
+        pass
+    os._exit(0)
+
+
+def run_isolated(
+    job: Callable[[Ask], Any],
+    *,
+    timeout_s: float,
+    memory_bytes: int | None,
+    answer: Callable[[Any], Any] | None = None,
+) -> Any:
+    """Run `job(ask)` in a forked child bounded in time and memory; return what it returns.
+
+    The child inherits everything in memory (no pickling of inputs); it touches no socket or
+    file of ours (they are closed). `ask(q)` in the child sends `q` to the parent, which
+    replies `answer(q)` (e.g. a store query the child must not run itself). The deadline
+    covers the whole conversation. Whatever happens in the child, the caller's process lives.
+
+    Raises:
+        IsolatedTimeout / IsolatedMemory / IsolatedCrash: the child was stopped or died.
+        CcmKgError: what the job raised, re-raised here with its message.
+    """
+    parent_conn, child_conn = _ctx.Pipe(duplex=True)
+    process = _ctx.Process(target=_isolated_main, args=(job, child_conn, memory_bytes), daemon=True)
+    process.start()
+    child_conn.close()
+    deadline = time.monotonic() + timeout_s
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not parent_conn.poll(remaining):
+                raise IsolatedTimeout(f"no answer within {timeout_s:g} s")
+            try:
+                message = parent_conn.recv()
+            except (EOFError, OSError):
+                process.join(timeout=5)
+                if death_cause(process.exitcode) == "memory":
+                    raise IsolatedMemory("the process died for want of memory") from None
+                raise IsolatedCrash(process.exitcode) from None
+            if message[0] == "ask":
+                if answer is None:
+                    raise RuntimeError("the isolated job asked a question nobody answers")
+                parent_conn.send(answer(message[1]))
+            elif message[0] == "ok":
+                return message[1]
+            elif message[0] == "mem":
+                raise IsolatedMemory("an allocation failed")
+            else:
+                _raise_reply(message)
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=5)
+        parent_conn.close()
+
+
+def trim_memory() -> None:
+    """Ask the C allocator to give freed memory back to the system (glibc; else nothing)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)

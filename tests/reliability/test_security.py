@@ -53,9 +53,12 @@ def test_only_ingest_and_validate_accept_anything_but_get(live: Live) -> None:
     assert non_get - sparql <= {
         ("POST", "/ingest"), ("DELETE", "/ingest/{submission_id}"), ("POST", "/validate")
     }  # fmt: skip
-    for method, _ in sparql - {("POST", "/sparql")}:
+    assert sparql <= {("POST", "/sparql")}  # PUT/DELETE/PATCH are not documented: refused
+    for method in ("PUT", "DELETE", "PATCH"):
         r = httpx.request(method, f"{live.base}/sparql", content=b"DROP ALL")
         assert r.status_code == 405, (method, r.status_code)
+        assert r.json()["code"] == "method-not-allowed"
+        assert set(r.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
 
 
 @pytest.mark.parametrize(("method", "path"), WRITES)

@@ -1,0 +1,174 @@
+"""SPARQL that crashed a worker, bloated one, or starved the REST API (issue #14, items 4-6).
+
+Flat chains (no deep nesting) are refused with a 400 naming the limit they pass; a query that
+grows a worker past its memory bound, or builds an answer past the size bound, gets a 503 that
+says which; /sparql admits a few queries per client (429 + Retry-After) and a bounded number
+in all (503 busy + Retry-After), and the REST API answers from workers of its own meanwhile.
+Servers run in their own processes; each test checks the server is alive afterwards.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from devtools.rel_support import app_process, copy_store
+from tests.reliability.conftest import Child, child_env
+from tests.reliability.test_hostile_sparql import _refused
+
+JSON = "application/sparql-results+json"
+P = "PREFIX : <http://x.example/> "
+# The issue's inputs, written compactly so that each stays under CCMKG_MAX_QUERY_BYTES.
+FLAT_CHAINS = {
+    "14000 UNION": ("SELECT * WHERE {" + "{}UNION" * 14_000 + "{}}", "CCMKG_MAX_QUERY_GROUPS"),
+    "9000 OPTIONAL": ("SELECT * WHERE {" + "OPTIONAL{}" * 9_000 + "}", "CCMKG_MAX_QUERY_GROUPS"),
+    "45000-term sum": (
+        "SELECT (" + "+".join(["1"] * 45_000) + " AS ?x) WHERE {}",
+        "CCMKG_MAX_QUERY_OPERATORS",
+    ),
+    "15000 &&": (
+        "SELECT * WHERE { FILTER(" + "&&".join(["1"] * 15_000) + ") }",
+        "CCMKG_MAX_QUERY_OPERATORS",
+    ),
+    "30000-step path": (P + "SELECT * WHERE { ?s " + "/".join([":p"] * 30_000) + " ?o }",
+                        "CCMKG_MAX_QUERY_OPERATORS"),
+    "10000 triple patterns": ("SELECT * WHERE {" + "?s ?p ?o." * 10_000 + "}",
+                              "CCMKG_MAX_QUERY_PATTERNS"),
+    "3000 MINUS": ("SELECT * WHERE { ?s ?p ?o " + "MINUS{?s ?p 1}" * 3_000 + "}",
+                   "CCMKG_MAX_QUERY_GROUPS"),
+    "3000 BIND": ("SELECT * WHERE {" + "".join(f"BIND({i} AS ?v{i})" for i in range(3_000))
+                  + "}", "CCMKG_MAX_QUERY_GROUPS"),
+}  # fmt: skip
+
+
+def _sparql(base: str, query: str, **kw: object) -> httpx.Response:
+    return httpx.post(
+        f"{base}/sparql", content=query.encode(), timeout=120,
+        headers={"Content-Type": "application/sparql-query", "Accept": JSON}, **kw,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(FLAT_CHAINS))
+def test_flat_chains_are_refused_with_the_limit_they_pass(child: Child, name: str) -> None:
+    query, setting = FLAT_CHAINS[name]
+    assert len(query.encode()) <= 100_000, "over the size limit: it would test that instead"
+    body = _refused(_sparql(child.base, query), child, 400)
+    assert setting in body["message"], body
+
+
+def test_the_package_queries_pass_the_limits(child: Child) -> None:
+    """Every named query, sent as text to /sparql, is within every limit."""
+    for item in httpx.get(f"{child.base}/ui/queries", timeout=30).json():
+        r = httpx.post(
+            f"{child.base}/sparql", data={"query": item["text"]}, timeout=60,
+            headers={"Accept": JSON},
+        )  # fmt: skip
+        assert r.status_code != 400 or "CCMKG_MAX_QUERY" not in r.text, (item["name"], r.text)
+
+
+@pytest.fixture
+def server(
+    corpus_template: tuple[Path, dict[str, int]], tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Child]:
+    store_dir = copy_store(corpus_template[0], tmp_path / "store")
+    env = {**child_env(store_dir), **request.param}
+    with app_process(env, tmp_path / "server.log") as app:
+        yield Child(app, store_dir, corpus_template[1])
+
+
+CROSS_SORTED = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"
+CONCAT = (
+    "SELECT ?x WHERE { ?s ?p ?o BIND(CONCAT(STR(?o),STR(?o),STR(?o),STR(?o)) AS ?a) "
+    "BIND(CONCAT(?a,?a,?a,?a,?a,?a,?a,?a) AS ?x) }"
+)
+
+
+@pytest.mark.parametrize(
+    "server", [{"CCMKG_QUERY_MEMORY_MB": "200", "CCMKG_QUERY_TIMEOUT_S": "60"}], indirect=True
+)
+def test_a_query_past_the_worker_memory_bound_is_503_naming_it(server: Child) -> None:
+    r = _sparql(server.base, CROSS_SORTED)
+    assert r.status_code == 503, r.text[:300]
+    assert r.json()["code"] == "query-memory-limit"
+    assert "CCMKG_QUERY_MEMORY_MB" in r.json()["message"]
+    server.assert_serving()
+    assert _sparql(server.base, "ASK { ?s ?p ?o }").json()["boolean"] is True
+
+
+@pytest.mark.parametrize("server", [{"CCMKG_MAX_RESPONSE_BYTES": "200000"}], indirect=True)
+def test_an_answer_past_the_size_bound_is_503_naming_it(server: Child) -> None:
+    r = _sparql(server.base, CONCAT)
+    assert r.status_code == 503, r.text[:300]
+    assert r.json()["code"] == "response-too-large"
+    assert "CCMKG_MAX_RESPONSE_BYTES" in r.json()["message"]
+    server.assert_serving()
+
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _in_background(base: str, query: str, local: str) -> tuple[threading.Thread, list[int]]:
+    out: list[int] = []
+
+    def run() -> None:
+        transport = httpx.HTTPTransport(local_address=local)
+        with httpx.Client(transport=transport, timeout=120) as http:
+            out.append(http.get(f"{base}/sparql", params={"query": query}).status_code)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, out
+
+
+def _wait_until_refused(base: str, status: int, local: str) -> httpx.Response | None:
+    """The slow query is admitted a moment after it is sent: retry a bounded number of times."""
+    transport = httpx.HTTPTransport(local_address=local)
+    with httpx.Client(transport=transport, timeout=60) as http:
+        for _ in range(100):
+            r = http.get(f"{base}/sparql", params={"query": "ASK { ?s ?p ?o }"})
+            if r.status_code == status:
+                return r
+            threading.Event().wait(0.05)
+    return None
+
+
+@pytest.mark.parametrize(
+    "server",
+    [{"CCMKG_SPARQL_PER_CLIENT": "1", "CCMKG_QUERY_TIMEOUT_S": "8"}],
+    indirect=True,
+)
+def test_one_client_may_run_only_so_many_queries_at_once(server: Child) -> None:
+    thread, out = _in_background(server.base, SLOW, "127.0.0.2")
+    refused = _wait_until_refused(server.base, 429, "127.0.0.2")
+    assert refused is not None, "the second query of the same client was never refused"
+    assert refused.json()["code"] == "too-many-requests"
+    assert "CCMKG_SPARQL_PER_CLIENT" in refused.json()["message"]
+    assert int(refused.headers["Retry-After"]) >= 1
+    # Another client is not affected.
+    other = httpx.get(f"{server.base}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=60)
+    assert other.status_code == 200, other.text
+    thread.join(timeout=60)
+    assert out and out[0] == 503  # the slow one ends at the time limit
+    server.assert_serving()
+
+
+@pytest.mark.parametrize(
+    "server",
+    [{"CCMKG_SPARQL_WORKERS": "1", "CCMKG_SPARQL_QUEUE": "0", "CCMKG_QUERY_TIMEOUT_S": "8"}],
+    indirect=True,
+)
+def test_rest_answers_while_every_sparql_worker_is_busy(server: Child) -> None:
+    thread, _ = _in_background(server.base, SLOW, "127.0.0.2")
+    busy = _wait_until_refused(server.base, 503, "127.0.0.3")
+    assert busy is not None, "/sparql never reported itself busy"
+    assert busy.json()["code"] == "busy" and "Retry-After" in busy.headers
+    # The REST API runs its named queries in workers of its own: it answers meanwhile.
+    for path in ("/coordinators", "/meetings", "/actors", "/health"):
+        r = httpx.get(f"{server.base}{path}", timeout=60)
+        assert r.status_code == 200, (path, r.status_code, r.text[:200])
+    thread.join(timeout=60)
+    server.assert_serving()
