@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 
 class ErrorBody(BaseModel):
@@ -421,6 +421,10 @@ class PresidencyHeld(BaseModel):
 
 class StateFact(BaseModel):
     """A post the State held, or a meeting it attended, from the documents."""
+
+    # No other fields: in `StateDetail.posts` a presidency (which has `meeting`) is then not
+    # also a StateFact, and the OpenAPI `oneOf` of the two holds.
+    model_config = ConfigDict(extra="forbid")
 
     kind: str = Field(examples=["coordinator", "president", "attended"])
     ref: str | None = Field(default=None, description="IRI of the post or meeting")

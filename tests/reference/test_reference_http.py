@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import jsonschema_rs
 from fastapi.testclient import TestClient
 
 from ccmkg.api.main import create_app
@@ -122,6 +123,14 @@ def test_states_and_deadlines_are_typed_in_openapi(client: TestClient) -> None:
         assert ok["schema"]["$ref"].endswith("/" + model), path
     names = {p["name"] for p in spec["paths"]["/deadlines"]["get"]["parameters"]}
     assert {"limit", "offset", "format", "article", "state", "as_of", "status"} <= names
+    # the answers are what the schemas say (oneOf of a State's posts: exactly one kind each)
+    for url, model in (
+        ("/states/IRQ?as_of=2026-01-01", "StateDetail"),
+        ("/states?limit=1000", "StateList"),
+        ("/deadlines?state=GBR&as_of=2026-01-01&limit=1000", "DeadlineList"),
+    ):
+        schema = {"$ref": f"#/components/schemas/{model}", "components": spec["components"]}
+        jsonschema_rs.validate(schema, client.get(url).json())
 
 
 def test_a_cut_answer_is_reported_on_states_and_deadlines(
