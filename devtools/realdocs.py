@@ -210,7 +210,7 @@ def score(selected: Iterable[tuple[str, dict, Path]]) -> tuple[dict[str, Tally],
     tallies = {k: Tally() for k in KINDS}
     minted: list[str] = []
     for doc_id, record, text_path in selected:
-        ex = extract_document(text_path, text_path.read_bytes())
+        ex = extract_document(text_path, text_path.read_bytes(), source_url=record.get("url"))
         got, want = extracted_keys(ex), gold_keys(record.get("gold") or {})
         minted += [f"{doc_id}: {name}" for name in minted_from_unresolved(ex)]
         for k in KINDS:

@@ -319,8 +319,9 @@ def score(selected: Iterable[tuple[str, Path, Path]] | None = None) -> dict[str,
     """Micro-averaged tallies per kind over the selected cases."""
     tallies = {k: Tally() for k in KINDS}
     for label, doc, gold_path in selected if selected is not None else cases():
-        ex = extract_document(doc, doc.read_bytes())
-        got, want = extracted_keys(ex), gold_keys(load_gold(gold_path))
+        gold = load_gold(gold_path)
+        ex = extract_document(doc, doc.read_bytes(), source_url=gold.get("source_url"))
+        got, want = extracted_keys(ex), gold_keys(gold)
         for k in KINDS:
             t = tallies[k]
             t.tp += len(got[k] & want[k])
