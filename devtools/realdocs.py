@@ -172,7 +172,7 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         out["holdings"].add((h.holder.key, h.post, h.area or "", label, years))
     for o in ex.obligation_events:
         day = o.deadline if o.event.startswith("extension") else o.date
-        out["obligations"].add((o.state.key, str(o.article), o.event, _day(day)))
+        out["obligations"].add((o.state.key, str(o.article or ""), o.event, _day(day)))
     out["minutes_approvals"] = {(_day(a.minutes_date),) for a in ex.minutes_approvals}
     for w in ex.working_groups:
         codes = [a.key for a in (*w.leads, *w.members, *w.representatives)]

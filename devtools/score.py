@@ -226,7 +226,7 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
     for (holder, post, area), (label, years) in merged.items():
         out["holdings"].add((holder, post, area, label, " ".join(str(y) for y in sorted(years))))
     for o in ex.obligation_events:
-        out["obligation_events"].add((o.state.key, str(o.article), o.event))
+        out["obligation_events"].add((o.state.key, str(o.article or ""), o.event))
     for s in ex.aggregate_statements:
         out["aggregate_statements"].add((str(s.article), str(s.count)))
     for item in ex.agenda:

@@ -443,8 +443,8 @@ class _Emitter:
     def obligation_event(self, e: ObligationEventRecord) -> None:
         event_term = self.vocab.event_types.resolve(e.event)
         event_type = URIRef(event_term.iri) if event_term else None
-        article = ARTICLE.get(e.article)
-        if event_type is None or article is None:
+        article = ARTICLE.get(e.article) if e.article is not None else None
+        if event_type is None or (article is None and e.article is not None):
             self.out.warnings.append(
                 f"obligation event not recorded (unknown event {e.event!r} or article "
                 f"{e.article}): {e.passage.quote!r}"
@@ -453,10 +453,15 @@ class _Emitter:
         state = self.actor(e.state, e.passage, "obligation-event")
         if state is None:
             return
-        otype = _obligation_type(e.article, e.text or e.passage.quote)
-        obligation = self.iris.mint(
-            "obligation", key=f"{_segment(e.state.key)}/{str(otype).removeprefix(str(CCM))}"
+        # An Article the text does not state is not guessed: the obligation has no type, and
+        # the State's events of that kind meet on one "unstated" obligation node.
+        otype = (
+            _obligation_type(e.article, e.text or e.passage.quote)
+            if e.article is not None
+            else None
         )
+        kind = str(otype).removeprefix(str(CCM)) if otype is not None else "unstated-article"
+        obligation = self.iris.mint("obligation", key=f"{_segment(e.state.key)}/{kind}")
         self.g.add((obligation, RDF.type, CCM.Obligation))
         self.add(obligation, CCM.obligedState, state)
         self.add(obligation, CCM.obligationType, otype)

@@ -146,7 +146,7 @@ class PostHoldingRecord:
 @dataclass
 class ObligationEventRecord:
     state: ActorRef
-    article: int
+    article: int | None  # None: the text does not say which Article (kept, never guessed)
     event: str  # see ontology: ccm:ObligationEventType individuals, by local name slug
     passage: Passage
     date: dt.date | None = None

@@ -6,7 +6,12 @@ from __future__ import annotations
 import re
 
 from ccmkg.loaders.readers.context import Ctx
-from ccmkg.loaders.readers.duties import read_article_lists, read_duty_sentences, read_overdue_lists
+from ccmkg.loaders.readers.duties import (
+    read_article_lists,
+    read_duty_sentences,
+    read_extension_requests,
+    read_overdue_lists,
+)
 from ccmkg.loaders.readers.obligations import read_aggregates
 from ccmkg.loaders.readers.working_groups import read_working_groups
 from ccmkg.loaders.registry import Family
@@ -35,6 +40,7 @@ def extract(ctx: Ctx) -> None:
     read_overdue_lists(ctx)
     read_article_lists(ctx)
     read_duty_sentences(ctx)
+    read_extension_requests(ctx)
     read_aggregates(ctx)
     read_working_groups(ctx)
 
