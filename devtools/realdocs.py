@@ -163,6 +163,8 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
     for ap in ex.apologies:
         out["apology_persons"] |= {(ap.actor.key, p.person.key) for p in ap.persons}
     for h in ex.holdings:
+        if h.holder is None:
+            continue  # a person in a post whose State is not named: a president, not a holding
         label = _meeting(h.meeting.label) if h.meeting and h.meeting.label else ""
         years = (
             "-".join(str(y) for y in (min(h.mandate_years), max(h.mandate_years)))
@@ -185,14 +187,15 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         out["meetings"].add((label, _day(c.start), _day(c.end), fold(c.city or "")))
     for h in ex.holdings:
         if h.post == "president" and h.person is not None and h.meeting and h.meeting.label:
-            out["presidents"].add((_meeting(h.meeting.label), h.holder.key, h.person.key))
+            holder = h.holder.key if h.holder else ""
+            out["presidents"].add((_meeting(h.meeting.label), holder, h.person.key))
     return out
 
 
 def minted_from_unresolved(ex: Extraction) -> list[str]:
     """Actors in facts that the gazetteer did not resolve (the guardrail: must be none)."""
     refs = [a.actor for a in ex.attendance] + [a.actor for a in ex.apologies]
-    refs += [h.holder for h in ex.holdings] + [o.state for o in ex.obligation_events]
+    refs += [h.holder for h in ex.holdings if h.holder] + [o.state for o in ex.obligation_events]
     return sorted({r.name_as_written for r in refs if not r.resolved})
 
 

@@ -217,6 +217,8 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         out["apology_persons"] |= {(_actor_key(ap.actor), p.person.key) for p in ap.persons}
     merged: dict[tuple[str, str, str], tuple[str, set[int]]] = {}
     for h in ex.holdings:
+        if h.holder is None:
+            continue  # a person in a post whose State is not named: a president, not a holding
         k = (h.holder.key, h.post, h.area or (slug(h.topic) if h.topic else ""))
         label, years = merged.get(k, ("", set()))
         merged[k] = (
@@ -256,7 +258,8 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         out["calendar"].add((c.meeting.label or "", _s(c.start), _s(c.end), norm(c.city or "")))
     for h in ex.holdings:
         if h.post == "president" and h.person is not None and h.meeting and h.meeting.label:
-            out["presidents"].add((h.meeting.label, h.holder.key, h.person.key))
+            holder = h.holder.key if h.holder else ""
+            out["presidents"].add((h.meeting.label, holder, h.person.key))
     out["treaty_actions"] = {(t.state.key, t.action, _s(t.date)) for t in ex.treaty_actions}
     return out
 

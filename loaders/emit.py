@@ -402,8 +402,9 @@ class _Emitter:
         post = self.post(h)
         if post is None:
             return
-        holder = self.actor(h.holder, h.passage, "holding")
-        if holder is None:
+        # A post whose State the text does not name keeps its person (ccm:actingPerson).
+        holder = self.actor(h.holder, h.passage, "holding") if h.holder is not None else None
+        if holder is None and (h.holder is not None or h.person is None):
             return
         role = self.vocab.roles.iri(h.post)
         years = sorted(set(h.mandate_years))
@@ -417,7 +418,8 @@ class _Emitter:
         else:
             term = str(self.doc_date.year) if self.doc_date else ""
             basis = "attestation"
-        node = self.fact("holding", CCM.PostHolding, h.passage, holder, post, role, term)
+        who = holder if holder is not None else self.person(h.person) if h.person else None
+        node = self.fact("holding", CCM.PostHolding, h.passage, who, post, role, term)
         self.add(node, CCM.holder, holder)
         self.add(node, CCM.post, post)
         self.add(node, ORG.role, role)

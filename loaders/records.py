@@ -133,7 +133,7 @@ class ApologyRecord:
 class PostHoldingRecord:
     """A State (or organisation) holding a post, as attested by the passage on the doc's date."""
 
-    holder: ActorRef
+    holder: ActorRef | None  # None: the text names the person in the post, not the State
     post: PostKind
     passage: Passage
     area: str | None = None  # thematic-area slug for coordinator / friend posts

@@ -95,7 +95,7 @@ def _chair(ctx: Ctx, meeting: MeetingRecord) -> None:
     in the opening section."""
     presidents = [h for h in ctx.ex.holdings if h.post == "president"]
     present = {a.actor.key: a for a in ctx.ex.attendance}
-    chair = next((h.holder for h in presidents if h.holder.key in present), None)
+    chair = next((h.holder for h in presidents if h.holder and h.holder.key in present), None)
     if chair is None:
         return
     meeting.chair = chair
