@@ -189,6 +189,7 @@ class CCM(DefinedNamespace):
     CompositionList: URIRef  # Coordination Committee composition list
     CooperationAndAssistance: URIRef  # Cooperation and Assistance
     CoordinationCommitteeMinutes: URIRef  # Coordination Committee minutes
+    CoordinationCommitteeNews: URIRef  # Coordination Committee news item
     Coordinator: URIRef  # coordinator
     DepositaryStatusList: URIRef  # depositary status list
     ExtensionGranted: URIRef  # extension granted
