@@ -292,11 +292,7 @@ for _n, (_tens, _tenth) in enumerate(_TENS.items(), start=2):
 ORDINAL_WORDS_RX = "|".join(
     w.replace("-", r"[-\s‐–]") for w in sorted(ORDINAL_WORDS, key=len, reverse=True)
 )
-_ORD = (
-    r"(?P<ord>\d{1,2}\s*(?:st|nd|rd|th|d)\b|"
-    + ORDINAL_WORDS_RX
-    + r")"
-)
+_ORD = r"(?P<ord>\d{1,2}\s*(?:st|nd|rd|th|d)\b|" + ORDINAL_WORDS_RX + r")"
 _BODY = (
     r"(?:(?:CCM\s+)?Coordination\s+Committee|CorCom|Friends(?:\s+of\s+the\s+President)?"
     r"|Coordinating\s+Committee)"
