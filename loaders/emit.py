@@ -75,7 +75,9 @@ PREFIXES = {
 }
 
 # Record vocabulary (slugs) → ontology terms: ccmkg.model.vocab, read off the ontology.
-PRESIDENCY_ROLES = frozenset({"president", "president-designate", "past-president"})
+PRESIDENCY_ROLES = frozenset(
+    {"president", "president-designate", "past-president", "vice-president"}
+)
 ACTOR_CLASS = {"state": CCM.State, "organization": CCM.Organization}
 ARTICLE = {3: CCM.Article3, 4: CCM.Article4, 7: CCM.Article7}
 # The obligation type an article's events concern; Article 7 has two (see _obligation_type).

@@ -20,7 +20,9 @@ MeetingKind = Literal[
     "intersessional",
     "workshop",
 ]
-PostKind = Literal["coordinator", "friend", "president", "president-designate", "past-president"]
+PostKind = Literal[
+    "coordinator", "friend", "president", "president-designate", "past-president", "vice-president"
+]
 MeetingFormat = Literal["in-person", "hybrid", "virtual"]
 
 

@@ -219,6 +219,7 @@ class CCM(DefinedNamespace):
     TransparencyMeasures: URIRef  # Transparency Measures
     Universalization: URIRef  # Universalization
     UnknownFamily: URIRef  # unknown family
+    VicePresident: URIRef  # Vice-President
     VictimAssistance: URIRef  # Victim Assistance
     Virtual: URIRef  # virtual
     WorkingPaper: URIRef  # working paper

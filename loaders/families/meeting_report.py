@@ -15,6 +15,7 @@ from ccmkg.loaders.readers.obligations import read_aggregates
 from ccmkg.loaders.readers.presidency import (
     page_meeting,
     read_presidency_sentences,
+    read_vice_presidents,
     settle_presidencies,
 )
 from ccmkg.loaders.readers.status import read_status_sentences
@@ -50,6 +51,7 @@ def extract(ctx: Ctx) -> None:
     read_calendar(ctx)
     read_programme_start(ctx, page_meeting(ctx))
     read_presidency_sentences(ctx)
+    read_vice_presidents(ctx)
     read_sentence_holdings(ctx)
     settle_presidencies(ctx)
     read_status_sentences(ctx)

@@ -86,6 +86,32 @@ def read_presidency_sentences(ctx: Ctx) -> None:
                     _apply(ctx, r, m, sent, table, pas)
 
 
+def read_vice_presidents(ctx: Ctx) -> None:
+    """'Election of vice-presidents: A, B, and C': each listed State is a Vice-President of the
+    meeting the page is about (a name the gazetteer cannot resolve goes to review)."""
+    r = next(r for r in rules("presidency") if r.name == "election-of-vice-presidents")
+    meeting = page_meeting(ctx)
+    if meeting is None:
+        return
+    for p in ctx.paras:
+        for s, e, sent in sentences(p):
+            tok, table = tokenise(ctx, sent)
+            m = r.pattern.search(tok)
+            if not m:
+                continue
+            pas = ctx.passage(s, e, p.section)
+            for part in re.split(r",|\band\b", m.group("list")):
+                idx = re.findall(r"⟨S(\d+)⟩", part)
+                name = part.strip().removeprefix("the ").strip()
+                if idx:
+                    _, key, written = table[int(idx[0])]
+                    add_holding(
+                        ctx, ctx.state_ref(key, written), "vice-president", pas, meeting=meeting
+                    )
+                elif name[:1].isupper():
+                    ctx.unresolved(name, pas, "state")
+
+
 def _apply(
     ctx: Ctx,
     r: Rule,
