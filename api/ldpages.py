@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, FOAF, SH, SKOS
 from rdflib.term import Node
 
@@ -196,6 +197,7 @@ def shapes_page(shapes: Graph) -> str:
                 f"<tr><td><code>{escape(curie(str(path)) if path is not None else '?')}</code></td>"
                 f"<td>{constraints}</td><td>{escape(str(message or ''))}</td></tr>"
             )
+        rows += _logical_rows(shapes, shape)
         name = curie(str(shape)) if isinstance(shape, URIRef) else "(anonymous shape)"
         sections.append(
             f"<h2 id='{escape(name)}'>{escape(name)}</h2><p>targets: {targets or '—'}</p>"
@@ -209,6 +211,30 @@ def shapes_page(shapes: Graph) -> str:
         + ("".join(sections) or "<p class='muted'>no shapes installed</p>")
     )
     return page("SHACL shapes", body)
+
+
+def _logical_rows(shapes: Graph, shape: Node) -> list[str]:
+    """A node shape's own sh:or / sh:and / sh:xone: one row naming each alternative's path and
+    constraints (e.g. a holding needs its holder, or the person acting in the post)."""
+    rows = []
+    for op in ("or", "and", "xone"):
+        for head in shapes.objects(shape, SH[op]):
+            parts = []
+            for member in Collection(shapes, head):
+                path = shapes.value(member, SH.path)
+                cons = " ".join(
+                    f"{curie(str(p))} {curie(str(o))}"
+                    for p, o in sorted(shapes.predicate_objects(member))
+                    if p != SH.path
+                )
+                where = curie(str(path)) if path is not None else ""
+                parts.append(escape(f"{where} {cons}".strip()))
+            message = shapes.value(shape, SH.message) or ""
+            rows.append(
+                f"<tr><td><code>sh:{op}</code></td><td>{' | '.join(parts)}</td>"
+                f"<td>{escape(str(message))}</td></tr>"
+            )
+    return rows
 
 
 def ontology_page_fallback(onto: Graph) -> str:
