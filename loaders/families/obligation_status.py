@@ -23,6 +23,10 @@ _CUES = re.compile(
 )
 
 
+# A photo credit above the title ("Photo by …", "Photo: …", "Photo credit: …") is not the title.
+_CREDIT = re.compile(r"^Photo(?:\s+credit)?\s*(?:by\b|:)", re.I)
+
+
 def detect(head: str) -> int:
     """An obligation article named, with a status cue (overdue, extension, completion)."""
     if re.search(r"\bminutes\b", head, re.I) or not _ARTICLE.search(head):
@@ -31,7 +35,7 @@ def detect(head: str) -> int:
 
 
 def extract(ctx: Ctx) -> None:
-    lines = [p for p in ctx.paras if p.text.strip()]
+    lines = [p for p in ctx.paras if p.text.strip() and not _CREDIT.match(p.text.strip())]
     if lines and len(lines[0].text) < 120:
         ctx.ex.document.title = " ".join(lines[0].text.split())
         ctx.ex.document.passage = ctx.para_passage(lines[0])
