@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 
+from ccmkg.loaders.readers import holdings, presidency
 from ccmkg.loaders.readers.context import Ctx
 from ccmkg.loaders.readers.duties import read_article_lists, read_duty_sentences, read_overdue_lists
-from ccmkg.loaders.readers.holdings import read_sentence_holdings
 from ccmkg.loaders.readers.obligations import read_aggregates
-from ccmkg.loaders.readers.presidency import read_presidency_sentences, settle_presidencies
 from ccmkg.loaders.readers.working_groups import read_working_groups
 from ccmkg.loaders.registry import Family
 from ccmkg.model.terms import CCM
@@ -42,12 +41,12 @@ def extract(ctx: Ctx) -> None:
     read_overdue_lists(ctx)
     read_article_lists(ctx)
     read_duty_sentences(ctx)
-    # Completions are announced by the presidency ("The Presidency of the CCM, X, is pleased…").
-    read_presidency_sentences(ctx)
-    read_sentence_holdings(ctx)
-    settle_presidencies(ctx)
     read_aggregates(ctx)
     read_working_groups(ctx)
+    # Completions are announced by the presidency ("The Presidency of the CCM, X, is pleased…").
+    presidency.read_presidency_sentences(ctx)
+    holdings.read_sentence_holdings(ctx)
+    presidency.settle_presidencies(ctx)
 
 
 FAMILY = Family("obligation-status", CCM.ObligationStatusPage, detect, extract, priority=7)
