@@ -329,7 +329,8 @@ function registerTable() {
       const text = prefixed ? esc(shown) : `&lt;${esc(shown)}&gt;`;
       const link = href ? `<a class="iri" href="${esc(href)}">${text}</a>` : `<span class="iri">${text}</span>`;
       const label = labels.get(iri);
-      return label ? `${link} <span class="iri-label">${esc(label)}</span>` : link;
+      // The label first: the table cuts long cells, and the label is what a person reads.
+      return label ? `<span class="iri-label">${esc(label)}</span> ${link}` : link;
     }
   }
   Yasr.registerPlugin("table", LabelledTable);
@@ -339,6 +340,9 @@ function startYasgui() {
   registerTable();
   const endpoint = location.origin + "/sparql";
   const fromLink = /(^|[#&])query=/.test(location.hash);
+  // Only completers that need no other host: the property and class ones ask a public
+  // vocabulary service. (A config array would be merged into the defaults, not replace them.)
+  for (const defaults of [Yasqe.defaults, Yasgui.defaults.yasqe]) defaults.autocompleters = ["prefixes", "variables"];
   yasgui = new Yasgui($("#yasgui"), {
     requestConfig: { endpoint, method: "POST" },
     endpointCatalogueOptions: { getData: () => [{ endpoint }] },
@@ -346,8 +350,7 @@ function startYasgui() {
     persistenceId: "ccmkg-yasgui",
     populateFromUrl: fromLink, // a permalink opens its query in a tab (and YASGUI clears the hash)
     autofocus: false,
-    yasqe: { prefixCcApi: "/ui/prefixes", autocompleters: ["prefixes", "variables"],
-      editorHeight: "320px", resizeable: true },
+    yasqe: { prefixCcApi: "/ui/prefixes", editorHeight: "320px", resizeable: true },
     yasr: { prefixes: config.prefixes, defaultPlugin: "table", pluginOrder: ["table", "response"] },
   });
   if (fromLink) history.replaceState(null, "", "#sparql");

@@ -68,7 +68,8 @@ def new_driver(width: int = 1400, height: int = 1000, downloads: Path | None = N
         options.add_argument(arg)
     if downloads is not None:
         options.add_experimental_option(
-            "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+            "prefs",
+            {"download.default_directory": str(downloads), "download.prompt_for_download": False},
         )
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
