@@ -8,9 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
 from ccmkg.api.vendor import ASSETS, assets_root
 from ccmkg.model.namespaces import PREFIXES
+from ccmkg.model.terms import CCM
 from ccmkg.settings import Settings
 from ccmkg.store import Store
 from devtools.server import serve_app
@@ -87,3 +89,20 @@ def test_installed_assets_are_served_from_this_origin(client: httpx.Client) -> N
     assert "/static/vendor/swagger-ui-bundle.js" in docs.text
     assert "http" not in csp and "cdn" not in docs.text.lower()
     assert "script-src 'self' 'sha256-" in csp
+
+
+def test_entity_page_links_out_to_wikidata(store_settings: Settings, store: Store) -> None:
+    base = store_settings.base_iri
+    state = URIRef(f"{base}id/state/NOR")
+    graph = Graph()
+    graph.add((state, RDF.type, CCM.State))
+    graph.add((state, RDFS.label, Literal("Norway")))
+    graph.add((state, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q20")))
+    graph.add((state, OWL.sameAs, URIRef("javascript:alert(1)")))  # never a link
+    store.replace_graphs({f"{base}graph/test-same-as": graph})
+    with serve_app(store_settings, store) as url:
+        page = httpx.get(f"{url}/id/state/NOR", headers={"Accept": "text/html"}, timeout=30)
+    assert page.status_code == 200
+    assert "Same as: <a href='http://www.wikidata.org/entity/Q20'" in page.text
+    assert ">Wikidata Q20</a>" in page.text
+    assert "href='javascript:" not in page.text
