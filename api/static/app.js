@@ -336,6 +336,14 @@ function registerTable() {
   Yasr.registerPlugin("table", LabelledTable);
 }
 
+// A new tab's query: something of ours that runs, rather than YASGUI's generic ?s ?p ?o.
+const STARTER = () => `PREFIX ccm: <${config.prefixes.ccm}>
+PREFIX rdfs: <${config.prefixes.rdfs}>
+SELECT ?state ?name WHERE {
+  ?state a ccm:State ;
+         rdfs:label ?name .
+} ORDER BY ?name LIMIT 50`;
+
 function startYasgui() {
   registerTable();
   const endpoint = location.origin + "/sparql";
@@ -350,7 +358,7 @@ function startYasgui() {
     persistenceId: "ccmkg-yasgui",
     populateFromUrl: fromLink, // a permalink opens its query in a tab (and YASGUI clears the hash)
     autofocus: false,
-    yasqe: { prefixCcApi: "/ui/prefixes", editorHeight: "320px", resizeable: true },
+    yasqe: { prefixCcApi: "/ui/prefixes", editorHeight: "320px", resizeable: true, value: STARTER() },
     yasr: { prefixes: config.prefixes, defaultPlugin: "table", pluginOrder: ["table", "response"] },
   });
   if (fromLink) history.replaceState(null, "", "#sparql");

@@ -228,3 +228,20 @@ def test_timeline_at_1400px_shows_2021(browser: Any, corpus_site: str) -> None:
     driver.find_element("css selector", 'nav a[data-tab="search"]').click()
     wait_for(driver, lambda d: not d.find_element("id", "sources").is_displayed())
     assert severe(driver) == []
+
+
+def test_state_view_links_to_wikidata(browser: Any, corpus_site: str) -> None:
+    import httpx
+
+    state = httpx.get(f"{corpus_site}/states/NOR", timeout=30)
+    if state.status_code != 200 or not state.json().get("same_as"):
+        pytest.skip("/states/{iso} carries no same_as here (the Wikidata mapping is not loaded)")
+    expected = state.json()["same_as"][0].replace("http:", "https:", 1)
+    driver = browser
+    driver.get(corpus_site + "/#search")
+    driver.find_element("id", "search-q").send_keys("Norway\n")
+    result = wait_for(driver, lambda d: d.find_elements("css selector", "#search-results li"))
+    result[0].click()
+    link = wait_for(driver, lambda d: d.find_elements("css selector", "#entity .same-as a"))[0]
+    assert link.get_attribute("href") == expected
+    assert link.text.startswith("Q")
