@@ -34,10 +34,16 @@ function showSources(title, sources) {
   list.replaceChildren();
   for (const s of sources || []) {
     const doc = s.document || {};
-    list.append(el("li", {},
-      el("div", { text: `${doc.title || doc.id} (${doc.date || "undated"})${s.section ? ", section " + s.section : ""}` }),
-      el("blockquote", { text: s.quote || "" }),
-      el("small", { text: `characters ${s.start}–${s.end} of ${doc.id}` })));
+    const item = el("li", {});
+    if (s.url) { // reference data (the calendar, treaty records): a page on the web, no passage
+      item.append(el("div", {}, el("a", { href: s.url, text: doc.title || s.url, rel: "noopener" })),
+        el("small", { text: `reference data${s.retrieved ? ", retrieved " + s.retrieved : ""}` }));
+    } else {
+      item.append(el("div", { text: `${doc.title || doc.id} (${doc.date || "undated"})${s.section ? ", section " + s.section : ""}` }),
+        el("blockquote", { text: s.quote || "" }));
+      if (s.start !== null && s.start !== undefined) item.append(el("small", { text: `characters ${s.start}–${s.end} of ${doc.id}` }));
+    }
+    list.append(item);
   }
   $("#sources").hidden = false;
   document.body.classList.add("with-sources"); // the page narrows: the panel hides no bar

@@ -225,6 +225,8 @@ def test_timeline_at_1400px_shows_2021(browser: Any, corpus_site: str) -> None:
     bar_right = js(driver, "return arguments[0].getBoundingClientRect().right", bar)
     assert bar_right <= panel, "the panel hides the bar that was clicked"
     driver.save_screenshot(str(artefacts() / "timeline-sources.png"))
+    listed = driver.find_element("id", "sources-list").text
+    assert listed and "null" not in listed and "undefined" not in listed
     driver.find_element("css selector", 'nav a[data-tab="search"]').click()
     wait_for(driver, lambda d: not d.find_element("id", "sources").is_displayed())
     assert severe(driver) == []
