@@ -53,6 +53,16 @@ def test_other_syntax_errors_keep_the_parser_message(client: httpx.Client) -> No
     assert "unknown prefix" not in response.json()["message"]
 
 
+def test_page_csp_allows_this_origin_only(client: httpx.Client) -> None:
+    csp = client.get("/").headers["content-security-policy"]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["script-src"] == "'self'"  # no inline script, no eval, no other host
+    assert directives["connect-src"] == "'self'"
+    # YASGUI (CodeMirror, DataTables) writes <style> elements at run time: inline styles only.
+    assert directives["style-src"] == "'self' 'unsafe-inline'"
+    assert "http" not in csp
+
+
 def test_ui_data_for_the_editor(client: httpx.Client) -> None:
     assert client.get("/ui/prefixes").json() == PREFIXES
     config = client.get("/ui/config").json()
