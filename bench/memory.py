@@ -88,7 +88,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(store_dir: Path, env_extra: dict[str, str]) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+def serve(
+    store_dir: Path, env_extra: dict[str, str]
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """`ccmkg serve` on `store_dir`, stopped (SIGTERM, then SIGKILL) when done."""
     port = free_port()
     env = {**os.environ, "CCMKG_STORE": str(store_dir), **env_extra}

@@ -120,8 +120,12 @@ def main(argv: list[str] | None = None) -> int:
         a, b = statistics.median(ours), statistics.median(theirs)
         print(f"{len(texts)} named queries round-robin, {args.clients} client processes, "
               f"{args.rounds} rounds of {args.seconds:.0f} s each (medians)")  # fmt: skip
-        print(f"ccmkg serve /sparql: {a:.1f} req/s   (rounds: {', '.join(f'{x:.1f}' for x in ours)})")
-        print(f"oxigraph serve:      {b:.1f} req/s   (rounds: {', '.join(f'{x:.1f}' for x in theirs)})")
+        for label, rate, rounds in (
+            ("ccmkg serve /sparql", a, ours),
+            ("oxigraph serve", b, theirs),
+        ):
+            each = ", ".join(f"{x:.1f}" for x in rounds)
+            print(f"{label}: {rate:.1f} req/s (rounds: {each})")
         print(f"client ceiling (ASK {{}} on oxigraph): {ceiling:.0f} req/s")
         print(f"ratio: **{100 * a / b:.0f}%** of oxigraph serve (goal ≥ 90%)")
     finally:
