@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     sparql_worker_nice: int = Field(
         default=10, ge=0, le=19, description="CPU niceness of /sparql workers, below REST."
     )
+    sparql_nice_after_ms: int = Field(
+        default=100,
+        ge=0,
+        description="A /sparql query is lowered to sparql_worker_nice once it has run this "
+        "long (0: from the worker's start); cheap queries keep the normal priority.",
+    )
     query_memory_mb: int = Field(
         default=1024, gt=0, description="Memory a query worker may add to what it inherits."
     )

@@ -24,6 +24,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
+import pyoxigraph as ox
 import pyshacl
 import shacl
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
@@ -31,6 +32,14 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from ccmkg.rdf_input import TURTLE, ParsedRdf, ntriples_to_rdflib, parse_file, parse_rdf
+from ccmkg.shacl_sparql import (
+    Check,
+    Unsupported,
+    Violation,
+    compile_shapes,
+    run_checks,
+    to_rdflib,
+)
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -331,8 +340,102 @@ class _HybridShapes:
         return EngineRun(results=results, graph=graph)
 
 
+# --- sparql: shapes compiled to SPARQL, run on a pyoxigraph store ----------------------------
+
+
+class SparqlEngine:
+    """Our shapes as SPARQL queries on an indexed pyoxigraph store (`ccmkg.shacl_sparql`).
+
+    Shapes outside the compiled subset go to pyshacl whole: the general fallback for any
+    shapes graph (uploaded shapes, the W3C suite). `run_store` validates a store's default
+    graph in place; `run` loads the data into a fresh in-memory store first.
+    """
+
+    name = "sparql"
+
+    def compile(self, shapes: Graph) -> CompiledShapes:
+        try:
+            return SparqlShapes(compile_shapes(shapes), shapes)
+        except Unsupported:
+            return _PyShaclShapes(shapes)
+
+
+class SparqlShapes:
+    def __init__(self, checks: list[Check], shapes: Graph) -> None:
+        self.checks = checks
+        self.shapes = shapes
+
+    def run(self, data: Sequence[DataGraph]) -> EngineRun:
+        store = ox.Store()
+        for part in data:
+            text = part.ntriples.encode("utf-8")
+            if text:
+                store.bulk_load(text, ox.RdfFormat.N_TRIPLES)
+        return self.run_store(store)
+
+    def run_store(self, store: ox.Store) -> EngineRun:
+        """Validate what `store`'s default graph holds, with its indexes as they are."""
+        found = run_checks(store, self.checks)
+        results = [self._result(v) for v in found]
+        return EngineRun(results=results, graph=lambda: _sparql_report(found, self.shapes))
+
+    def _result(self, v: Violation) -> Result:
+        c = v.check
+        if v.message is not None:
+            message = v.message
+        elif c.message is not None:
+            message = str(c.message)
+        else:
+            message = _default_message(c.component)
+        return Result(
+            focus=_ox_display(v.focus),
+            path=None if c.path is None else render_path(self.shapes, c.path),
+            value=None if v.value is None else _ox_display(v.value),
+            message=message,
+            severity=_local(c.severity),
+            shape=_display(_named_shape(self.shapes, c.shape)),
+            component=c.component,
+        )
+
+
+def _ox_display(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
+
+def _sparql_report(found: list[Violation], shapes: Graph) -> Graph:
+    """The sh:ValidationReport of a compiled run, paths copied from the shapes graph."""
+    g = Graph()
+    report = BNode()
+    g.add((report, RDF.type, SH.ValidationReport))
+    g.add((report, SH.conforms, Literal(not found)))
+    for v in found:
+        c, node = v.check, BNode()
+        g.add((report, SH.result, node))
+        g.add((node, RDF.type, SH.ValidationResult))
+        g.add((node, SH.focusNode, to_rdflib(v.focus)))
+        if v.value is not None:
+            g.add((node, SH.value, to_rdflib(v.value)))
+        g.add((node, SH.resultSeverity, URIRef(c.severity)))
+        g.add((node, SH.sourceShape, c.shape))
+        g.add((node, SH.sourceConstraintComponent, SH[c.component]))
+        message = v.message if v.message is not None else c.message
+        if message is not None:
+            g.add(
+                (node, SH.resultMessage, Literal(message) if isinstance(message, str) else message)
+            )
+        if c.path is not None:
+            g.add((node, SH.resultPath, c.path))
+            stack = [c.path]
+            while stack:  # a path's structure (lists, inverse…) goes with it
+                for triple in shapes.triples((stack.pop(), None, None)):
+                    g.add(triple)
+                    if isinstance(triple[2], BNode):
+                        stack.append(triple[2])
+    return g
+
+
 ENGINES: dict[str, Engine] = {
-    e.name: e for e in (FastShaclEngine(), PyShaclEngine(), HybridEngine())
+    e.name: e for e in (FastShaclEngine(), PyShaclEngine(), HybridEngine(), SparqlEngine())
 }
 
 
@@ -400,10 +503,7 @@ class Validator:
         def kept(focus_str: str) -> bool:
             return focus is None or focus_str.startswith("_:") or focus_str in focus
 
-        results = sorted(
-            (r for r in run.results if kept(r.focus)),
-            key=lambda r: (SEVERITIES.index(r.severity), r.focus, r.path or "", r.value or ""),
-        )
+        results = sorted((r for r in run.results if kept(r.focus)), key=_order)
         dropped = len(results) != len(run.results)
 
         def graph() -> Graph:
@@ -411,6 +511,22 @@ class Validator:
             return _filter_report(g, kept) if dropped else g
 
         return Report(results=results, engine=self.engine, _graph=graph)
+
+    def validate_store(self, store: ox.Store) -> Report:
+        """Validate everything a pyoxigraph store's default graph holds, in place.
+
+        For the `sparql` engine only (the compiled shapes run on the store's own indexes);
+        the store must hold the ontology too (the embedded store keeps it in its default
+        graph, the union of the named graphs).
+
+        Raises:
+            ValueError: this validator's engine cannot run on a store.
+        """
+        if not isinstance(self._compiled, SparqlShapes):
+            raise ValueError(f"engine {self.engine!r} cannot validate a store in place")
+        run = self._compiled.run_store(store)
+        results = sorted(run.results, key=_order)
+        return Report(results=results, engine=self.engine, _graph=run.graph)
 
     def validate_upload(self, data: Graph | ParsedRdf, store: Any) -> Report:
         """Validate an upload together with the store's data about the IRIs it mentions.
@@ -431,6 +547,11 @@ class Validator:
             str(o) for o in data.objects() if isinstance(o, URIRef) and str(o) not in described
         }
         return self.validate(whole, context=context, focus=focus)
+
+
+def _order(r: Result) -> tuple[int, str, str, str]:
+    rank = SEVERITIES.index(r.severity) if r.severity in SEVERITIES else len(SEVERITIES)
+    return rank, r.focus, r.path or "", r.value or ""
 
 
 _validators: dict[str, Validator] = {}

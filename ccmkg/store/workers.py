@@ -52,6 +52,11 @@ _PAGE = os.sysconf("SC_PAGE_SIZE")
 # A worker whose resident memory grew by more than this since it started retires after its
 # answer: the allocator rarely gives freed memory back, a fresh fork starts small.
 RETIRE_GROWTH_BYTES = 256 * 1024 * 1024
+# A worker whose *private* memory grew by more than this (it copied inherited pages the query
+# walked) retires too: a fresh fork shares every page with the server again. Checked only
+# after queries longer than PRIVATE_CHECK_AFTER_S, which are the ones that walk a lot.
+RETIRE_PRIVATE_BYTES = 64 * 1024 * 1024
+PRIVATE_CHECK_AFTER_S = 0.05
 
 
 def _memory() -> tuple[int, int]:
@@ -59,6 +64,22 @@ def _memory() -> tuple[int, int]:
     with open("/proc/self/statm", encoding="ascii") as f:
         size, resident = f.read().split()[:2]
     return int(size) * _PAGE, int(resident) * _PAGE
+
+
+def _private_bytes() -> int:
+    """Memory this process holds alone (USS): pages it wrote, the inherited ones it copied.
+
+    Reading pyoxigraph's in-memory store writes to the pages it walks (a full scan of a 1M
+    store makes a worker's copy of ~500 MB private), which RSS does not show: a forked page
+    is resident before and after its copy. Costs a walk of the page tables (~10 ms at 1 GB),
+    so it is read only after a long query.
+    """
+    private = 0
+    with open("/proc/self/smaps_rollup", encoding="ascii") as f:
+        for line in f:
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                private += int(line.split()[1]) * 1024
+    return private
 
 
 def _limit_memory(extra_bytes: int | None) -> None:
@@ -119,16 +140,20 @@ def _worker_main(
     _enter_child(conn.fileno(), nice)
     _limit_memory(memory_bytes)
     start_rss = _memory()[1]
+    start_private = _private_bytes()
     while True:
         try:
             request = conn.recv()
         except (EOFError, OSError):
             os._exit(0)
+        began = time.monotonic()
         try:
             reply: tuple[Any, ...] = ("ok", handler(request))
         except Exception as exc:  # MemoryError is an Exception too
             reply = _error_reply(exc)
         retire = reply[0] == "mem" or _memory()[1] - start_rss > RETIRE_GROWTH_BYTES
+        if not retire and time.monotonic() - began > PRIVATE_CHECK_AFTER_S:
+            retire = _private_bytes() - start_private > RETIRE_PRIVATE_BYTES
         try:
             conn.send((*reply, retire) if reply[0] == "ok" else reply)
         except MemoryError:
@@ -155,6 +180,7 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     generation: int
+    niced: bool = False  # lowered in priority while it ran a long query: retires after it
 
     def stop(self) -> None:
         """SIGKILL: the child holds nothing that needs a clean shutdown."""
@@ -175,11 +201,17 @@ class QueryPool:
         *,
         memory_bytes: int | None = None,
         nice: int = 0,
+        nice_after_s: float = 0.0,
     ) -> None:
+        """`nice`: the CPU niceness of a worker, from its start (`nice_after_s` 0) or once its
+        query has run `nice_after_s` seconds: a cheap query then pays no priority penalty, an
+        expensive one yields the CPU as before, and its worker retires after the answer (an
+        unprivileged process cannot lower its niceness again)."""
         self.size = size
         self._handler = handler
         self._memory_bytes = memory_bytes
         self._nice = nice
+        self._nice_after_s = nice_after_s
         self._fork_lock = fork_lock
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
@@ -192,7 +224,12 @@ class QueryPool:
             parent_conn, child_conn = _ctx.Pipe(duplex=True)
             process = _ctx.Process(
                 target=_worker_main,
-                args=(self._handler, child_conn, self._memory_bytes, self._nice),
+                args=(
+                    self._handler,
+                    child_conn,
+                    self._memory_bytes,
+                    0 if self._nice_after_s > 0 else self._nice,
+                ),
                 daemon=True,
             )
             process.start()
@@ -287,6 +324,7 @@ class QueryPool:
         worker = self._acquire(deadline)
         try:
             worker.conn.send(request)
+            self._lower_if_long(worker, deadline)
             remaining = None if deadline is None else max(deadline - time.monotonic(), 0.0)
             if not worker.conn.poll(remaining):
                 self._discard(worker)
@@ -306,8 +344,8 @@ class QueryPool:
                 "The query worker stopped unexpectedly while running this query.",
                 hint="The query may trigger an engine fault; the server keeps serving.",
             ) from exc
-        if reply[0] == "mem" or (reply[0] == "ok" and reply[2]):
-            self._discard(worker)  # it exits by itself; a fresh fork starts small
+        if reply[0] == "mem" or (reply[0] == "ok" and reply[2]) or worker.niced:
+            self._discard(worker)  # it exits (or is reniced for good); a fresh fork starts small
         else:
             self._release(worker)
         if reply[0] == "ok":
@@ -315,6 +353,28 @@ class QueryPool:
         if reply[0] == "mem":
             raise self._memory_error()
         _raise_reply(reply)
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every `renew` (every committed write): a key for caches of the data."""
+        return self._generation
+
+    def _lower_if_long(self, worker: _Worker, deadline: float | None) -> None:
+        """Renice the worker once its query has run `nice_after_s` (see __init__)."""
+        if not self._nice or self._nice_after_s <= 0:
+            return
+        wait = self._nice_after_s
+        if deadline is not None:
+            wait = min(wait, max(deadline - time.monotonic(), 0.0))
+        if worker.conn.poll(wait):
+            return
+        pid = worker.process.pid
+        if pid is not None:
+            with contextlib.suppress(OSError):  # it may have just exited
+                os.setpriority(
+                    os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, pid) + self._nice
+                )
+                worker.niced = True
 
     def _memory_error(self) -> QueryMemoryLimit:
         limit = "" if self._memory_bytes is None else f" of {self._memory_bytes // 2**20} MB"

@@ -1,0 +1,137 @@
+"""/sparql throughput of `ccmkg serve` against `oxigraph serve` on the same data, same client.
+
+    python bench/sparql_throughput.py                   # the corpus, 4 clients, 15 s per side
+    python bench/sparql_throughput.py --seconds 5 --clients 2 --rounds 3
+
+The corpus is loaded by the real pipeline (reference data included, as `ccmkg serve` loads an
+empty store), dumped with its default-graph union and bulk-loaded into `oxigraph serve`. Both
+servers then get the same queries (every named query of queries/ with its example values,
+round-robin) from the same client: `--clients` processes POSTing application/sparql-query and
+asking for SPARQL JSON. Rounds alternate the two servers; the ratio printed is of the medians.
+The guards stay on for ours (settings as shipped: limits, admission, workers), except that
+CCMKG_SPARQL_PER_CLIENT is raised to --clients: every client process comes from 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.memory import serve
+from bench.query import bench_params, free_port, throughput, wait_ready
+from ccmkg.catalogue import Catalogue
+from ccmkg.settings import Settings
+from ccmkg.store.remote import bind
+
+
+def corpus_store(work: Path) -> Path:
+    """An embedded store directory holding what `ccmkg serve` loads into an empty store."""
+    from ccmkg.cli.serve import load_if_empty
+    from ccmkg.store.embedded import EmbeddedStore
+
+    location = work / "store"
+    settings = Settings(store=str(location), query_workers=1, sparql_workers=1)
+    store = EmbeddedStore(settings)
+    try:
+        load_if_empty(store, settings)
+    finally:
+        store.close()
+    return location
+
+
+def union_dump(location: Path, work: Path) -> Path:
+    """Every quad of the store, default-graph union included, as oxigraph will hold it."""
+    out = work / "all.nq"
+    store = ox.Store.read_only(str(location))
+    out.write_bytes(ox.serialize(store, format=ox.RdfFormat.N_QUADS) or b"")
+    return out
+
+
+@contextlib.contextmanager
+def oxigraph(nquads: Path, work: Path) -> Iterator[str]:
+    binary = Path(sys.executable).with_name("oxigraph")
+    location = work / "oxigraph"
+    subprocess.run(
+        [str(binary), "load", "--location", str(location), "--file", str(nquads)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/query", proc)
+        yield f"http://127.0.0.1:{port}/query"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def queries(location: Path) -> list[str]:
+    """Every named query with its example values bound, as a client would send it."""
+    from ccmkg.store.embedded import EmbeddedStore
+
+    settings = Settings(store=str(location), query_workers=1, sparql_workers=1)
+    store = EmbeddedStore(settings)
+    try:
+        catalogue = Catalogue.load(base_iri=settings.base_iri)
+        params = bench_params(catalogue, store)
+        return [
+            bind(catalogue.get(n).text, catalogue.bindings(n, params[n])) for n in catalogue.names()
+        ]
+    finally:
+        store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=15.0)
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--env", action="append", default=[], help="CCMKG_X=Y for our server")
+    args = ap.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="ccmkg-tput-"))
+    try:
+        location = corpus_store(work)
+        texts = queries(location)
+        nquads = union_dump(location, work)
+        # all clients come from 127.0.0.1: one "client" for the per-client admission (429)
+        env = {"CCMKG_SPARQL_PER_CLIENT": str(args.clients)}
+        env.update(dict(e.split("=", 1) for e in args.env))
+        ours: list[float] = []
+        theirs: list[float] = []
+        with serve(location, env) as (_, base), oxigraph(nquads, work) as ox_url:
+            ceiling = throughput(ox_url, ["ASK {}"], args.seconds / 3, args.clients)
+            for _ in range(args.rounds):
+                ours.append(throughput(f"{base}/sparql", texts, args.seconds, args.clients))
+                theirs.append(throughput(ox_url, texts, args.seconds, args.clients))
+        a, b = statistics.median(ours), statistics.median(theirs)
+        print(f"{len(texts)} named queries round-robin, {args.clients} client processes, "
+              f"{args.rounds} rounds of {args.seconds:.0f} s each (medians)")  # fmt: skip
+        for label, rate, rounds in (
+            ("ccmkg serve /sparql", a, ours),
+            ("oxigraph serve", b, theirs),
+        ):
+            each = ", ".join(f"{x:.1f}" for x in rounds)
+            print(f"{label}: {rate:.1f} req/s (rounds: {each})")
+        print(f"client ceiling (ASK {{}} on oxigraph): {ceiling:.0f} req/s")
+        print(f"ratio: **{100 * a / b:.0f}%** of oxigraph serve (goal ≥ 90%)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

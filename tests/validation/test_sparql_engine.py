@@ -1,0 +1,124 @@
+"""The `sparql` engine (our shapes compiled to SPARQL, ccmkg/shacl_sparql.py) gives pyshacl's
+verdicts: on the valid example, on every seeded defect, and on synthetic data; on a store
+already indexed as on data handed over; and it hands shapes it cannot compile to pyshacl."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import yaml
+from rdflib import Graph
+
+from ccmkg.rdf_input import TURTLE, parse_rdf
+from ccmkg.shacl_sparql import Unsupported, compile_shapes
+from ccmkg.validation import ENGINES, Report, SparqlShapes, Validator, package_validator
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "ontology" / "data"
+CASES = yaml.safe_load((EXAMPLES / "invalid" / "index.yaml").read_text(encoding="utf-8"))["cases"]
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "validate.py"
+
+
+def _bench() -> object:
+    """bench/validate.py's `synth`: CCM-shaped data with one seeded defect per 20k triples."""
+    spec = importlib.util.spec_from_file_location("bench_validate", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_validate", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _data(*files: Path) -> Graph:
+    graph = Graph()
+    for path in files:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def _verdicts(report: Report) -> tuple[bool, Counter[tuple[str | None, ...]]]:
+    return report.conforms, Counter(r.verdict_key() for r in report.results)
+
+
+def test_the_package_shapes_compile_whole() -> None:
+    """No fallback for our own shapes: every shape became queries."""
+    validator = package_validator("sparql")
+    assert isinstance(validator._compiled, SparqlShapes)
+    components = {c.component for c in validator._compiled.checks}
+    assert {"SPARQLConstraintComponent", "XoneConstraintComponent", "OrConstraintComponent",
+            "MinCountConstraintComponent", "ClassConstraintComponent"} <= components  # fmt: skip
+
+
+@pytest.mark.parametrize("case", [None, *CASES], ids=["valid", *(c["file"] for c in CASES)])
+def test_sparql_engine_gives_pyshacl_verdicts_on_every_example(case: dict | None) -> None:
+    files = [EXAMPLES / "valid.ttl"]
+    if case is not None:
+        files.append(EXAMPLES / "invalid" / case["file"])
+    data = _data(*files)
+    got = package_validator("sparql").validate(data)
+    want = package_validator("pyshacl").validate(data)
+    assert _verdicts(got) == _verdicts(want)
+    if case is not None:  # the seeded defect is found, by the shape the index names
+        shapes = {r.shape for r in got.results}
+        assert f"https://ccm-kg.org/shapes#{case['shape']}" in shapes
+
+
+def test_in_place_on_an_indexed_store_equals_handed_over_data() -> None:
+    text, defects = _bench().synth(45_000)  # type: ignore[attr-defined]
+    validator = package_validator("sparql")
+    store = ox.Store()
+    store.bulk_load(text.encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(validator.ontology.ntriples.encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    in_place = validator.validate_store(store)
+    handed = validator.validate(text)
+    assert defects == 2 and not in_place.conforms
+    assert _verdicts(in_place) == _verdicts(handed) == _verdicts(package_validator().validate(text))
+
+
+@pytest.mark.slow
+def test_sparql_engine_gives_pyshacl_verdicts_on_synthetic_data() -> None:
+    text, defects = _bench().synth(45_000)  # type: ignore[attr-defined]
+    got = package_validator("sparql").validate(text)
+    want = package_validator("pyshacl").validate(text)
+    assert defects == 2
+    assert _verdicts(got) == _verdicts(want)
+
+
+UNSUPPORTED = b"""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true ; sh:property [ sh:path ex:p ] .
+"""
+DATA = b"""
+@prefix ex: <http://example.org/> .
+ex:a a ex:C ; ex:p 1 ; ex:q 2 .
+"""
+
+
+def test_shapes_outside_the_subset_go_to_pyshacl_whole() -> None:
+    shapes = parse_rdf(UNSUPPORTED, TURTLE, source="shapes").graph
+    with pytest.raises(Unsupported):
+        compile_shapes(shapes)
+    assert not isinstance(ENGINES["sparql"].compile(shapes), SparqlShapes)
+    data = parse_rdf(DATA, TURTLE, source="data").graph
+    got = Validator(shapes, engine="sparql").validate(data)
+    want = Validator(shapes, engine="pyshacl").validate(data)
+    assert not got.conforms
+    assert _verdicts(got) == _verdicts(want)
+
+
+def test_a_store_is_validated_in_place_only_by_the_sparql_engine() -> None:
+    with pytest.raises(ValueError, match="cannot validate a store"):
+        package_validator("shacl").validate_store(ox.Store())
+
+
+def test_the_report_graph_says_what_the_results_say() -> None:
+    data = _data(EXAMPLES / "valid.ttl", EXAMPLES / "invalid" / "10-meeting-ends-before-begins.ttl")
+    report = package_validator("sparql").validate(data)
+    assert not report.conforms
+    assert "ends (ccm:endDate" in report.results[0].message  # {?end} filled in
+    assert "sh:ValidationResult" in report.turtle and "sh:conforms false" in report.turtle
