@@ -5,6 +5,10 @@ Fixtures for other test packages:
 - `store_settings` (per test, params "embedded" and "remote"): Settings for a fresh store.
 - `store` (per test, same params): an open, empty Store built from `store_settings`.
 - `embedded_store`, `remote_store`: one backend only, when a test is about that backend.
+- `module_backend` (per module, same params): Settings and an empty Store that the tests of one
+  module share, for modules whose tests only read what their fixture wrote (the fast loop:
+  one load and one app per module instead of one per test). Its remote store is an
+  `oxigraph serve` of its own, since every `store` test clears the session's server.
 Nothing is ever skipped for want of a server: a missing `oxigraph` binary fails loudly.
 """
 
@@ -13,6 +17,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -81,3 +86,33 @@ def remote_store(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Sto
     s = _open_empty(_settings_for("remote", request, tmp_path))
     yield s
     s.close()
+
+
+@contextmanager
+def private_backend(kind: str, tmp: Path) -> Iterator[tuple[Settings, Store]]:
+    """An empty store no other test touches: a tmp directory, or a server of its own."""
+    if kind == "embedded":
+        settings = Settings(store=str(tmp / "store"), query_workers=1)
+        store = open_store(settings)
+        try:
+            yield settings, store
+        finally:
+            store.close()
+        return
+    (tmp / "oxigraph").mkdir(parents=True, exist_ok=True)
+    with _start_oxigraph(tmp / "oxigraph") as base:
+        settings = Settings(store=f"{base}/query", store_update_url=f"{base}/update")
+        store = open_store(settings)
+        try:
+            yield settings, store
+        finally:
+            store.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Settings, Store]]:
+    """Settings and an empty store on each backend in turn, shared by one module's tests."""
+    with private_backend(request.param, tmp_path_factory.mktemp(request.param)) as backend:
+        yield backend
