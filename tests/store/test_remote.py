@@ -1,4 +1,5 @@
-"""RemoteStore only: failures of the server side, against real `oxigraph serve` processes."""
+"""RemoteStore only: failures of the server side, against real servers (`oxigraph serve`,
+and Virtuoso 7 where the test is not about one server's setting)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ def test_unreachable_server_is_a_store_error_with_the_url() -> None:
     store.close()
 
 
-def test_wrong_path_is_a_store_error(oxigraph_server: str) -> None:
-    store = RemoteStore(Settings(store=f"{oxigraph_server}/nothing-here"))
+def test_wrong_path_is_a_store_error(server_query_url: str) -> None:
+    store = RemoteStore(Settings(store=server_query_url.rsplit("/", 1)[0] + "/nothing-here"))
     with pytest.raises(StoreError):
         store.graphs()
     store.close()
