@@ -32,9 +32,7 @@ class Settings(BaseSettings):
         description="User for the remote store's update endpoint (Virtuoso: digest auth on "
         "/sparql-auth, a user holding SPARQL_UPDATE; others: basic auth).",
     )
-    store_password: SecretStr | None = Field(
-        default=None, description="Password of `store_user`."
-    )
+    store_password: SecretStr | None = Field(default=None, description="Password of `store_user`.")
     store_gsp_url: str | None = Field(
         default=None,
         description="Graph Store Protocol endpoint of a remote store, if it offers one.",
