@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's two entry points, for a fresh machine with Python 3.11+ and nothing else:
 #   ./dev.sh serve   install, load the bundled corpus into the embedded store, serve the API
-#   ./dev.sh test    install (with test tools, web assets and a headless browser), run the whole test suite
+#   ./dev.sh test    install (test tools, web assets, a headless browser, Virtuoso 7), run the tests
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -53,6 +53,17 @@ web_assets() {  # YASGUI, Swagger UI, ReDoc from the npm registry into web/node_
     fi
 }
 
+virtuoso() {  # The remote-store suite also runs on Debian's Virtuoso 7; install it where we can.
+    command -v virtuoso-t >/dev/null && command -v isql-vt >/dev/null && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "installing virtuoso-opensource for the remote-store tests" >&2
+        (apt_get update -qq && apt_get install -y -qq virtuoso-opensource >/dev/null) \
+            || echo "could not install virtuoso-opensource: its store tests will fail" >&2
+    else
+        echo "virtuoso-t not found and not root: the Virtuoso store tests will fail" >&2
+    fi
+}
+
 case "${1:-}" in
     serve)
         install ""
@@ -64,6 +75,7 @@ case "${1:-}" in
         install test
         web_assets
         browser
+        virtuoso
         shift
         exec "$venv/bin/python" -m pytest -q -p no:cacheprovider "$@"
         ;;

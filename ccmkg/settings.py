@@ -27,6 +27,12 @@ class Settings(BaseSettings):
         default=None,
         description="SPARQL Update endpoint of a remote store, when it differs from the query URL.",
     )
+    store_user: str | None = Field(
+        default=None,
+        description="User for the remote store's update endpoint (Virtuoso: digest auth on "
+        "/sparql-auth, a user holding SPARQL_UPDATE; others: basic auth).",
+    )
+    store_password: SecretStr | None = Field(default=None, description="Password of `store_user`.")
     store_gsp_url: str | None = Field(
         default=None,
         description="Graph Store Protocol endpoint of a remote store, if it offers one.",

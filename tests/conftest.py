@@ -5,6 +5,11 @@ Fixtures for other test packages:
 - `store_settings` (per test, params "embedded" and "remote"): Settings for a fresh store.
 - `store` (per test, same params): an open, empty Store built from `store_settings`.
 - `embedded_store`, `remote_store`: one backend only, when a test is about that backend.
+- `virtuoso` (session): a live Virtuoso 7; tests/store/conftest.py adds it as a third backend.
+- `module_backend` (per module, same params): Settings and an empty Store that the tests of one
+  module share, for modules whose tests only read what their fixture wrote (the fast loop:
+  one load and one app per module instead of one per test). Its remote store is an
+  `oxigraph serve` of its own, since every `store` test clears the session's server.
 Nothing is ever skipped for want of a server: a missing `oxigraph` binary fails loudly.
 """
 
@@ -13,6 +18,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +36,7 @@ from ccmkg.settings import Settings  # noqa: E402
 from ccmkg.store import Store, open_store  # noqa: E402
 from ccmkg.store.remote import RemoteStore  # noqa: E402
 from devtools.oxigraph import oxigraph_server as _start_oxigraph  # noqa: E402
+from devtools.virtuoso import VirtuosoServer, virtuoso_server  # noqa: E402
 
 BACKENDS = ["embedded", "remote"]
 
@@ -41,9 +48,24 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """A real Virtuoso 7 for the session (tests/store: the `virtuoso` backend, marked slow)."""
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
 def _settings_for(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     if kind == "embedded":
         return Settings(store=str(tmp_path / "store"), query_workers=1)
+    if kind == "virtuoso":
+        v = request.getfixturevalue("virtuoso")
+        return Settings(
+            store=v.query_url,
+            store_update_url=v.update_url,
+            store_user=v.user,
+            store_password=v.password,
+        )
     base = request.getfixturevalue("oxigraph_server")
     return Settings(store=f"{base}/query", store_update_url=f"{base}/update")
 
@@ -81,3 +103,33 @@ def remote_store(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Sto
     s = _open_empty(_settings_for("remote", request, tmp_path))
     yield s
     s.close()
+
+
+@contextmanager
+def private_backend(kind: str, tmp: Path) -> Iterator[tuple[Settings, Store]]:
+    """An empty store no other test touches: a tmp directory, or a server of its own."""
+    if kind == "embedded":
+        settings = Settings(store=str(tmp / "store"), query_workers=1)
+        store = open_store(settings)
+        try:
+            yield settings, store
+        finally:
+            store.close()
+        return
+    (tmp / "oxigraph").mkdir(parents=True, exist_ok=True)
+    with _start_oxigraph(tmp / "oxigraph") as base:
+        settings = Settings(store=f"{base}/query", store_update_url=f"{base}/update")
+        store = open_store(settings)
+        try:
+            yield settings, store
+        finally:
+            store.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Settings, Store]]:
+    """Settings and an empty store on each backend in turn, shared by one module's tests."""
+    with private_backend(request.param, tmp_path_factory.mktemp(request.param)) as backend:
+        yield backend

@@ -76,7 +76,13 @@ def ntriples(graph: Graph) -> str:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")  # type: ignore[union-attr]
 
 
-def replace_update(graphs: Mapping[str, Graph], delete: Iterable[str] = ()) -> str:
+def replace_update(
+    graphs: Mapping[str, Graph],
+    delete: Iterable[str] = (),
+    *,
+    union_graph: str | None = None,
+    data_bnodes: bool = True,
+) -> str:
     """One SPARQL Update request that replaces named graphs and keeps the default graph equal
     to the de-duplicated union of all named graphs.
 
@@ -88,20 +94,44 @@ def replace_update(graphs: Mapping[str, Graph], delete: Iterable[str] = ()) -> s
 
     A single request, so that servers that run a request as one transaction (Oxigraph,
     Fuseki/TDB2, GraphDB) apply all of it or none of it.
+
+    `union_graph`: the IRI of a named graph that stands for the default graph, on servers
+    whose default graph is not a graph of its own (Virtuoso: without FROM it reads every
+    graph, its system graphs included; queries then name this graph as the default graph).
+    The stand-in is filled by copying each graph just written (`INSERT … WHERE { GRAPH … }`),
+    so that its blank nodes are the graph's own (Virtuoso 7.2 fails on one template that
+    names a blank node in two graphs, and has no BNODE() to bind one).
+    `data_bnodes=False`: the server refuses blank nodes in INSERT DATA (Virtuoso); the
+    triples go in an `INSERT { … } WHERE {}` template instead.
     """
     parts: list[str] = []
+    union = f"<{_iri(union_graph)}>" if union_graph else None
+    target = f"GRAPH {union} {{ ?s ?p ?o }}" if union else "?s ?p ?o"
     for name in dict.fromkeys([*delete, *graphs]):
         iri = f"<{_iri(name)}>"
+        other = f"?other != {iri}" + (f" && ?other != {union}" if union else "")
         parts.append(
-            "DELETE { ?s ?p ?o } WHERE { GRAPH " + iri + " { ?s ?p ?o } "
-            "FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } FILTER (?other != " + iri + ") } }"
+            f"DELETE {{ {target} }} WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER ({other}) }} }}"
         )
         parts.append(f"DROP SILENT GRAPH {iri}")
     for name, graph in graphs.items():
-        if len(graph):
-            triples = ntriples(graph)
+        if not len(graph):
+            continue
+        triples, iri = ntriples(graph), f"<{_iri(name)}>"
+        if union is None:
             # One INSERT DATA: a blank node label names the same node in both copies.
-            parts.append(f"INSERT DATA {{ GRAPH <{_iri(name)}> {{\n{triples}}}\n{triples}}}")
+            parts.append(f"INSERT DATA {{ GRAPH {iri} {{\n{triples}}}\n{triples}}}")
+            continue
+        into = f"GRAPH {iri} {{\n{triples}}}"
+        if data_bnodes or "_:" not in triples:
+            parts.append(f"INSERT DATA {{ {into} }}")
+        else:
+            parts.append(f"INSERT {{ {into} }} WHERE {{}}")
+        # Copied from the graph just written, so the blank nodes are the same nodes.
+        parts.append(
+            f"INSERT {{ GRAPH {union} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}"
+        )
     return " ;\n".join(parts)
 
 

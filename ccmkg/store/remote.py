@@ -6,6 +6,9 @@ request (DROP SILENT GRAPH + INSERT DATA), atomic on servers that run a request 
 transaction. The time limit is the server's own (e.g. `oxigraph serve --timeout-s`) plus a
 client-side socket timeout as a backstop. The writes keep the server's default graph equal to
 the de-duplicated union of its named graphs (see `replace_update`), so no server setting is needed.
+Where servers differ (Virtuoso: no default graph of its own, system graphs, digest auth on
+updates, partial answers at its time limit) `dialects.py` says how; see
+docs/decisions/remote-servers.md.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from ccmkg.errors import QueryRejected, QueryTimeout, StoreError
 from ccmkg.settings import Settings
 from ccmkg.sparql_guard import inject_values, scan
 from ccmkg.store.base import ProtocolResult, Rows
+from ccmkg.store.dialects import STANDARD, Dialect, detect
 from ccmkg.store.rdfterms import graph_from_triples, replace_update, to_rdflib, values_block
 from ccmkg.store.results import cap, solution_rows, write_boolean, write_solutions, write_triples
 
@@ -54,6 +58,21 @@ class RemoteStore:
         self.update_url = settings.store_update_url or default_update_url(settings.store)
         self.timeout_s = settings.query_timeout_s
         self._http = httpx.Client(timeout=WRITE_TIMEOUT_S)
+        self._user = settings.store_user
+        self._password = (
+            settings.store_password.get_secret_value() if settings.store_password else None
+        )
+        self._dialect: Dialect | None = None
+
+    @property
+    def dialect(self) -> Dialect:
+        """The server's dialect, asked once (a `Server` header) before the first request."""
+        if self._dialect is None:
+            found = detect(self.query_url, self._http)
+            if found is None:
+                return STANDARD
+            self._dialect = found
+        return self._dialect
 
     # Transport -------------------------------------------------------------------------
 
@@ -80,8 +99,14 @@ class RemoteStore:
         # SPARQLWrapper guesses the form from keywords anywhere in the text, comments included
         # ("loaded" reads as LOAD, "Clearance" as CLEAR) and would then send an update; the
         # guard's tokenizer knows the form.
-        sw.queryType = scan(query).form
+        info = scan(query)
+        sw.queryType = info.form
         sw.addCustomHttpHeader("Accept", accept)
+        default_graph_uris = list(default_graph_uris)
+        named_graph_uris = list(named_graph_uris)
+        union = self.dialect.union_graph
+        if union and not (default_graph_uris or named_graph_uris or info.has_dataset_clause):
+            default_graph_uris = [union]  # the server has no default graph of its own
         for uri in default_graph_uris:
             sw.addParameter("default-graph-uri", uri)
         for uri in named_graph_uris:
@@ -94,6 +119,10 @@ class RemoteStore:
             response = sw.query().response
             body = response.read()
             media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+            # Virtuoso answers 200 with what it found so far when its time limit strikes
+            # ("anytime" queries), saying so only in a header: that is not an answer.
+            if response.headers.get("X-SQL-State") == "S1TAT":
+                raise _timeout(limit)
         except QueryBadFormed as exc:
             raise QueryRejected(f"The SPARQL server refused the query: {_message(exc)}") from exc
         except EndPointNotFound as exc:
@@ -127,6 +156,7 @@ class RemoteStore:
         """Fetch and parse into pyoxigraph objects (solutions, boolean or triples)."""
         media_type, body = self._fetch(query, accept, **kw)
         if media_type in (_RESULTS_JSON, "application/json"):
+            body = self.dialect.results_json(body)
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         if media_type in ("application/sparql-results+xml", "application/xml"):
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
@@ -210,6 +240,7 @@ class RemoteStore:
                 self.update_url,
                 content=update.encode("utf-8"),
                 headers={"Content-Type": "application/sparql-update"},
+                auth=self.dialect.auth(self._user, self._password) or httpx.USE_CLIENT_DEFAULT,
             )
         except httpx.HTTPError as exc:
             raise StoreError(
@@ -230,7 +261,10 @@ class RemoteStore:
             StoreError: the server refused or is unreachable (nothing written on servers that
                 apply a request atomically).
         """
-        update = replace_update(graphs, delete)
+        dialect = self.dialect
+        update = replace_update(
+            graphs, delete, union_graph=dialect.union_graph, data_bnodes=dialect.data_bnodes
+        )
         if update:
             self._update(update)
 
@@ -238,25 +272,36 @@ class RemoteStore:
         self.replace_graphs({}, delete=[graph])
 
     def clear(self) -> None:
-        """Remove every graph (used by tests and `ccmkg load --replace`)."""
-        self._update("CLEAR ALL")
+        """Remove every graph (used by tests and `ccmkg load --replace`); on a server with
+        graphs of its own (Virtuoso), every graph but those."""
+        if self.dialect.union_graph is None:
+            self._update("CLEAR ALL")
+            return
+        names = [*self.graphs(), self.dialect.union_graph]
+        self._update(" ;\n".join(f"DROP SILENT GRAPH <{ox.NamedNode(g).value}>" for g in names))
 
     # Inspection ------------------------------------------------------------------------
 
     def graphs(self) -> dict[str, int]:
         rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        return {str(r["g"]): int(r["n"]) for r in rows.rows}  # type: ignore[call-overload]
+        counts = {str(r["g"]): int(r["n"]) for r in rows.rows}  # type: ignore[call-overload]
+        return {g: n for g, n in counts.items() if self.dialect.is_ours(g)}
 
     def triple_count(self) -> int:
         return sum(self.graphs().values())
 
     def graph_triples(self, graph: str) -> Graph:
         name = ox.NamedNode(graph).value if graph else graph
-        return self.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+        if self.dialect.union_graph is None:
+            where = f"GRAPH <{name}> {{ ?s ?p ?o }}"
+        else:  # Virtuoso finds nothing in GRAPH <name> once a default graph is named
+            where = f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g = <{name}>)"
+        return self.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}")
 
     def dump_nquads(self) -> bytes:
         result = self._query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", _RESULTS_JSON)
-        quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in result]
+        ours = self.dialect.is_ours
+        quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in result if ours(r["g"].value)]
         return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
     def close(self) -> None:

@@ -12,7 +12,6 @@ whose hint is the constraint /openapi.json documents.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -56,11 +55,14 @@ def graphs() -> dict[str, Graph]:
     return {**fixture_graphs(), f"{BASE}graph/test-more-persons": extra}
 
 
-@pytest.fixture
-def apps(store: Store, tmp_path: Path) -> Iterator[tuple[httpx.Client, httpx.Client]]:
-    """Two apps over one store: capped at one row, and with the default cap."""
+@pytest.fixture(scope="module")
+def apps(
+    module_backend: tuple[Settings, Store], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[httpx.Client, httpx.Client]]:
+    """Two apps over one store: capped at one row, and with the default cap (tests only read)."""
+    store = module_backend[1]
     store.replace_graphs(graphs())
-    plain = Settings(store=str(tmp_path / "unused"), base_iri=BASE)
+    plain = Settings(store=str(tmp_path_factory.mktemp("app") / "unused"), base_iri=BASE)
     capped = plain.model_copy(update={"max_result_rows": 1})
     with (
         serve_app(capped, store) as capped_url,
@@ -118,12 +120,10 @@ def test_the_query_and_sparql_endpoints_send_the_same_header(
     assert whole.get("/sparql", params=select).headers[TRUNCATED_HEADER] == "false"
 
 
-@pytest.fixture
-def api(store: Store, tmp_path: Path) -> Iterator[httpx.Client]:
-    store.replace_graphs(fixture_graphs())
-    settings = Settings(store=str(tmp_path / "unused"), base_iri=BASE)
-    with serve_app(settings, store) as url, httpx.Client(base_url=url, timeout=30) as client:
-        yield client
+@pytest.fixture(scope="module")
+def api(apps: tuple[httpx.Client, httpx.Client]) -> httpx.Client:
+    """The uncapped app: these tests are about parameters, which no data changes."""
+    return apps[1]
 
 
 BAD = [

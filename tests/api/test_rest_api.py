@@ -46,11 +46,14 @@ def fixture_graphs() -> dict[str, Graph]:
     return graphs
 
 
-@pytest.fixture
-def api(store: Store, tmp_path: Path) -> Iterator[httpx.Client]:
-    """A live server over the fixture, and an HTTP client pointed at it."""
+@pytest.fixture(scope="module")
+def api(
+    module_backend: tuple[Settings, Store], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[httpx.Client]:
+    """A live server over the fixture, and an HTTP client pointed at it (the tests only read)."""
+    store = module_backend[1]
     store.replace_graphs(fixture_graphs())
-    settings = Settings(store=str(tmp_path / "unused"), base_iri=BASE)
+    settings = Settings(store=str(tmp_path_factory.mktemp("app") / "unused"), base_iri=BASE)
     with serve_app(settings, store) as base_url, httpx.Client(base_url=base_url) as client:
         yield client
 

@@ -33,16 +33,34 @@ def limited(settings: Settings) -> Settings:
     )
 
 
-@pytest.fixture
-def base(store_settings: Settings, store: Store) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def served(module_backend: tuple[Settings, Store]) -> Iterator[tuple[str, Store]]:
+    """The sample graphs behind one app per backend, shared by the tests that only read."""
+    settings, store = module_backend
     store.replace_graphs(sample_graphs())
-    with serve_app(limited(store_settings), store) as url:
-        yield url
+    with serve_app(limited(settings), store) as url:
+        yield url, store
+
+
+@pytest.fixture
+def base(served: tuple[str, Store]) -> str:
+    return served[0]
 
 
 @pytest.fixture
 def client(base: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=base, timeout=30) as c:
+        yield c
+
+
+@pytest.fixture
+def fresh_client(store_settings: Settings, store: Store) -> Iterator[httpx.Client]:
+    """An app over a store of its own, for a test that writes."""
+    store.replace_graphs(sample_graphs())
+    with (
+        serve_app(limited(store_settings), store) as url,
+        httpx.Client(base_url=url, timeout=30) as c,
+    ):
         yield c
 
 
@@ -140,8 +158,9 @@ def test_malformed_query_is_400_with_the_parser_message(client: httpx.Client) ->
     ],
 )
 def test_updates_are_refused_and_change_nothing(
-    client: httpx.Client, store: Store, request_kw: dict[str, object]
+    client: httpx.Client, served: tuple[str, Store], request_kw: dict[str, object]
 ) -> None:
+    store = served[1]
     before = store.graphs()
     r = client.request(url="/sparql", **request_kw)  # type: ignore[arg-type]
     assert r.status_code == 400
@@ -172,7 +191,8 @@ def test_limits_on_size_and_depth(client: httpx.Client) -> None:
     assert _states(client.get("/sparql", params={"query": STATES})) == EXPECTED
 
 
-def test_truncation_is_signalled(client: httpx.Client, store: Store) -> None:
+def test_truncation_is_signalled(fresh_client: httpx.Client, store: Store) -> None:
+    client = fresh_client
     store.replace_graphs({G1: many_triples(MAX_ROWS + 5)})
     r = client.get("/sparql", params={"query": ALL})
     assert r.status_code == 200

@@ -1,4 +1,9 @@
-"""Run the package's shapes the way the validation module does: data + ontology, pyshacl."""
+"""Run the package's shapes on data + ontology: with pyshacl (the reference, `validate`) or
+with the engine the package ships (`validate_shipped`, the `shacl` engine, ~50× faster).
+
+tests/validation/test_package_engine.py proves the two give the same results, messages
+included, on valid.ttl and every invalid example, so the per-example tests use the fast one.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.namespace import SH
 
 from ccmkg.resources import ontology_file, shape_files
+from ccmkg.validation import PACKAGE_ENGINE, package_validator
 
 SHAPES_NS = "https://ccm-kg.org/shapes#"
 CCMSH = Namespace(SHAPES_NS)
@@ -76,3 +82,15 @@ def validate(data: Graph, *, as_ont_graph: bool = False) -> tuple[bool, list[Fin
             )
         )
     return bool(conforms), findings
+
+
+def validate_shipped(data: Graph) -> tuple[bool, list[Finding]]:
+    """`validate`, on the package's own engine (ccmkg.validation.PACKAGE_ENGINE)."""
+    report = package_validator(PACKAGE_ENGINE).validate(data)
+    findings = []
+    for result in report.results:
+        name = result.shape or ""
+        if name.startswith(SHAPES_NS):
+            name = name[len(SHAPES_NS) :]
+        findings.append(Finding(name, result.severity, result.message, result.focus))
+    return report.conforms, findings

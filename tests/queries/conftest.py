@@ -9,6 +9,7 @@ import pytest
 from queries_fixture_data import BASE, fixture_graphs
 
 from ccmkg.catalogue import Catalogue, to_records
+from ccmkg.settings import Settings
 from ccmkg.store import Store
 
 
@@ -17,9 +18,11 @@ def catalogue() -> Catalogue:
     return Catalogue.load(base_iri=BASE)
 
 
-@pytest.fixture
-def fixture_store(store: Store) -> Store:
-    """The parametrised `store` (embedded and remote) holding the fixture graph."""
+@pytest.fixture(scope="module")
+def fixture_store(module_backend: tuple[Settings, Store]) -> Store:
+    """A store on each backend holding the fixture graph, written once per module: the
+    tests that use it only read."""
+    store = module_backend[1]
     store.replace_graphs(fixture_graphs())
     return store
 

@@ -95,6 +95,19 @@ class Child:
         assert health["named_graphs"] == len(self.graphs_before)
         assert health["triples"] == sum(self.graphs_before.values())
 
+    def assert_unchanged(self) -> None:
+        """Alive, and every named graph holds the triples it started with (asked over /sparql)."""
+        assert self.app.proc.poll() is None, f"the server died:\n{self.app.log()[-3000:]}"
+        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        r = httpx.post(
+            f"{self.base}/sparql", data={"query": query}, timeout=60,
+            headers={"Accept": "application/sparql-results+json"},
+        )  # fmt: skip
+        assert r.status_code == 200, r.text[:500]
+        rows = r.json()["results"]["bindings"]
+        graphs = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+        assert graphs == self.graphs_before, "the store changed"
+
 
 def child_env(store_dir: Path) -> dict[str, str]:
     return {
@@ -107,10 +120,19 @@ def child_env(store_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def child(
+def child(shared_child: Child) -> Iterator[Child]:
+    """The server process of `shared_child`; after each module its store must be unchanged,
+    so that the check speaks about that module's inputs."""
+    yield shared_child
+    shared_child.assert_unchanged()
+
+
+@pytest.fixture(scope="session")
+def shared_child(
     corpus_template: tuple[Path, dict[str, int]], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Child]:
-    """A server process over a private corpus copy; afterwards its store must be unchanged."""
+    """A server process over a private corpus copy, started once for the modules that only
+    send it inputs it must refuse (the fast loop); at the end its store must be unchanged."""
     tmp = tmp_path_factory.mktemp("child")
     store_dir = copy_store(corpus_template[0], tmp / "store")
     app = start_app_process(child_env(store_dir), tmp / "server.log")

@@ -1,7 +1,10 @@
-"""RemoteStore only: failures of the server side, against real `oxigraph serve` processes."""
+"""RemoteStore only: failures of the server side, against real servers (`oxigraph serve`,
+and Virtuoso 7 where the test is not about one server's setting)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,9 @@ from ccmkg.store import Store
 from ccmkg.store.remote import RemoteStore, default_update_url
 from devtools.oxigraph import oxigraph_server
 from devtools.server import free_port
+from devtools.virtuoso import virtuoso_server
 from tests.helpers.data import G1, SLOW_QUERY, many_triples
+from tests.store.conftest import VIRTUOSO
 
 
 def test_unreachable_server_is_a_store_error_with_the_url() -> None:
@@ -29,16 +34,32 @@ def test_unreachable_server_is_a_store_error_with_the_url() -> None:
     store.close()
 
 
-def test_wrong_path_is_a_store_error(oxigraph_server: str) -> None:
-    store = RemoteStore(Settings(store=f"{oxigraph_server}/nothing-here"))
+def test_wrong_path_is_a_store_error(server_query_url: str) -> None:
+    store = RemoteStore(Settings(store=server_query_url.rsplit("/", 1)[0] + "/nothing-here"))
     with pytest.raises(StoreError):
         store.graphs()
     store.close()
 
 
-def test_server_timeout_is_query_timeout_and_the_server_recovers(tmp_path: Path) -> None:
+@contextmanager
+def _server_with_a_1_s_limit(kind: str, tmp_path: Path) -> Iterator[Settings]:
+    if kind == "virtuoso":
+        with virtuoso_server(tmp_path, timeout_s=1) as v:
+            yield Settings(
+                store=v.query_url, store_update_url=v.update_url,
+                store_user=v.user, store_password=v.password, query_timeout_s=30,
+            )  # fmt: skip
+        return
     with oxigraph_server(tmp_path, timeout_s=1) as base:
-        store = RemoteStore(Settings(store=f"{base}/query", query_timeout_s=30))
+        yield Settings(store=f"{base}/query", query_timeout_s=30)
+
+
+@pytest.mark.parametrize("kind", ["remote", VIRTUOSO])
+def test_server_timeout_is_query_timeout_and_the_server_recovers(kind: str, tmp_path: Path) -> None:
+    """Virtuoso answers 200 with a partial result at its limit ("anytime" queries): the
+    store must not pass that off as the answer."""
+    with _server_with_a_1_s_limit(kind, tmp_path) as settings:
+        store = RemoteStore(settings)
         store.replace_graphs({G1: many_triples(300)})
         with pytest.raises(QueryTimeout) as err:
             store.select(SLOW_QUERY, timeout_s=2)
