@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 
 class ErrorBody(BaseModel):
@@ -31,6 +32,31 @@ class Source(BaseModel):
     end: int | None = None
     url: str | None = Field(None, description="Reference data: the web page the fact was read from")
     retrieved: str | None = Field(None, description="Reference data: the day it was read")
+    text_url: str | None = Field(
+        None,
+        description="The document's full text with this passage highlighted "
+        "(GET /documents/{id}?passage=start-end); null for reference pages",
+    )
+
+    @model_validator(mode="after")
+    def _link_text(self) -> Source:
+        if self.text_url is None:
+            self.text_url = text_url(self.document.id, self.start, self.end)
+        return self
+
+
+_DOC_IRI = re.compile(r"/id/doc/([A-Za-z0-9._~-]+)$")
+
+
+def text_url(document_iri: str, start: int | None = None, end: int | None = None) -> str | None:
+    """`/documents/{id}?passage=start-end` for a document of the record (None for a web page)."""
+    match = _DOC_IRI.search(document_iri)
+    if match is None:
+        return None
+    url = f"/documents/{match.group(1)}"
+    if start is not None and end is not None:
+        url += f"?passage={start}-{end}"
+    return url
 
 
 class AreaRef(BaseModel):
