@@ -39,7 +39,7 @@ def documents(
     "/documents/{id}",
     response_model=DocumentText,
     responses={
-        200: {"content": {HTML: {"schema": {"type": "string"}}, TEXT: {"schema": {"type": "string"}}}},
+        200: {"content": {m: {"schema": {"type": "string"}} for m in (HTML, TEXT)}},
         404: {"model": ErrorBody},
         406: {"model": ErrorBody},
         422: {"model": ErrorBody},
