@@ -247,6 +247,9 @@ class Person(BaseModel):
     spellings: list[str] = []
     alternate_names: list[str] = []  # near spellings merged into this person
     needs_review: bool = False  # a near spelling was kept apart from this person
+    documents: list[DocumentRef] = Field(
+        [], description="The documents that name this person (under any spelling)"
+    )
 
 
 class NameMatch(BaseModel):
@@ -269,7 +272,12 @@ class PersonDetail(Person):
 
 class Obligation(BaseModel):
     id: str
-    state: StateRef
+    about: Literal["state", "states"] = Field(
+        "state", description="state: an event of one State; states: a statement about several "
+        "States at once (a count, no State named)"
+    )  # fmt: skip
+    state: StateRef | None = None
+    count: int | None = Field(None, description="For a statement about several States: how many")
     article: int | None = None
     type: str | None = Field(None, examples=["clearance"])
     event: str | None = Field(None, examples=["extension-requested"])

@@ -9,7 +9,13 @@ from fastapi.responses import Response
 
 from ccmkg.api.rest.listing import ListParams, list_params
 from ccmkg.api.rest.models import ErrorBody, MeetingDetail, MeetingList
-from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
+from ccmkg.api.rest.output import (
+    CSV_RESPONSES,
+    DETAIL_RESPONSES,
+    detail_answer,
+    detail_format,
+    page_answer,
+)
 from ccmkg.api.rest.params import parse_period, parse_state, parse_term
 from ccmkg.api.rest.runner import Queries, get_queries
 from ccmkg.api.services import meetings as service
@@ -54,18 +60,19 @@ def meetings(
 @router.get(
     "/meetings/{id}",
     response_model=MeetingDetail,
-    responses={404: {"model": ErrorBody}},
+    responses={**DETAIL_RESPONSES, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
     summary="One meeting: who was present, apologies, agenda, action points",
 )
 def meeting(
     id: str = Path(
         description="Last path segment of the meeting IRI, e.g. coordination-committee-2016-05-26"
     ),
+    fmt: str = Depends(detail_format),
     queries: Queries = Depends(get_queries),
-) -> MeetingDetail:
+) -> Response:
     """Everything the record says about one meeting, each part with its passages."""
     if not SEGMENT.match(id):
         raise BadParameter(
             f"{id!r} is not a meeting id.", "Use the last path segment of a meeting IRI."
         )
-    return service.meeting(queries, id)
+    return detail_answer(service.meeting(queries, id), fmt)
