@@ -18,7 +18,7 @@ from ccmkg.api.rest.runner import Queries, get_queries
 from ccmkg.api.services import actors as service
 
 router = APIRouter(tags=["actors"])
-ACTOR_KEY = "ISO alpha-3 code, acronym, or a State's name"
+ACTOR_KEY = "ISO alpha-3 code, acronym, a State's name, or the actor's IRI (the `id` of /actors)"
 
 
 @router.get(
@@ -39,21 +39,7 @@ def actors(
 
 
 @router.get(
-    "/actors/{id}",
-    response_model=Actor,
-    responses={**DETAIL_RESPONSES, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
-    summary="One State or organisation",
-)
-def actor(
-    id: str = Path(description=ACTOR_KEY),
-    fmt: str = Depends(detail_format),
-    queries: Queries = Depends(get_queries),
-) -> Response:
-    return detail_answer(service.actor(queries, id), fmt)
-
-
-@router.get(
-    "/actors/{id}/timeline",
+    "/actors/{id:path}/timeline",
     response_model=Timeline,
     responses={**DETAIL_RESPONSES, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
     summary="Everything an actor did, in date order",
@@ -66,3 +52,17 @@ def timeline(
     """Posts held, presidencies, meetings attended and chaired, apologies, obligation events
     (as CSV: one row per event)."""
     return detail_answer(service.timeline(queries, id), fmt, rows="items")
+
+
+@router.get(
+    "/actors/{id:path}",
+    response_model=Actor,
+    responses={**DETAIL_RESPONSES, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
+    summary="One State or organisation",
+)
+def actor(
+    id: str = Path(description=ACTOR_KEY),
+    fmt: str = Depends(detail_format),
+    queries: Queries = Depends(get_queries),
+) -> Response:
+    return detail_answer(service.actor(queries, id), fmt)

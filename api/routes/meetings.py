@@ -20,6 +20,7 @@ from ccmkg.api.rest.params import parse_period, parse_state, parse_term
 from ccmkg.api.rest.runner import Queries, get_queries
 from ccmkg.api.services import meetings as service
 from ccmkg.errors import BadParameter
+from ccmkg.model.iri import IriScheme
 from ccmkg.model.vocab import vocabulary
 
 router = APIRouter(tags=["meetings"])
@@ -58,19 +59,21 @@ def meetings(
 
 
 @router.get(
-    "/meetings/{id}",
+    "/meetings/{id:path}",
     response_model=MeetingDetail,
     responses={**DETAIL_RESPONSES, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
     summary="One meeting: who was present, apologies, agenda, action points",
 )
 def meeting(
     id: str = Path(
-        description="Last path segment of the meeting IRI, e.g. coordination-committee-2016-05-26"
+        description="Last path segment of the meeting IRI (coordination-committee-2016-05-26), a "
+        "short id (6MSP, msp-6, 2RC-part-1), or the IRI"
     ),
     fmt: str = Depends(detail_format),
     queries: Queries = Depends(get_queries),
 ) -> Response:
     """Everything the record says about one meeting, each part with its passages."""
+    id = IriScheme(queries.base_iri).key("meeting", id) or id  # the IRI (`iri` of /meetings)
     if not SEGMENT.match(id):
         raise BadParameter(
             f"{id!r} is not a meeting id.", "Use the last path segment of a meeting IRI."

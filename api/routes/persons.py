@@ -47,13 +47,15 @@ def persons(
 
 
 @router.get(
-    "/persons/{id}",
+    "/persons/{id:path}",
     response_model=PersonDetail,
     responses={**DETAIL_RESPONSES, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
     summary="One person: spellings, and the meetings attended for each delegation",
 )
 def person(
-    id: str = Path(description="Name key (last segment of the person IRI)"),
+    id: str = Path(
+        description="Name key (last segment of the person IRI), or the IRI (the `id` of /persons)"
+    ),
     fmt: str = Depends(detail_format),
     queries: Queries = Depends(get_queries),
 ) -> Response:

@@ -38,13 +38,15 @@ def states(
 
 
 @router.get(
-    "/states/{iso}",
+    "/states/{iso:path}",
     response_model=StateDetail,
     responses={**DETAIL_RESPONSES, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
     summary="One State: dates, deadlines, extensions, completions, posts and meetings",
 )
 def state(
-    iso: str = Path(description="ISO 3166-1 alpha-3 (or alpha-2, or a name)"),
+    iso: str = Path(
+        description="ISO 3166-1 alpha-3 (or alpha-2, a name, or the IRI: `id` of /states)"
+    ),
     as_of: str | None = Query(None, description="Deadline status as of this day (default today)"),
     fmt: str = Depends(detail_format),
     queries: Queries = Depends(get_queries),
