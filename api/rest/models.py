@@ -319,6 +319,21 @@ class CitedSource(BaseModel):
     retrieved: str | None = Field(default=None, description="Reference data: the day it was read")
     document: str | None = Field(default=None, description="IRI of the document of the passage")
     quote: str | None = Field(default=None, description="The passage's text")
+    text_url: str | None = Field(
+        None,
+        description="The document's full text with the passage highlighted; null for pages",
+    )
+
+    @model_validator(mode="after")
+    def _link_text(self) -> CitedSource:
+        if self.text_url is None and self.document:
+            span = _PASSAGE_IRI.search(self.id or "")
+            start, end = (int(span.group(1)), int(span.group(2))) if span else (None, None)
+            self.text_url = text_url(self.document, start, end)
+        return self
+
+
+_PASSAGE_IRI = re.compile(r"/passage/(\d+)-(\d+)$")
 
 
 class TreatyActionClaim(BaseModel):
