@@ -36,7 +36,7 @@ def documents(
 
 
 @router.get(
-    "/documents/{id}",
+    "/documents/{id:path}",
     response_model=DocumentText,
     responses={
         200: {"content": {m: {"schema": {"type": "string"}} for m in (HTML, TEXT)}},
@@ -48,7 +48,7 @@ def documents(
 )
 def document(
     request: Request,
-    id: str = Path(description="Last segment of the document IRI (a source's document.id)"),
+    id: str = Path(description="Last segment of the document IRI, or the IRI (document.id)"),
     passage: str | None = Query(
         None, description="start-end of the passage to highlight, e.g. 50-91 (a source's offsets)"
     ),

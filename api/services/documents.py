@@ -60,6 +60,7 @@ def document(queries: Queries, key: str) -> Document:
     Raises:
         BadParameter: not an IRI segment.  NotFound: no such document.
     """
+    key = IriScheme(queries.base_iri).key("document", key) or key  # the IRI is fine too
     if not SEGMENT.match(key):
         raise BadParameter(f"{key!r} is not a document id.", "Use the last segment of its IRI.")
     iri = str(IriScheme(queries.base_iri).mint("document", key=key))
