@@ -48,6 +48,15 @@ def corpus_text(file_name: str) -> str:
     raise AssertionError(f"no corpus file {file_name}")
 
 
-@pytest.fixture
-def tmp_store_dir(tmp_path: Path) -> Path:
-    return tmp_path / "store"
+@pytest.fixture(scope="module")
+def store_copy(
+    desk_store: tuple[Settings, Store], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """A closed embedded store holding the same graphs, for CLI runs (the server holds the
+    original's lock)."""
+    _, store = desk_store
+    location = tmp_path_factory.mktemp("copy") / "store"
+    copy = open_store(Settings(store=str(location), query_workers=1))
+    copy.replace_graphs({g: store.graph_triples(g) for g in store.graphs()})
+    copy.close()
+    return location

@@ -11,8 +11,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ccmkg.settings import Settings
-from ccmkg.store import Store
 from tests.desk.conftest import ok
 
 # Spellings of one State a person may type, and the ISO3 each must resolve to.
@@ -141,17 +139,9 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def test_the_cli_takes_the_same_names(
-    http: httpx.Client, desk_store: tuple[Settings, Store], tmp_path: Path
-) -> None:
+def test_the_cli_takes_the_same_names(http: httpx.Client, store_copy: Path) -> None:
     """`ccmkg query` on a copy of the served store answers as /queries does, for each spelling."""
-    _, store = desk_store
-    location = tmp_path / "copy"
-    from ccmkg.store import open_store
-
-    copy = open_store(Settings(store=str(location), query_workers=1))
-    copy.replace_graphs({g: store.graph_triples(g) for g in store.graphs()})
-    copy.close()
+    location = store_copy
 
     def cli_rows(name: str, **params: str) -> list[dict]:
         args = [a for k, v in params.items() for a in ("-p", f"{k}={v}")]
