@@ -495,6 +495,13 @@ StatePost = Annotated[
 ]
 
 
+class SameAs(BaseModel):
+    """The same thing elsewhere (owl:sameAs), and the page that says so."""
+
+    id: str = Field(description="IRI of the item, e.g. http://www.wikidata.org/entity/Q224")
+    sources: list[CitedSource] = []
+
+
 class StateDetail(State):
     """One State: its dates, deadlines (status as of `as_of`), posts and meetings attended."""
 
@@ -504,6 +511,9 @@ class StateDetail(State):
     )
     meetings_attended: list[StateFact] = []
     truncated: bool = Field(default=False, description="True when the row cap cut an answer read")
+    same_as: list[SameAs] = Field(
+        default=[], description="The State elsewhere (its Wikidata item), each with its source"
+    )
 
 
 def list_of(model: type[BaseModel]) -> type[BaseModel]:

@@ -16,6 +16,7 @@ from ccmkg.api.rest.output import (
 )
 from ccmkg.api.rest.params import parse_choice, parse_date, parse_state
 from ccmkg.api.rest.runner import Queries, get_queries
+from ccmkg.api.services import links
 from ccmkg.api.services import states as service
 
 router = APIRouter(tags=["states"])
@@ -55,4 +56,5 @@ def state(
     found = service.state(
         queries, parse_state(queries.settings, iso) or "", as_of=parse_date("as_of", as_of)
     )
+    found = found.model_copy(update={"same_as": links.same_as(queries, found.id)})
     return detail_answer(found, fmt)
