@@ -38,6 +38,7 @@ from ccmkg.model.iri import DEFAULT_BASE_IRI, IriScheme, meeting_key
 from ccmkg.model.resolve import resolver
 from ccmkg.model.vocab import vocabulary
 from ccmkg.resources import queries_dir
+from ccmkg.sparql_guard import check_services, scan
 from ccmkg.store.base import Rows, Store
 
 PARAM_TYPES = (
@@ -160,14 +161,18 @@ class Catalogue:
         params: Mapping[str, str],
         max_rows: int | None = None,
         timeout_s: float | None = None,
+        service_allowlist: list[str] | tuple[str, ...] = (),
     ) -> Rows:
-        """Run a named query with its parameters bound at run time.
+        """Run a named query with its parameters bound at run time. A federated query (SERVICE)
+        runs only if each endpoint it calls is on `service_allowlist` (the settings' list).
 
         Raises:
             NotFound: unknown query.
             BadParameter: a parameter is unknown, missing or malformed.
+            QueryRejected: SERVICE to an endpoint not on the allow-list.
             QueryTimeout, StoreError: from the store.
         """
+        check_services(scan(self.get(name).text).services, service_allowlist)
         bindings = self.bindings(name, params)
         return store.select(
             self.get(name).text, bindings=bindings, max_rows=max_rows, timeout_s=timeout_s

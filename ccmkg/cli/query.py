@@ -65,6 +65,7 @@ def run(
             rows = catalogue.run(
                 opened, name, params, max_rows=max_rows or settings.max_result_rows,
                 timeout_s=settings.query_timeout_s,
+                service_allowlist=settings.service_allowlist,
             )  # fmt: skip
         finally:
             opened.close()

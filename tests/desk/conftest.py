@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ccmkg.links import load_links
 from ccmkg.loaders.pipeline import load_paths
 from ccmkg.loaders.reference.load import load_reference
 from ccmkg.resources import corpus_files
@@ -23,6 +24,7 @@ def desk_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Setti
     store = open_store(settings)
     load_paths(store, settings, corpus_files())
     load_reference(store, settings)
+    load_links(store, settings)
     yield settings, store
     store.close()
 
