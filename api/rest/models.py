@@ -33,7 +33,7 @@ class Source(BaseModel):
     url: str | None = Field(None, description="Reference data: the web page the fact was read from")
     retrieved: str | None = Field(None, description="Reference data: the day it was read")
     text_url: str | None = Field(
-        None,
+        default=None,
         description="The document's full text with this passage highlighted "
         "(GET /documents/{id}?passage=start-end); null for reference pages",
     )
@@ -320,7 +320,7 @@ class CitedSource(BaseModel):
     document: str | None = Field(default=None, description="IRI of the document of the passage")
     quote: str | None = Field(default=None, description="The passage's text")
     text_url: str | None = Field(
-        None,
+        default=None,
         description="The document's full text with the passage highlighted; null for pages",
     )
 
