@@ -45,7 +45,7 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Folders searched (recursively) for the files of loaded documents, found by "
         "their SHA-256, to show a document's text (GET /documents/{id}); the bundled corpus is "
-        'always searched. JSON list: CCMKG_DOCUMENT_DIRS=\'["/data/docs"]\'.',
+        "always searched. JSON list: CCMKG_DOCUMENT_DIRS='[\"/data/docs\"]'.",
     )
 
     # Limits of the public read API.

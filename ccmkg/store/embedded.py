@@ -329,4 +329,3 @@ def _open_hint(error: str, settings: Settings) -> str:
             "listens on), or stop it first."
         )
     return "Another ccmkg process may hold it open; one process owns a store directory."
-

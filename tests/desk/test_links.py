@@ -61,11 +61,13 @@ def test_states_carry_same_as_with_its_source(http: httpx.Client) -> None:
     # in the graph: owl:sameAs in the links graph, which derives from its reference source
     answer = http.post(
         "/sparql",
-        data={"query": """PREFIX owl: <http://www.w3.org/2002/07/owl#>
+        data={
+            "query": """PREFIX owl: <http://www.w3.org/2002/07/owl#>
             PREFIX prov: <http://www.w3.org/ns/prov#>
             PREFIX ccm: <https://ccm-kg.org/ontology#>
             SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g {
-              ?s owl:sameAs ?o . ?g prov:wasDerivedFrom ?src . ?src a ccm:ReferenceSource } }"""},
+              ?s owl:sameAs ?o . ?g prov:wasDerivedFrom ?src . ?src a ccm:ReferenceSource } }"""
+        },
         headers={"Accept": "application/sparql-results+json"},
     )
     assert answer.status_code == 200, answer.text
