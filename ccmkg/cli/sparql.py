@@ -9,6 +9,7 @@ DESCRIBE print Turtle (JSON-LD with --format json).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,7 @@ import typer
 from ccmkg.cli.common import StoreOption, console, settings_for
 from ccmkg.cli.output import Format, print_rows
 from ccmkg.errors import BadParameter, CcmKgError
+from ccmkg.model.namespaces import PREFIXES
 from ccmkg.settings import Settings
 from ccmkg.sparql_guard import check_query
 
@@ -24,8 +26,20 @@ NAME = "sparql"
 HELP = (
     "Run a SPARQL query (text, or -f FILE, or - for stdin) against the store: --store PATH or "
     "--store http://HOST:PORT/sparql. SELECT as table/CSV/TSV/JSON, ASK as true/false, "
-    "CONSTRUCT/DESCRIBE as Turtle."
+    "CONSTRUCT/DESCRIBE as Turtle. The project's prefixes (ccm:, dcterms:, prov:, …) are "
+    "declared for you when the query uses them without a PREFIX line."
 )
+
+
+def with_prefixes(query: str) -> str:
+    """The query with a PREFIX line for each project prefix it uses but does not declare."""
+    missing = [
+        f"PREFIX {name}: <{iri}>"
+        for name, iri in PREFIXES.items()
+        if re.search(rf"(?<![\w:/.#<-]){name}:", query)
+        and not re.search(rf"PREFIX\s+{name}:", query, re.IGNORECASE)
+    ]
+    return "\n".join([*missing, query]) if missing else query
 
 
 def read_query(text: str | None, file: Path | None) -> str:
@@ -81,7 +95,7 @@ def run(
 ) -> None:
     settings = settings_for(store)
     try:
-        text = read_query(query, file)
+        text = with_prefixes(read_query(query, file))
         form = guard(text, settings)
         from ccmkg.store import open_store
 

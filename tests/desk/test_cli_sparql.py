@@ -74,6 +74,12 @@ def test_sparql_over_http_answers_as_the_embedded_store(
     local = ccmkg("sparql", DOCS, "--format", "json", "--store", str(store_copy))
     assert remote.returncode == 0, remote.stderr
     assert json.loads(remote.stdout) == json.loads(local.stdout)
+    # the project's prefixes are declared for a query that uses them without PREFIX lines
+    short = DOCS.split("\n", 2)[2]
+    assert "PREFIX" not in short
+    bare = ccmkg("sparql", short, "--format", "json", "--store", endpoint)
+    assert bare.returncode == 0, bare.stderr
+    assert json.loads(bare.stdout) == json.loads(local.stdout)
 
 
 def test_bad_queries_are_refused_before_the_store(store_copy: Path) -> None:
