@@ -25,6 +25,7 @@ from ccmkg.model.terms import CCM
 from ccmkg.resources import reference_dir
 from ccmkg.settings import Settings
 from ccmkg.store.base import Store
+from ccmkg.validation import package_validator
 
 WIKIDATA_FILE = "wikidata.csv"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
@@ -95,8 +96,17 @@ def links_graph(links: list[Link], base_iri: str) -> tuple[str, Graph]:
 
 
 def load_links(store: Store, settings: Settings, path: Path | None = None) -> int:
-    """Replace the links graph with what the file says; the number of links written."""
+    """Replace the links graph with what the file says, once it conforms to the shapes (as
+    every reference graph must); the number of links written.
+
+    Raises:
+        InputError: a bad row, or a graph that breaks a shape (then nothing is written).
+    """
     links = read_links(path)
     name, graph = links_graph(links, settings.base_iri)
+    report = package_validator().validate(graph)
+    if not report.conforms:
+        broken = [r.message for r in report.results if r.severity == "Violation"][:5]
+        raise InputError(f"the links graph breaks the shapes: {broken}")
     store.replace_graphs({name: graph})
     return len(links)
