@@ -6,11 +6,13 @@ text full of `<`, `&` and stray tags, and quotes must show as written, never as 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
 
-from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, FOAF, SH, SKOS
 from rdflib.term import Node
 
@@ -125,6 +127,22 @@ def sources_html(sources: Iterable[Source], base_iri: str) -> str:
     return f"<ul>{''.join(items)}</ul>" if items else "<p class='muted'>none</p>"
 
 
+_WIKIDATA = re.compile(r"^https?://www\.wikidata\.org/entity/(Q[0-9]+)$")
+
+
+def same_as_html(graph: Graph, node: URIRef) -> str:
+    """Links out: the entity's owl:sameAs (its Wikidata item, when known), above its statements."""
+    links = []
+    for other in sorted(graph.objects(node, OWL.sameAs), key=str):
+        iri = str(other)
+        if not isinstance(other, URIRef) or not iri.lower().startswith(LINK_SCHEMES):
+            continue
+        wikidata = _WIKIDATA.match(iri)
+        text = f"Wikidata {wikidata.group(1)}" if wikidata else curie(iri)
+        links.append(f"<a href='{escape(iri)}' class='same-as' rel='noopener'>{escape(text)}</a>")
+    return f"<p>Same as: {', '.join(links)}</p>" if links else ""
+
+
 def entity_page(
     iri: str,
     graph: Graph,
@@ -161,6 +179,7 @@ def entity_page(
     cut = "<p class='muted'>(list cut at the row limit)</p>" if truncated else ""
     body = (
         f"<h1>{escape(title)}</h1><p class='iri'>{escape(iri)}</p><p>{types}</p>"
+        f"{same_as_html(graph, node)}"
         f"<p>Also as <a href='?format=ttl'>Turtle</a> and "
         f"<a href='?format=jsonld'>JSON-LD</a> (or by Accept).</p>"
         f"<h2>Statements</h2><table>{rows}</table>{extra}"
@@ -196,6 +215,7 @@ def shapes_page(shapes: Graph) -> str:
                 f"<tr><td><code>{escape(curie(str(path)) if path is not None else '?')}</code></td>"
                 f"<td>{constraints}</td><td>{escape(str(message or ''))}</td></tr>"
             )
+        rows += _logical_rows(shapes, shape)
         name = curie(str(shape)) if isinstance(shape, URIRef) else "(anonymous shape)"
         sections.append(
             f"<h2 id='{escape(name)}'>{escape(name)}</h2><p>targets: {targets or '—'}</p>"
@@ -209,6 +229,30 @@ def shapes_page(shapes: Graph) -> str:
         + ("".join(sections) or "<p class='muted'>no shapes installed</p>")
     )
     return page("SHACL shapes", body)
+
+
+def _logical_rows(shapes: Graph, shape: Node) -> list[str]:
+    """A node shape's own sh:or / sh:and / sh:xone: one row naming each alternative's path and
+    constraints (e.g. a holding needs its holder, or the person acting in the post)."""
+    rows = []
+    for op in ("or", "and", "xone"):
+        for head in shapes.objects(shape, SH[op]):
+            parts = []
+            for member in Collection(shapes, head):
+                path = shapes.value(member, SH.path)
+                cons = " ".join(
+                    f"{curie(str(p))} {curie(str(o))}"
+                    for p, o in sorted(shapes.predicate_objects(member))
+                    if p != SH.path
+                )
+                where = curie(str(path)) if path is not None else ""
+                parts.append(escape(f"{where} {cons}".strip()))
+            message = shapes.value(shape, SH.message) or ""
+            rows.append(
+                f"<tr><td><code>sh:{op}</code></td><td>{' | '.join(parts)}</td>"
+                f"<td>{escape(str(message))}</td></tr>"
+            )
+    return rows
 
 
 def ontology_page_fallback(onto: Graph) -> str:

@@ -1,4 +1,4 @@
-"""Score the loaders against real documents: `python -m devtools.realdocs [--heldout] [-v]`.
+"""Score the loaders against real documents: `python -m devtools.realdocs [--set DIR] [-v]`.
 
 tests/realdocs/<id>.yaml holds, per public CCM document, its URL, the `search` query that
 finds it, its layout traits and the gold facts a careful reader takes from the excerpt. The
@@ -163,6 +163,8 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
     for ap in ex.apologies:
         out["apology_persons"] |= {(ap.actor.key, p.person.key) for p in ap.persons}
     for h in ex.holdings:
+        if h.holder is None:
+            continue  # a person in a post whose State is not named: a president, not a holding
         label = _meeting(h.meeting.label) if h.meeting and h.meeting.label else ""
         years = (
             "-".join(str(y) for y in (min(h.mandate_years), max(h.mandate_years)))
@@ -172,7 +174,7 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         out["holdings"].add((h.holder.key, h.post, h.area or "", label, years))
     for o in ex.obligation_events:
         day = o.deadline if o.event.startswith("extension") else o.date
-        out["obligations"].add((o.state.key, str(o.article), o.event, _day(day)))
+        out["obligations"].add((o.state.key, str(o.article or ""), o.event, _day(day)))
     out["minutes_approvals"] = {(_day(a.minutes_date),) for a in ex.minutes_approvals}
     for w in ex.working_groups:
         codes = [a.key for a in (*w.leads, *w.members, *w.representatives)]
@@ -185,14 +187,15 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         out["meetings"].add((label, _day(c.start), _day(c.end), fold(c.city or "")))
     for h in ex.holdings:
         if h.post == "president" and h.person is not None and h.meeting and h.meeting.label:
-            out["presidents"].add((_meeting(h.meeting.label), h.holder.key, h.person.key))
+            holder = h.holder.key if h.holder else ""
+            out["presidents"].add((_meeting(h.meeting.label), holder, h.person.key))
     return out
 
 
 def minted_from_unresolved(ex: Extraction) -> list[str]:
     """Actors in facts that the gazetteer did not resolve (the guardrail: must be none)."""
     refs = [a.actor for a in ex.attendance] + [a.actor for a in ex.apologies]
-    refs += [h.holder for h in ex.holdings] + [o.state for o in ex.obligation_events]
+    refs += [h.holder for h in ex.holdings if h.holder] + [o.state for o in ex.obligation_events]
     return sorted({r.name_as_written for r in refs if not r.resolved})
 
 
@@ -210,7 +213,7 @@ def score(selected: Iterable[tuple[str, dict, Path]]) -> tuple[dict[str, Tally],
     tallies = {k: Tally() for k in KINDS}
     minted: list[str] = []
     for doc_id, record, text_path in selected:
-        ex = extract_document(text_path, text_path.read_bytes())
+        ex = extract_document(text_path, text_path.read_bytes(), source_url=record.get("url"))
         got, want = extracted_keys(ex), gold_keys(record.get("gold") or {})
         minted += [f"{doc_id}: {name}" for name in minted_from_unresolved(ex)]
         for k in KINDS:
@@ -226,12 +229,14 @@ def score(selected: Iterable[tuple[str, dict, Path]]) -> tuple[dict[str, Tally],
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     subset = "heldout" if "--heldout" in argv else ""
+    if "--set" in argv:  # any folder of gold under tests/realdocs/ ("heldout2"); --heldout too
+        subset = argv[argv.index("--set") + 1]
     available = [c for c in cases(subset) if c[2].exists()]
     missing = [c for c in cases(subset) if not c[2].exists()]
     for doc_id, record, _ in missing:
         print(f"missing text for {doc_id}: search (corpus pages) {record['query']!r}")
     tallies, minted = score(available)
-    title = "held-out real documents" if subset else "real development set"
+    title = f"held-out real documents ({subset})" if subset else "real development set"
     print(f"\n## {title} ({len(available)} documents)\n")
     print(table(tallies))
     print(f"\nactors minted from unresolved text: {len(minted)}")

@@ -217,6 +217,8 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         out["apology_persons"] |= {(_actor_key(ap.actor), p.person.key) for p in ap.persons}
     merged: dict[tuple[str, str, str], tuple[str, set[int]]] = {}
     for h in ex.holdings:
+        if h.holder is None:
+            continue  # a person in a post whose State is not named: a president, not a holding
         k = (h.holder.key, h.post, h.area or (slug(h.topic) if h.topic else ""))
         label, years = merged.get(k, ("", set()))
         merged[k] = (
@@ -226,7 +228,7 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
     for (holder, post, area), (label, years) in merged.items():
         out["holdings"].add((holder, post, area, label, " ".join(str(y) for y in sorted(years))))
     for o in ex.obligation_events:
-        out["obligation_events"].add((o.state.key, str(o.article), o.event))
+        out["obligation_events"].add((o.state.key, str(o.article or ""), o.event))
     for s in ex.aggregate_statements:
         out["aggregate_statements"].add((str(s.article), str(s.count)))
     for item in ex.agenda:
@@ -256,7 +258,8 @@ def extracted_keys(ex: Extraction) -> dict[str, set[Key]]:
         out["calendar"].add((c.meeting.label or "", _s(c.start), _s(c.end), norm(c.city or "")))
     for h in ex.holdings:
         if h.post == "president" and h.person is not None and h.meeting and h.meeting.label:
-            out["presidents"].add((h.meeting.label, h.holder.key, h.person.key))
+            holder = h.holder.key if h.holder else ""
+            out["presidents"].add((h.meeting.label, holder, h.person.key))
     out["treaty_actions"] = {(t.state.key, t.action, _s(t.date)) for t in ex.treaty_actions}
     return out
 
@@ -319,8 +322,9 @@ def score(selected: Iterable[tuple[str, Path, Path]] | None = None) -> dict[str,
     """Micro-averaged tallies per kind over the selected cases."""
     tallies = {k: Tally() for k in KINDS}
     for label, doc, gold_path in selected if selected is not None else cases():
-        ex = extract_document(doc, doc.read_bytes())
-        got, want = extracted_keys(ex), gold_keys(load_gold(gold_path))
+        gold = load_gold(gold_path)
+        ex = extract_document(doc, doc.read_bytes(), source_url=gold.get("source_url"))
+        got, want = extracted_keys(ex), gold_keys(gold)
         for k in KINDS:
             t = tallies[k]
             t.tp += len(got[k] & want[k])

@@ -75,7 +75,9 @@ PREFIXES = {
 }
 
 # Record vocabulary (slugs) → ontology terms: ccmkg.model.vocab, read off the ontology.
-PRESIDENCY_ROLES = frozenset({"president", "president-designate", "past-president"})
+PRESIDENCY_ROLES = frozenset(
+    {"president", "president-designate", "past-president", "vice-president"}
+)
 ACTOR_CLASS = {"state": CCM.State, "organization": CCM.Organization}
 ARTICLE = {3: CCM.Article3, 4: CCM.Article4, 7: CCM.Article7}
 # The obligation type an article's events concern; Article 7 has two (see _obligation_type).
@@ -402,8 +404,9 @@ class _Emitter:
         post = self.post(h)
         if post is None:
             return
-        holder = self.actor(h.holder, h.passage, "holding")
-        if holder is None:
+        # A post whose State the text does not name keeps its person (ccm:actingPerson).
+        holder = self.actor(h.holder, h.passage, "holding") if h.holder is not None else None
+        if holder is None and (h.holder is not None or h.person is None):
             return
         role = self.vocab.roles.iri(h.post)
         years = sorted(set(h.mandate_years))
@@ -417,7 +420,8 @@ class _Emitter:
         else:
             term = str(self.doc_date.year) if self.doc_date else ""
             basis = "attestation"
-        node = self.fact("holding", CCM.PostHolding, h.passage, holder, post, role, term)
+        who = holder if holder is not None else self.person(h.person) if h.person else None
+        node = self.fact("holding", CCM.PostHolding, h.passage, who, post, role, term)
         self.add(node, CCM.holder, holder)
         self.add(node, CCM.post, post)
         self.add(node, ORG.role, role)
@@ -443,8 +447,8 @@ class _Emitter:
     def obligation_event(self, e: ObligationEventRecord) -> None:
         event_term = self.vocab.event_types.resolve(e.event)
         event_type = URIRef(event_term.iri) if event_term else None
-        article = ARTICLE.get(e.article)
-        if event_type is None or article is None:
+        article = ARTICLE.get(e.article) if e.article is not None else None
+        if event_type is None or (article is None and e.article is not None):
             self.out.warnings.append(
                 f"obligation event not recorded (unknown event {e.event!r} or article "
                 f"{e.article}): {e.passage.quote!r}"
@@ -453,10 +457,15 @@ class _Emitter:
         state = self.actor(e.state, e.passage, "obligation-event")
         if state is None:
             return
-        otype = _obligation_type(e.article, e.text or e.passage.quote)
-        obligation = self.iris.mint(
-            "obligation", key=f"{_segment(e.state.key)}/{str(otype).removeprefix(str(CCM))}"
+        # An Article the text does not state is not guessed: the obligation has no type, and
+        # the State's events of that kind meet on one "unstated" obligation node.
+        otype = (
+            _obligation_type(e.article, e.text or e.passage.quote)
+            if e.article is not None
+            else None
         )
+        kind = str(otype).removeprefix(str(CCM)) if otype is not None else "unstated-article"
+        obligation = self.iris.mint("obligation", key=f"{_segment(e.state.key)}/{kind}")
         self.g.add((obligation, RDF.type, CCM.Obligation))
         self.add(obligation, CCM.obligedState, state)
         self.add(obligation, CCM.obligationType, otype)

@@ -7,7 +7,9 @@ Passages are spans of the decoded ORIGINAL text (`quote == text[start:end]`).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 import traceback
 from pathlib import Path
 
@@ -40,9 +42,28 @@ def decode(raw: bytes, name: str = "document") -> str:
         ) from exc
 
 
-def extract_document(path: Path, raw: bytes, registry: Registry | None = None) -> Extraction:
+# A permalink's day: ".../2020/07/31/slug" (the blog and news-site convention).
+_URL_DAY = re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>[01]\d)/(?P<d>[0-3]\d)(?:/|$)")
+
+
+def url_date(url: str | None) -> dt.date | None:
+    """The day a permalink URL states (/YYYY/MM/DD/), else None (a year alone is not a day)."""
+    m = _URL_DAY.search(url or "")
+    if not m:
+        return None
+    try:
+        return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None
+
+
+def extract_document(
+    path: Path, raw: bytes, registry: Registry | None = None, source_url: str | None = None
+) -> Extraction:
     """Read one document with the family `registry` detects (the package's by default).
 
+    `source_url`, where the document was published, dates a document whose text states no
+    date of its own when it is a permalink with a day (the date is then marked inferred).
     Never raises on odd text.
 
     Raises:
@@ -68,5 +89,7 @@ def extract_document(path: Path, raw: bytes, registry: Registry | None = None) -
                 "warning", f"extractor error {type(exc).__name__}: {exc} at {tb.name}:{tb.lineno}"
             )
         )
+    if ex.document.date is None and url_date(source_url) is not None:
+        ex.document.date, ex.document.date_inferred = url_date(source_url), True
     quarantine(ex)  # the guardrail: no fact rests on a name the gazetteer did not resolve
     return ex

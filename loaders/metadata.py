@@ -256,19 +256,20 @@ def find_format(text: str) -> MeetingFormat | None:
     return None
 
 
+_UNIT_ORDINALS = [
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+]  # fmt: skip
+_TENS = {
+    "twenty": "twentieth", "thirty": "thirtieth", "forty": "fortieth", "fifty": "fiftieth",
+    "sixty": "sixtieth", "seventy": "seventieth", "eighty": "eightieth", "ninety": "ninetieth",
+}  # fmt: skip
+# "first" … "nineteenth", then every tens word alone ("thirtieth") or compounded
+# ("twenty-first", written with a hyphen or a space): ordinals up to ninety-ninth.
 ORDINAL_WORDS = {
     w: i
     for i, w in enumerate(
         [
-            "first",
-            "second",
-            "third",
-            "fourth",
-            "fifth",
-            "sixth",
-            "seventh",
-            "eighth",
-            "ninth",
+            *_UNIT_ORDINALS,
             "tenth",
             "eleventh",
             "twelfth",
@@ -279,16 +280,19 @@ ORDINAL_WORDS = {
             "seventeenth",
             "eighteenth",
             "nineteenth",
-            "twentieth",
         ],
         start=1,
     )
 }
-_ORD = (
-    r"(?P<ord>\d{1,2}\s*(?:st|nd|rd|th|d)\b|"
-    + "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True))
-    + r")"
+for _n, (_tens, _tenth) in enumerate(_TENS.items(), start=2):
+    ORDINAL_WORDS[_tenth] = _n * 10
+    for _u, _unit in enumerate(_UNIT_ORDINALS, start=1):
+        ORDINAL_WORDS[f"{_tens}-{_unit}"] = _n * 10 + _u
+# The alternation for patterns: longest first, a compound's hyphen may be a space or a dash.
+ORDINAL_WORDS_RX = "|".join(
+    w.replace("-", r"[-\s‐–]") for w in sorted(ORDINAL_WORDS, key=len, reverse=True)
 )
+_ORD = r"(?P<ord>\d{1,2}\s*(?:st|nd|rd|th|d)\b|" + ORDINAL_WORDS_RX + r")"
 _BODY = (
     r"(?:(?:CCM\s+)?Coordination\s+Committee|CorCom|Friends(?:\s+of\s+the\s+President)?"
     r"|Coordinating\s+Committee)"
@@ -307,7 +311,7 @@ _MEETING_ORDINAL = re.compile(
 
 def ordinal_value(token: str) -> int | None:
     """'4rd' -> 4 (the suffix is not trusted), 'third' -> 3."""
-    t = token.strip().lower()
+    t = re.sub(r"[\s‐–-]+", "-", token.strip().lower())
     if t in ORDINAL_WORDS:
         return ORDINAL_WORDS[t]
     m = re.match(r"(\d{1,2})", t)
@@ -329,7 +333,7 @@ def find_meeting_ordinal(text: str) -> tuple[int, str | None, int, int] | None:
 _MEETING_REF = re.compile(
     r"\b(?:(?P<n>\d{1,2})\s*(?:st|nd|rd|th)?\s*(?P<k>MSP|RC)\b"
     r"|(?P<n2>\d{1,2}(?:st|nd|rd|th)|"
-    + "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True))
+    + ORDINAL_WORDS_RX
     + r")\s+(?P<k2>Meeting\s+of\s+(?:the\s+)?States\s+Parties|MSP|Review\s+Conference))",
     re.IGNORECASE,
 )

@@ -20,7 +20,9 @@ MeetingKind = Literal[
     "intersessional",
     "workshop",
 ]
-PostKind = Literal["coordinator", "friend", "president", "president-designate", "past-president"]
+PostKind = Literal[
+    "coordinator", "friend", "president", "president-designate", "past-president", "vice-president"
+]
 MeetingFormat = Literal["in-person", "hybrid", "virtual"]
 
 
@@ -133,7 +135,7 @@ class ApologyRecord:
 class PostHoldingRecord:
     """A State (or organisation) holding a post, as attested by the passage on the doc's date."""
 
-    holder: ActorRef
+    holder: ActorRef | None  # None: the text names the person in the post, not the State
     post: PostKind
     passage: Passage
     area: str | None = None  # thematic-area slug for coordinator / friend posts
@@ -146,7 +148,7 @@ class PostHoldingRecord:
 @dataclass
 class ObligationEventRecord:
     state: ActorRef
-    article: int
+    article: int | None  # None: the text does not say which Article (kept, never guessed)
     event: str  # see ontology: ccm:ObligationEventType individuals, by local name slug
     passage: Passage
     date: dt.date | None = None

@@ -79,7 +79,12 @@ def quarantine(ex: Extraction) -> None:
                 add_review(ex, p.person.name_as_written, p.passage, "attendance")
     ex.attendance = kept
     ex.apologies = [a for a in ex.apologies if _keep(ex, a.actor, a.passage, "apology")]
-    ex.holdings = [h for h in ex.holdings if _keep(ex, h.holder, h.passage, "holding")]
+    ex.holdings = [
+        h
+        for h in ex.holdings
+        if (h.holder is None and h.person is not None)
+        or (h.holder is not None and _keep(ex, h.holder, h.passage, "holding"))
+    ]
     ex.obligation_events = [
         e for e in ex.obligation_events if _keep(ex, e.state, e.passage, "obligation-event")
     ]

@@ -119,7 +119,7 @@ class Presidency(BaseModel):
     id: str
     meeting: MeetingRef | None = None
     state: StateRef
-    role: Literal["president", "president-designate", "past-president"]
+    role: Literal["president", "president-designate", "past-president", "vice-president"]
     start: str | None = None
     end: str | None = None
     term_basis: TermBasis | None = Field(None, description=TERM_BASIS_DOC)

@@ -189,6 +189,7 @@ class CCM(DefinedNamespace):
     CompositionList: URIRef  # Coordination Committee composition list
     CooperationAndAssistance: URIRef  # Cooperation and Assistance
     CoordinationCommitteeMinutes: URIRef  # Coordination Committee minutes
+    CoordinationCommitteeNews: URIRef  # Coordination Committee news item
     Coordinator: URIRef  # coordinator
     DepositaryStatusList: URIRef  # depositary status list
     ExtensionGranted: URIRef  # extension granted
@@ -204,6 +205,7 @@ class CCM(DefinedNamespace):
     InitialReport: URIRef  # initial transparency report
     MeetingReport: URIRef  # meeting report or page
     NationalImplementationMeasures: URIRef  # National Implementation Measures
+    NewsItem: URIRef  # news item
     ObligationStatusPage: URIRef  # obligation status page
     PastPresident: URIRef  # immediate past President
     President: URIRef  # President
@@ -218,6 +220,7 @@ class CCM(DefinedNamespace):
     TransparencyMeasures: URIRef  # Transparency Measures
     Universalization: URIRef  # Universalization
     UnknownFamily: URIRef  # unknown family
+    VicePresident: URIRef  # Vice-President
     VictimAssistance: URIRef  # Victim Assistance
     Virtual: URIRef  # virtual
     WorkingPaper: URIRef  # working paper

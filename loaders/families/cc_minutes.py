@@ -20,6 +20,7 @@ from ccmkg.loaders.readers.holdings import (
 )
 from ccmkg.loaders.readers.minutes import read_minutes_approvals, read_next_meeting
 from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
+from ccmkg.loaders.readers.presidency import settle_presidencies
 from ccmkg.loaders.readers.working_groups import read_working_groups
 from ccmkg.loaders.records import MeetingRecord, PersonRef
 from ccmkg.loaders.registry import Family
@@ -57,6 +58,7 @@ def extract(ctx: Ctx) -> None:
     read_apologies(ctx)
     read_heading_holdings(ctx)
     read_sentence_holdings(ctx)
+    settle_presidencies(ctx)  # "the Nicaraguan presidency" is the one the minutes name elsewhere
     read_numbered_agenda(ctx)
     read_action_points(ctx)
     read_minutes_approvals(ctx)
@@ -95,7 +97,7 @@ def _chair(ctx: Ctx, meeting: MeetingRecord) -> None:
     in the opening section."""
     presidents = [h for h in ctx.ex.holdings if h.post == "president"]
     present = {a.actor.key: a for a in ctx.ex.attendance}
-    chair = next((h.holder for h in presidents if h.holder.key in present), None)
+    chair = next((h.holder for h in presidents if h.holder and h.holder.key in present), None)
     if chair is None:
         return
     meeting.chair = chair

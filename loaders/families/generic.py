@@ -5,6 +5,7 @@ from __future__ import annotations
 from ccmkg.loaders.readers.agenda import read_action_points
 from ccmkg.loaders.readers.attendance import read_apologies, read_attendance
 from ccmkg.loaders.readers.context import Ctx
+from ccmkg.loaders.readers.duties import read_extension_requests
 from ccmkg.loaders.readers.holdings import holders_of, read_sentence_holdings
 from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
 from ccmkg.loaders.readers.working_groups import read_working_groups
@@ -20,6 +21,7 @@ def extract(ctx: Ctx) -> None:
     read_action_points(ctx)
     read_obligations(ctx, holders_of(ctx, "coordinator", "president"))
     read_aggregates(ctx)
+    read_extension_requests(ctx)
     read_working_groups(ctx)
 
 

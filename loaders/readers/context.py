@@ -61,12 +61,17 @@ _ABBREV = re.compile(
 )
 
 
+# A sentence ends at [.;!?] before a space and a capital (or the end), or glued to the next
+# sentence as web text extraction leaves it ("…in 2011.Since the…", "…Blakemore.The…").
+_SENTENCE_END = re.compile(r"[.;!?](?=\s+[A-Z(\"'“]|\s*$)|(?<=[a-z\d)])[.!?](?=[\"“”]?[A-Z][a-z])")
+
+
 def sentences(p: Paragraph) -> list[tuple[int, int, str]]:
     """Sentences of a paragraph as (clean start, clean end, text); abbreviations kept whole."""
     text = p.text
     out: list[tuple[int, int, str]] = []
     start = 0
-    for m in re.finditer(r"[.;!?](?=\s+[A-Z(\"'“]|\s*$)", text):
+    for m in _SENTENCE_END.finditer(text):
         chunk = text[start : m.end()]
         if _ABBREV.search(chunk):
             continue

@@ -19,13 +19,58 @@ _EXTENSION_TITLE = re.compile(r"extension\s+requests?", re.I)
 
 
 def add_event(ctx: Ctx, rec: ObligationEventRecord) -> None:
-    """One event per State, article and kind in a document (a dated one replaces an undated)."""
+    """One event per State, article and kind in a document: a record that says more (a date,
+    a new deadline, the Article) replaces one that says less; an event of unknown Article is
+    the same event as one of that State and kind whose Article is known."""
     for i, old in enumerate(ctx.ex.obligation_events):
-        if (old.state.key, old.article, old.event) == (rec.state.key, rec.article, rec.event):
-            if old.date is None and rec.date is not None:
+        same_article = old.article == rec.article or None in (old.article, rec.article)
+        if (old.state.key, old.event) == (rec.state.key, rec.event) and same_article:
+            if _says(rec) > _says(old):
                 ctx.ex.obligation_events[i] = rec
             return
     ctx.ex.obligation_events.append(rec)
+
+
+def _says(rec: ObligationEventRecord) -> int:
+    return sum(x is not None for x in (rec.date, rec.deadline, rec.article))
+
+
+_ARTICLE_IN = re.compile(r"\bArticles?\s+(?P<n>[347])\b(?!\s*(?:and|or|,)\s*[347])")
+
+
+def read_extension_requests(ctx: Ctx) -> None:
+    """Extension requests stated in running text: the States that requested one ('including
+    A, B and C'), and the new deadline a State requested ('… requested an extension until
+    <date>'). The Article is the one the sentence names, else unknown; the event's own date
+    stays unknown (the sentence says when the deadline is, not when the request was made)."""
+    chosen = [r for r in rules("duties") if r.reader == "read_extension_requests"]
+    for p in ctx.paras:
+        for s, e, sent in sentences(p):
+            tok, table = tokenise(ctx, sent)
+            arts = {int(m.group("n")) for m in _ARTICLE_IN.finditer(sent)}
+            article = arts.pop() if len(arts) == 1 else None
+            pas = ctx.passage(s, e, p.section)
+            for r in chosen:
+                for m in r.pattern.finditer(tok):
+                    span = m.group("list") if "list" in m.groupdict() else m.group("who")
+                    until = m.groupdict().get("until")
+                    dates = [d.date for d in md.find_dates(until or "") if d.date]
+                    deadline = (
+                        dates[0] if dates and not md.find_dates(until or "")[0].inferred else None
+                    )
+                    for idx in re.findall(r"⟨S(\d+)⟩", span or ""):
+                        _, key, written = table[int(idx)]
+                        add_event(
+                            ctx,
+                            ObligationEventRecord(
+                                ctx.state_ref(key, written),
+                                article,
+                                str(r.fields["event"]),
+                                pas,
+                                text=sent.strip(),
+                                deadline=deadline,
+                            ),
+                        )
 
 
 def _list_states(ctx: Ctx, text: str, offset: int, passage: Passage) -> list[tuple[str, str]]:
@@ -109,7 +154,7 @@ def read_duty_sentences(ctx: Ctx) -> None:
                     ctx,
                     ObligationEventRecord(
                         ctx.state_ref(key, written),
-                        int(r.fields["article"]),
+                        int(r.value("article", m)),
                         str(r.fields["event"]),
                         ctx.passage(s, e, p.section),
                         date=day,

@@ -56,16 +56,21 @@ def add_holding(
     if actor.kind != "state" and post in ("coordinator", "president", "president-designate"):
         return
     key = (actor.key, post, area, topic, pas)
-    if any((h.holder.key, h.post, h.area, h.topic, h.passage) == key for h in ctx.ex.holdings):
+    if any((holder_key(h), h.post, h.area, h.topic, h.passage) == key for h in ctx.ex.holdings):
         return
     ctx.ex.holdings.append(
         PostHoldingRecord(actor, post, pas, area, topic, meeting, tuple(mandate_years))
     )
 
 
+def holder_key(h: PostHoldingRecord) -> str:
+    """The holder's key; "" for a post whose State the text does not name."""
+    return h.holder.key if h.holder is not None else ""
+
+
 def holders_of(ctx: Ctx, *posts: str) -> set[str]:
     """Keys of the actors holding any of `posts` in what was read so far."""
-    return {h.holder.key for h in ctx.ex.holdings if h.post in posts}
+    return {h.holder.key for h in ctx.ex.holdings if h.post in posts and h.holder is not None}
 
 
 # --- headings ------------------------------------------------------------------------------

@@ -14,9 +14,16 @@ import re
 from ccmkg.loaders import metadata as md
 from ccmkg.loaders.gazetteer import person
 from ccmkg.loaders.readers.context import Ctx, sentences
-from ccmkg.loaders.readers.holdings import add_holding, tokenise
+from ccmkg.loaders.readers.holdings import add_holding, holder_key, tokenise
 from ccmkg.loaders.readers.rules import Rule, rules
-from ccmkg.loaders.records import ActorRef, MeetingRef, Passage, PersonRef, PostKind
+from ccmkg.loaders.records import (
+    ActorRef,
+    MeetingRef,
+    Passage,
+    PersonRef,
+    PostHoldingRecord,
+    PostKind,
+)
 
 _ROLE_WORDS = re.compile(
     r"\s+(?:Ambassador|Permanent|Minister|Chargé|Deputy|Director|President|Head|Secretary|"
@@ -79,6 +86,32 @@ def read_presidency_sentences(ctx: Ctx) -> None:
                     _apply(ctx, r, m, sent, table, pas)
 
 
+def read_vice_presidents(ctx: Ctx) -> None:
+    """'Election of vice-presidents: A, B, and C': each listed State is a Vice-President of the
+    meeting the page is about (a name the gazetteer cannot resolve goes to review)."""
+    r = next(r for r in rules("presidency") if r.name == "election-of-vice-presidents")
+    meeting = page_meeting(ctx)
+    if meeting is None:
+        return
+    for p in ctx.paras:
+        for s, e, sent in sentences(p):
+            tok, table = tokenise(ctx, sent)
+            m = r.pattern.search(tok)
+            if not m:
+                continue
+            pas = ctx.passage(s, e, p.section)
+            for part in re.split(r",|\band\b", m.group("list")):
+                idx = re.findall(r"⟨S(\d+)⟩", part)
+                name = part.strip().removeprefix("the ").strip()
+                if idx:
+                    _, key, written = table[int(idx[0])]
+                    add_holding(
+                        ctx, ctx.state_ref(key, written), "vice-president", pas, meeting=meeting
+                    )
+                elif name[:1].isupper():
+                    ctx.unresolved(name, pas, "state")
+
+
 def _apply(
     ctx: Ctx,
     r: Rule,
@@ -104,8 +137,6 @@ def _apply(
         add_holding(ctx, ctx.state_ref(key, written), post, pas, meeting=meeting)
         return
     pairs = [("p1", "d1", groups.get("m1") or groups.get("m1a"), post)]
-    if r.name == "meeting-president-handed-over":
-        pairs = []  # the outgoing President's State is not written beside the name
     if groups.get("p2"):
         pairs.append(("p2", "d2", groups.get("m2"), "president"))
     for pg, dg, mtext, kind in pairs:
@@ -113,11 +144,14 @@ def _apply(
         before = groups.get("d1") if r.name == "meeting-president-handed-over" else None
         state = _state(ctx, groups.get(dg), groups[pg], before)
         if r.name == "meeting-president-handed-over":
-            state = _state(ctx, before, groups.get(dg))
-        if state is None:
-            continue
+            # the outgoing President's State is not written beside the name (p1); the
+            # incoming one's is the adjective or State before or after the name (p2)
+            state = _state(ctx, before, groups.get(dg)) if pg == "p2" else None
         meeting = _meeting(ctx, mtext)
-        _add(ctx, state, kind, pas, meeting, who)
+        if state is not None:
+            _add(ctx, state, kind, pas, meeting, who)
+        elif who is not None and meeting is not None:
+            _add_person(ctx, who, kind, pas, meeting)
 
 
 def _add(
@@ -130,8 +164,19 @@ def _add(
 ) -> None:
     add_holding(ctx, state, post, pas, meeting=meeting)
     for h in ctx.ex.holdings:
-        if (h.holder.key, h.post, h.passage) == (state.key, post, pas) and h.person is None:
+        if (holder_key(h), h.post, h.passage) == (state.key, post, pas) and h.person is None:
             h.person = who
+
+
+def _add_person(
+    ctx: Ctx, who: PersonRef, post: PostKind, pas: Passage, meeting: MeetingRef
+) -> None:
+    """A President named with the meeting but not the State: the person is kept, the State
+    stays unknown (never guessed, never made up from the name)."""
+    for h in ctx.ex.holdings:
+        if h.person is not None and (h.person.key, h.post, h.passage) == (who.key, post, pas):
+            return
+    ctx.ex.holdings.append(PostHoldingRecord(None, post, pas, meeting=meeting, person=who))
 
 
 def settle_presidencies(ctx: Ctx) -> None:
@@ -139,13 +184,13 @@ def settle_presidencies(ctx: Ctx) -> None:
     readings superseded by a more specific one from the same passage; one holding per fact."""
     hs = ctx.ex.holdings
     specific = {
-        (h.holder.key, h.passage)
+        (holder_key(h), h.passage)
         for h in hs
         if h.post == "president-designate" or (h.post == "president" and h.meeting is not None)
     }
     kept = []
     for h in hs:
-        if h.post == "president" and h.meeting is None and (h.holder.key, h.passage) in specific:
+        if h.post == "president" and h.meeting is None and (holder_key(h), h.passage) in specific:
             continue
         kept.append(h)
     for h in kept:
@@ -154,14 +199,16 @@ def settle_presidencies(ctx: Ctx) -> None:
         known = {
             (o.meeting.kind, o.meeting.ordinal)
             for o in kept
-            if o.post == "president" and o.holder.key == h.holder.key and o.meeting
+            if o.post == "president" and holder_key(o) == holder_key(h) and o.meeting
         }
         if len(known) == 1:
-            h.meeting = next(o.meeting for o in kept if o.holder.key == h.holder.key and o.meeting)
+            h.meeting = next(
+                o.meeting for o in kept if holder_key(o) == holder_key(h) and o.meeting
+            )
     seen: set[tuple[object, ...]] = set()
     out = []
     for h in kept:
-        k = (h.holder.key, h.post, h.meeting.label if h.meeting else None, h.passage)
+        k = (holder_key(h), h.post, h.meeting.label if h.meeting else None, h.passage)
         if k not in seen:
             seen.add(k)
             out.append(h)

@@ -27,6 +27,8 @@ import yaml
 
 # What a rule may produce: record kind -> the Extraction field the records go to.
 RECORDS = {
+    "meeting": "meeting",
+    "attendance": "attendance",
     "holding": "holdings",
     "apology": "apologies",
     "obligation-event": "obligation_events",

@@ -24,6 +24,7 @@ from ccmkg.loaders import metadata as md
 from ccmkg.loaders.readers.context import OTHER_TREATY, Ctx, sentences
 from ccmkg.loaders.readers.rules import Rule, _compile, rules, rules_dir
 from ccmkg.loaders.records import ActorRef, Passage, WorkingGroupRecord
+from ccmkg.loaders.review import add_review
 from ccmkg.loaders.segment import Paragraph
 from ccmkg.model.names import fold
 
@@ -213,7 +214,20 @@ def _record(
         for c in clauses["founders"].finditer(tok[: m.start()]):
             leads += _actors(c.group("who"), table)
     if rule.source("members") == "member-clauses":
-        for c in clauses["members"].finditer(tok[m.end() :]):
+        rest = tok[m.end() :]
+        # A member named but not resolved goes to review (the guardrail), never into the group;
+        # the members named after it ("with the X and the ⟨O0⟩ …") are still read.
+        for c in clauses["unresolved_members"].finditer(tok[m.end() :]):
+            name = re.sub(r"(?:\s+(?:of|for|on|and|the))+$", "", c.group("name"))
+            if "⟨" not in name and len(name.split()) >= 2:
+                add_review(ctx.ex, name, pas, "working-group")
+                rest = re.sub(
+                    re.escape(name) + r"\s*(?:,\s*(?:and\s+)?|\band\s+)(?:the\s+)?",
+                    "",
+                    rest,
+                    count=1,
+                )
+        for c in clauses["members"].finditer(rest):
             members += _actors(c.group("who"), table)
             reps += _actors(c.group("rep"), table)
     event: Event = "reported"

@@ -85,6 +85,8 @@ def test_records_fields_named_by_rules_exist() -> None:
     from ccmkg.loaders import records
 
     kinds = {
+        "meeting": records.MeetingRecord,
+        "attendance": records.AttendanceRecord,
         "holding": records.PostHoldingRecord,
         "apology": records.ApologyRecord,
         "obligation-event": records.ObligationEventRecord,
