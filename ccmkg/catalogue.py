@@ -34,13 +34,17 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from ccmkg.errors import BadParameter, InputError, NotFound
-from ccmkg.model.iri import DEFAULT_BASE_IRI, IriScheme
+from ccmkg.model.iri import DEFAULT_BASE_IRI, IriScheme, meeting_key
 from ccmkg.model.resolve import resolver
 from ccmkg.model.vocab import vocabulary
 from ccmkg.resources import queries_dir
+from ccmkg.sparql_guard import check_services, scan
 from ccmkg.store.base import Rows, Store
 
-PARAM_TYPES = ("iri", "state", "area", "date", "year", "gyear", "integer", "string")
+PARAM_TYPES = (
+    *("iri", "state", "area", "date", "year", "gyear", "integer", "string"),
+    *("meeting", "meeting-kind", "person"),
+)
 _IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 _SLUG_RE = re.compile(r"^x-[a-z0-9-]+$")
 
@@ -157,14 +161,18 @@ class Catalogue:
         params: Mapping[str, str],
         max_rows: int | None = None,
         timeout_s: float | None = None,
+        service_allowlist: list[str] | tuple[str, ...] = (),
     ) -> Rows:
-        """Run a named query with its parameters bound at run time.
+        """Run a named query with its parameters bound at run time. A federated query (SERVICE)
+        runs only if each endpoint it calls is on `service_allowlist` (the settings' list).
 
         Raises:
             NotFound: unknown query.
             BadParameter: a parameter is unknown, missing or malformed.
+            QueryRejected: SERVICE to an endpoint not on the allow-list.
             QueryTimeout, StoreError: from the store.
         """
+        check_services(scan(self.get(name).text).services, service_allowlist)
         bindings = self.bindings(name, params)
         return store.select(
             self.get(name).text, bindings=bindings, max_rows=max_rows, timeout_s=timeout_s
@@ -212,6 +220,34 @@ def _to_area(_: Catalogue, raw: str) -> Node:
     return URIRef(area.iri)
 
 
+def _to_meeting(cat: Catalogue, raw: str) -> Node:
+    """A meeting as /meetings/{id} takes it: its IRI, its key, or a short id (6MSP, msp-6)."""
+    if _IRI_RE.match(raw) and "://" in raw:
+        return URIRef(raw)
+    key = meeting_key(raw)
+    if not re.fullmatch(r"[A-Za-z0-9._~-]+", key):
+        raise ValueError(f"{raw!r} is not a meeting id (e.g. 6MSP, msp-6, or its IRI)")
+    return IriScheme(cat.base_iri).mint("meeting", key=key)
+
+
+def _to_meeting_kind(_: Catalogue, raw: str) -> Node:
+    """A kind of meeting as /meetings?kind= takes it: slug, label (MSP, RC, CC) or class IRI."""
+    term = vocabulary().meeting_kinds.resolve(raw)
+    if term is None:
+        slugs = ", ".join(vocabulary().meeting_kinds.slugs)
+        raise ValueError(f"unknown kind of meeting {raw!r}; slugs: {slugs} (or MSP, RC, CC)")
+    return URIRef(term.iri)
+
+
+def _to_person(cat: Catalogue, raw: str) -> Node:
+    """A person as /persons/{id} takes it: the IRI or the name key (last segment)."""
+    if _IRI_RE.match(raw) and "://" in raw:
+        return URIRef(raw)
+    if not re.fullmatch(r"[A-Za-z0-9._~-]+", raw):
+        raise ValueError(f"{raw!r} is not a person id (a name key such as jane-doe, or the IRI)")
+    return IriScheme(cat.base_iri).mint("person", key=raw)
+
+
 def _to_date(_: Catalogue, raw: str) -> Node:
     try:
         value = dt.date.fromisoformat(raw)
@@ -254,6 +290,9 @@ _CONVERTERS: dict[str, Callable[[Catalogue, str], Node]] = {
     "gyear": _to_gyear,
     "integer": _to_integer,
     "string": _to_string,
+    "meeting": _to_meeting,
+    "meeting-kind": _to_meeting_kind,
+    "person": _to_person,
 }
 
 

@@ -36,3 +36,7 @@ def corpus_dir() -> Path:
 
 def corpus_files() -> list[Path]:
     return sorted(corpus_dir().glob("*.txt"))
+
+
+def reference_dir() -> Path:
+    return _dir("ccmkg.reference")

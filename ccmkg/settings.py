@@ -47,6 +47,12 @@ class Settings(BaseSettings):
         default=None,
         description="Documents loaded by `serve` into an empty store (default: bundled corpus).",
     )
+    document_dirs: list[Path] = Field(
+        default_factory=list,
+        description="Folders searched (recursively) for the files of loaded documents, found by "
+        "their SHA-256, to show a document's text (GET /documents/{id}); the bundled corpus is "
+        "always searched. JSON list: CCMKG_DOCUMENT_DIRS='[\"/data/docs\"]'.",
+    )
 
     # Limits of the public read API.
     query_timeout_s: float = Field(default=10.0, gt=0)

@@ -268,8 +268,20 @@ def check_query(
                 f"The query has {found} {what}; the limit is {limit} ({setting}).", hint=hint
             )
     info = scan(text)
+    check_services(info.services, service_allowlist)
+    return info
+
+
+def check_services(
+    services: tuple[str, ...] | list[str], service_allowlist: list[str] | tuple[str, ...] = ()
+) -> None:
+    """Every SERVICE target (as written: `<iri>` or a variable) must be an allowed IRI.
+
+    Raises:
+        QueryRejected: a SERVICE to a variable, or to an endpoint not on the allow-list.
+    """
     allowed = set(service_allowlist)
-    for target in info.services:
+    for target in services:
         iri = target[1:-1] if target.startswith("<") and target.endswith(">") else None
         if iri is None:
             raise QueryRejected(
@@ -283,7 +295,6 @@ def check_query(
                 "endpoints that are not on its allow-list.",
                 hint="Ask the operator to add the endpoint to CCMKG_SERVICE_ALLOWLIST.",
             )
-    return info
 
 
 def _group_end(toks: list[Token], i: int) -> int:

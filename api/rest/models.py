@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 
 class ErrorBody(BaseModel):
@@ -31,6 +32,31 @@ class Source(BaseModel):
     end: int | None = None
     url: str | None = Field(None, description="Reference data: the web page the fact was read from")
     retrieved: str | None = Field(None, description="Reference data: the day it was read")
+    text_url: str | None = Field(
+        default=None,
+        description="The document's full text with this passage highlighted "
+        "(GET /documents/{id}?passage=start-end); null for reference pages",
+    )
+
+    @model_validator(mode="after")
+    def _link_text(self) -> Source:
+        if self.text_url is None:
+            self.text_url = text_url(self.document.id, self.start, self.end)
+        return self
+
+
+_DOC_IRI = re.compile(r"/id/doc/([A-Za-z0-9._~-]+)$")
+
+
+def text_url(document_iri: str, start: int | None = None, end: int | None = None) -> str | None:
+    """`/documents/{id}?passage=start-end` for a document of the record (None for a web page)."""
+    match = _DOC_IRI.search(document_iri)
+    if match is None:
+        return None
+    url = f"/documents/{match.group(1)}"
+    if start is not None and end is not None:
+        url += f"?passage={start}-{end}"
+    return url
 
 
 class AreaRef(BaseModel):
@@ -221,6 +247,9 @@ class Person(BaseModel):
     spellings: list[str] = []
     alternate_names: list[str] = []  # near spellings merged into this person
     needs_review: bool = False  # a near spelling was kept apart from this person
+    documents: list[DocumentRef] = Field(
+        [], description="The documents that name this person (under any spelling)"
+    )
 
 
 class NameMatch(BaseModel):
@@ -243,7 +272,12 @@ class PersonDetail(Person):
 
 class Obligation(BaseModel):
     id: str
-    state: StateRef
+    about: Literal["state", "states"] = Field(
+        "state", description="state: an event of one State; states: a statement about several "
+        "States at once (a count, no State named)"
+    )  # fmt: skip
+    state: StateRef | None = None
+    count: int | None = Field(None, description="For a statement about several States: how many")
     article: int | None = None
     type: str | None = Field(None, examples=["clearance"])
     event: str | None = Field(None, examples=["extension-requested"])
@@ -285,6 +319,21 @@ class CitedSource(BaseModel):
     retrieved: str | None = Field(default=None, description="Reference data: the day it was read")
     document: str | None = Field(default=None, description="IRI of the document of the passage")
     quote: str | None = Field(default=None, description="The passage's text")
+    text_url: str | None = Field(
+        default=None,
+        description="The document's full text with the passage highlighted; null for pages",
+    )
+
+    @model_validator(mode="after")
+    def _link_text(self) -> CitedSource:
+        if self.text_url is None and self.document:
+            span = _PASSAGE_IRI.search(self.id or "")
+            start, end = (int(span.group(1)), int(span.group(2))) if span else (None, None)
+            self.text_url = text_url(self.document, start, end)
+        return self
+
+
+_PASSAGE_IRI = re.compile(r"/passage/(\d+)-(\d+)$")
 
 
 class TreatyActionClaim(BaseModel):
@@ -446,6 +495,13 @@ StatePost = Annotated[
 ]
 
 
+class SameAs(BaseModel):
+    """The same thing elsewhere (owl:sameAs), and the page that says so."""
+
+    id: str = Field(description="IRI of the item, e.g. http://www.wikidata.org/entity/Q224")
+    sources: list[CitedSource] = []
+
+
 class StateDetail(State):
     """One State: its dates, deadlines (status as of `as_of`), posts and meetings attended."""
 
@@ -455,6 +511,9 @@ class StateDetail(State):
     )
     meetings_attended: list[StateFact] = []
     truncated: bool = Field(default=False, description="True when the row cap cut an answer read")
+    same_as: list[SameAs] = Field(
+        default=[], description="The State elsewhere (its Wikidata item), each with its source"
+    )
 
 
 def list_of(model: type[BaseModel]) -> type[BaseModel]:

@@ -9,12 +9,20 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from ccmkg.api.rest.listing import CSV, TRUNCATED_HEADER, Listing, ListParams
+from ccmkg.api.rest.listing import (
+    CSV,
+    TRUNCATED_HEADER,
+    Listing,
+    ListParams,
+    negotiated_format,
+)
+from ccmkg.errors import BadParameter
 
 JOIN = " | "
 CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -91,3 +99,32 @@ def page_answer(listing: Listing[BaseModel], params: ListParams) -> Response:
         "truncated": listing.truncated,
     }
     return JSONResponse(body, headers=headers)
+
+
+DETAIL_FORMAT_DOC = "json or csv; without it, the Accept header decides (default json)"
+DETAIL_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {CSV: {"schema": {"type": "string"}}}, "description": "JSON, or CSV"},
+}
+
+
+def detail_format(
+    request: Request,
+    format: Annotated[str | None, Query(description=DETAIL_FORMAT_DOC)] = None,
+) -> str:
+    """FastAPI dependency of a detail route: `json` or `csv`; any other `format` is a 422
+    (a detail route never ignores a format it was asked for)."""
+    wanted = (format or "").strip().lower()
+    if wanted and wanted not in ("json", "csv"):
+        raise BadParameter(f"format={format!r} is not allowed here.", "Use one of: json, csv.")
+    return wanted or negotiated_format(request)
+
+
+def detail_answer(item: BaseModel, fmt: str, rows: str | None = None) -> Response:
+    """One object as JSON, or as CSV: one row (lists joined with " | "), or one row per
+    element of its list field `rows` (a timeline's events)."""
+    data = item.model_dump(mode="json")
+    if fmt == "csv":
+        records = (data.get(rows) or []) if rows else [data]
+        headers = {"Content-Disposition": 'inline; filename="ccm-kg.csv"'}
+        return Response(to_csv(records), media_type="text/csv; charset=utf-8", headers=headers)
+    return JSONResponse(data)

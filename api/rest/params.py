@@ -61,14 +61,18 @@ def parse_area(value: str | None) -> Area | None:
 
 
 def parse_state(settings: Settings, value: str | None) -> str | None:
-    """The IRI of the State named by ISO alpha-3, alpha-2, or any name or alias."""
+    """The IRI of the State named by ISO alpha-3, alpha-2, any name or alias, or its IRI."""
     if not value:
         return None
+    key = IriScheme(settings.base_iri).key("state", value.strip())
+    if key is not None:
+        return state_iri(settings, key)
     hit = resolver().state(value, codes=True)
     if hit is None:
         raise BadParameter(
             f"Unknown State {value!r}.",
-            "Use an ISO 3166-1 alpha-3 or alpha-2 code (NLD, NL) or a name such as 'Netherlands'.",
+            "Use an ISO 3166-1 alpha-3 or alpha-2 code (NLD, NL), a name such as 'Netherlands', "
+            "or the State's IRI.",
         )
     return state_iri(settings, hit[0])
 

@@ -7,12 +7,18 @@ from fastapi.responses import Response
 
 from ccmkg.api.rest.listing import ListParams, list_params
 from ccmkg.api.rest.models import Actor, ActorList, ErrorBody, Timeline
-from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
+from ccmkg.api.rest.output import (
+    CSV_RESPONSES,
+    DETAIL_RESPONSES,
+    detail_answer,
+    detail_format,
+    page_answer,
+)
 from ccmkg.api.rest.runner import Queries, get_queries
 from ccmkg.api.services import actors as service
 
 router = APIRouter(tags=["actors"])
-ACTOR_KEY = "ISO alpha-3 code, acronym, or a State's name"
+ACTOR_KEY = "ISO alpha-3 code, acronym, a State's name, or the actor's IRI (the `id` of /actors)"
 
 
 @router.get(
@@ -33,23 +39,30 @@ def actors(
 
 
 @router.get(
-    "/actors/{id}",
-    response_model=Actor,
-    responses={404: {"model": ErrorBody}},
-    summary="One State or organisation",
-)
-def actor(id: str = Path(description=ACTOR_KEY), queries: Queries = Depends(get_queries)) -> Actor:
-    return service.actor(queries, id)
-
-
-@router.get(
-    "/actors/{id}/timeline",
+    "/actors/{id:path}/timeline",
     response_model=Timeline,
-    responses={404: {"model": ErrorBody}},
+    responses={**DETAIL_RESPONSES, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
     summary="Everything an actor did, in date order",
 )
 def timeline(
-    id: str = Path(description=ACTOR_KEY), queries: Queries = Depends(get_queries)
-) -> Timeline:
-    """Posts held, presidencies, meetings attended and chaired, apologies, obligation events."""
-    return service.timeline(queries, id)
+    id: str = Path(description=ACTOR_KEY),
+    fmt: str = Depends(detail_format),
+    queries: Queries = Depends(get_queries),
+) -> Response:
+    """Posts held, presidencies, meetings attended and chaired, apologies, obligation events
+    (as CSV: one row per event)."""
+    return detail_answer(service.timeline(queries, id), fmt, rows="items")
+
+
+@router.get(
+    "/actors/{id:path}",
+    response_model=Actor,
+    responses={**DETAIL_RESPONSES, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
+    summary="One State or organisation",
+)
+def actor(
+    id: str = Path(description=ACTOR_KEY),
+    fmt: str = Depends(detail_format),
+    queries: Queries = Depends(get_queries),
+) -> Response:
+    return detail_answer(service.actor(queries, id), fmt)

@@ -9,11 +9,18 @@ from fastapi.responses import Response
 
 from ccmkg.api.rest.listing import ListParams, list_params
 from ccmkg.api.rest.models import ErrorBody, MeetingDetail, MeetingList
-from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
+from ccmkg.api.rest.output import (
+    CSV_RESPONSES,
+    DETAIL_RESPONSES,
+    detail_answer,
+    detail_format,
+    page_answer,
+)
 from ccmkg.api.rest.params import parse_period, parse_state, parse_term
 from ccmkg.api.rest.runner import Queries, get_queries
 from ccmkg.api.services import meetings as service
 from ccmkg.errors import BadParameter
+from ccmkg.model.iri import IriScheme
 from ccmkg.model.vocab import vocabulary
 
 router = APIRouter(tags=["meetings"])
@@ -52,20 +59,23 @@ def meetings(
 
 
 @router.get(
-    "/meetings/{id}",
+    "/meetings/{id:path}",
     response_model=MeetingDetail,
-    responses={404: {"model": ErrorBody}},
+    responses={**DETAIL_RESPONSES, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
     summary="One meeting: who was present, apologies, agenda, action points",
 )
 def meeting(
     id: str = Path(
-        description="Last path segment of the meeting IRI, e.g. coordination-committee-2016-05-26"
+        description="Last path segment of the meeting IRI (coordination-committee-2016-05-26), a "
+        "short id (6MSP, msp-6, 2RC-part-1), or the IRI"
     ),
+    fmt: str = Depends(detail_format),
     queries: Queries = Depends(get_queries),
-) -> MeetingDetail:
+) -> Response:
     """Everything the record says about one meeting, each part with its passages."""
+    id = IriScheme(queries.base_iri).key("meeting", id) or id  # the IRI (`iri` of /meetings)
     if not SEGMENT.match(id):
         raise BadParameter(
             f"{id!r} is not a meeting id.", "Use the last path segment of a meeting IRI."
         )
-    return service.meeting(queries, id)
+    return detail_answer(service.meeting(queries, id), fmt)

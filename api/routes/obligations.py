@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from ccmkg.api.rest.listing import ListParams, list_params
+from ccmkg.api.rest.listing import Listing, ListParams, list_params
 from ccmkg.api.rest.models import ErrorBody, ObligationList
 from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
 from ccmkg.api.rest.params import ARTICLES, parse_choice, parse_period, parse_state
 from ccmkg.api.rest.runner import Queries, get_queries
 from ccmkg.api.services import obligations as service
+from ccmkg.api.services import statements
 
 router = APIRouter(tags=["obligations"])
 
@@ -26,11 +27,18 @@ def obligations(
     article: str | None = Query(None, description="3, 4 or 7"),
     from_: str | None = Query(None, alias="from", description="First day (YYYY-MM-DD)"),
     to: str | None = Query(None, description="Last day (YYYY-MM-DD)"),
+    about: str | None = Query(
+        None,
+        description="state: events of one State; states: statements about several States at "
+        "once (a count); absent: both (without state=)",
+    ),
     page: ListParams = Depends(list_params),
     queries: Queries = Depends(get_queries),
 ) -> Response:
-    """Each event is dated by the text, or else by the document that reports it."""
+    """Each event is dated by the text, or else by the document that reports it. Statements
+    about several States at once (`about: states`, with a `count`) come too, unless `state=`."""
     state_iri = parse_state(queries.settings, state_)
+    about = parse_choice("about", about, ["state", "states"])
     chosen = parse_choice("article", article, [str(a) for a in ARTICLES])
     found = service.obligations(
         queries,
@@ -38,4 +46,17 @@ def obligations(
         article=int(chosen) if chosen else None,
         period=parse_period(start=from_, end=to),
     )
+    if state_iri is None and about != "state":  # statements about several States name none
+        several = statements.statements(
+            queries,
+            article=int(chosen) if chosen else None,
+            period=parse_period(start=from_, end=to),
+        )
+        merged = sorted(
+            [*(found.items if about != "states" else ()), *several.items],
+            key=lambda i: (i.date or "", i.article or 0, i.state.iso3 if i.state else ""),
+        )
+        found = Listing(merged, *found.answers, *several.answers)
+    elif about == "states":  # a State was named: no statement about several names it
+        found = Listing([], *found.answers)
     return page_answer(found, page)

@@ -7,9 +7,17 @@ from fastapi.responses import Response
 
 from ccmkg.api.rest.listing import ListParams, list_params
 from ccmkg.api.rest.models import ErrorBody, PersonDetail, PersonList
-from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
+from ccmkg.api.rest.output import (
+    CSV_RESPONSES,
+    DETAIL_RESPONSES,
+    detail_answer,
+    detail_format,
+    page_answer,
+)
+from ccmkg.api.rest.params import parse_int
 from ccmkg.api.rest.runner import Queries, get_queries
 from ccmkg.api.services import persons as service
+from ccmkg.api.services import recurring
 
 router = APIRouter(tags=["persons"])
 
@@ -24,20 +32,31 @@ def persons(
     q: str | None = Query(
         None, description="Part of a name; accents, case and punctuation ignored"
     ),
+    min_documents: str | None = Query(
+        None,
+        description="Only persons named in at least this many documents (2: who recurs "
+        "across documents), each with its documents",
+    ),
     page: ListParams = Depends(list_params),
     queries: Queries = Depends(get_queries),
 ) -> Response:
-    return page_answer(service.persons(queries, q=q), page)
+    """Each person with every spelling, and the documents that name them."""
+    least = parse_int("min_documents", min_documents, 1, 10_000)
+    found = recurring.with_documents(service.persons(queries, q=q), queries, least)
+    return page_answer(found, page)
 
 
 @router.get(
-    "/persons/{id}",
+    "/persons/{id:path}",
     response_model=PersonDetail,
-    responses={404: {"model": ErrorBody}},
+    responses={**DETAIL_RESPONSES, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
     summary="One person: spellings, and the meetings attended for each delegation",
 )
 def person(
-    id: str = Path(description="Name key (last segment of the person IRI)"),
+    id: str = Path(
+        description="Name key (last segment of the person IRI), or the IRI (the `id` of /persons)"
+    ),
+    fmt: str = Depends(detail_format),
     queries: Queries = Depends(get_queries),
-) -> PersonDetail:
-    return service.person(queries, id)
+) -> Response:
+    return detail_answer(service.person(queries, id), fmt)

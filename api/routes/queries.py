@@ -67,7 +67,12 @@ def run_query(
         raise BadParameter(f"parameter {repeated[0]!r} given more than once")
     csv_wanted = _wants_csv(request)
     rows = catalogue.run(
-        store, name, params, max_rows=settings.max_result_rows, timeout_s=settings.query_timeout_s
+        store,
+        name,
+        params,
+        max_rows=settings.max_result_rows,
+        timeout_s=settings.query_timeout_s,
+        service_allowlist=settings.service_allowlist,
     )
     headers = {TRUNCATED_HEADER: "true" if rows.truncated else "false"}
     if csv_wanted:

@@ -16,6 +16,8 @@ from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
 from ccmkg.api.rest.params import parse_area
 from ccmkg.api.rest.runner import Queries, get_queries
 from ccmkg.api.services import working_groups as service
+from ccmkg.errors import BadParameter
+from ccmkg.model.resolve import resolver
 
 router = APIRouter(tags=["machinery"])
 
@@ -29,7 +31,9 @@ router = APIRouter(tags=["machinery"])
 def working_groups(
     area_: str | None = Query(None, alias="area", description="Area slug or any alias label"),
     actor: str | None = Query(
-        None, description="A State (ISO alpha-3) or organisation (acronym) leading or taking part"
+        None,
+        description="A State (ISO code or any name) or organisation (acronym or name) leading "
+        "or taking part",
     ),
     page: ListParams = Depends(list_params),
     queries: Queries = Depends(get_queries),
@@ -40,8 +44,18 @@ def working_groups(
 
 
 def _actor(value: str | None) -> str | None:
-    """An IRI as given; a code in upper case (ISO alpha-3 or acronym)."""
+    """An IRI as given; a State or organisation by any name, code or acronym → its ISO3 or
+    acronym (the resolver `state=` uses everywhere); a name nothing knows is a 422."""
     if not value or not value.strip():
         return None
     value = value.strip()
-    return value if value.startswith(("http://", "https://")) else value.upper()
+    if value.startswith(("http://", "https://")):
+        return value
+    known = resolver().actor(value, codes=True)
+    if known is None:
+        raise BadParameter(
+            f"Unknown State or organisation {value!r}.",
+            "Use an ISO 3166-1 code (NOR, NO), a State's name ('Norway'), an acronym (ISU), "
+            "or the actor's IRI.",
+        )
+    return known.key

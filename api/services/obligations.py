@@ -51,5 +51,5 @@ def obligations(
         for i in items
         if (article is None or i.article == article) and within(i.date, period.start, period.end)
     ]
-    chosen.sort(key=lambda i: (i.date or "", i.state.iso3 or "", i.article or 0))
+    chosen.sort(key=lambda i: (i.date or "", (i.state and i.state.iso3) or "", i.article or 0))
     return Listing(chosen, rows)

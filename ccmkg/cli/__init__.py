@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ccmkg.cli import export, ingest, load, query, serve, validate
+from ccmkg.cli import export, ingest, load, query, serve, sparql, validate
 
 app = typer.Typer(
     name="ccmkg",
@@ -13,5 +13,5 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-for module in (load, serve, query, validate, ingest, export):
+for module in (load, serve, query, sparql, validate, ingest, export):
     app.command(name=module.NAME, help=module.HELP)(module.run)

@@ -46,6 +46,7 @@ def run(
         bool, typer.Option("--json", help="Print the report as JSON instead of tables.")
     ] = False,
 ) -> None:
+    from ccmkg.links import load_links
     from ccmkg.loaders.pipeline import UnreadableFile, load_paths
     from ccmkg.loaders.reference.load import load_reference, rederive_if_reference
     from ccmkg.loaders.report import LoadReport
@@ -79,6 +80,7 @@ def run(
 
             report = load_paths(the_store, settings, paths, progress) if paths else LoadReport()
         ref = load_reference(the_store, settings) if reference else None
+        links = load_links(the_store, settings) if reference else None
         if ref is None and paths:
             rederive_if_reference(the_store, settings)
     except UnreadableFile as exc:
@@ -94,12 +96,15 @@ def run(
         out = report.as_dict()
         if ref is not None:
             out["reference"] = ref.as_dict()
+            out["links"] = links
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         if paths:
             _print_summary(report, Console())
         if ref is not None:
             _print_reference(ref, Console())
+        if links is not None:
+            Console().print(f"links: {links} State(s) owl:sameAs their Wikidata item")
     if not report.ok or (ref is not None and not ref.ok):
         raise typer.Exit(1)
 

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import json
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from ccmkg.catalogue import Catalogue, to_csv, to_records
+from ccmkg.catalogue import Catalogue
 from ccmkg.cli.common import StoreOption, console, settings_for
+from ccmkg.cli.output import Format, print_rows
 from ccmkg.errors import BadParameter, CcmKgError
 
 NAME = "query"
-HELP = "Run a named query (see --list) with --param k=v; print a table, CSV or JSON."
-
-
-class Format(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
+HELP = (
+    "Run a named query (see --list) with --param k=v; print a table, CSV, TSV or JSON "
+    "(a table is printed as TSV when stdout is not a terminal: never cut)."
+)
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
@@ -70,6 +65,7 @@ def run(
             rows = catalogue.run(
                 opened, name, params, max_rows=max_rows or settings.max_result_rows,
                 timeout_s=settings.query_timeout_s,
+                service_allowlist=settings.service_allowlist,
             )  # fmt: skip
         finally:
             opened.close()
@@ -79,14 +75,6 @@ def run(
             console.print(exc.hint)
         raise typer.Exit(2) from None
 
-    if fmt is Format.json:
-        typer.echo(json.dumps(to_records(rows), ensure_ascii=False, indent=2))
-    elif fmt is Format.csv:
-        typer.echo(to_csv(rows), nl=False)
-    else:
-        table = Table(*rows.variables, show_lines=False)
-        for record in to_records(rows):
-            table.add_row(*("" if record[v] is None else str(record[v]) for v in rows.variables))
-        out.print(table)
+    print_rows(rows, fmt)
     if rows.truncated:
         console.print(f"[yellow]truncated at {len(rows.rows)} rows (--max-rows)[/yellow]")

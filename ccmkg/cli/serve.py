@@ -60,9 +60,13 @@ def load_if_empty(store: Store, settings: Settings) -> bool:
     from ccmkg.loaders.reference.load import load_reference
 
     ref = load_reference(store, settings)
+    from ccmkg.links import load_links
+
+    links = load_links(store, settings)
     console.print(
         f"loaded the reference data: {ref.graphs} source graph(s), {ref.triples} triples, "
-        f"{len(ref.conflicts)} conflict(s), {sum(ref.derived.derived.values())} derived"
+        f"{len(ref.conflicts)} conflict(s), {sum(ref.derived.derived.values())} derived, "
+        f"{links} Wikidata link(s)"
     )
     return True
 

@@ -39,6 +39,7 @@ PATTERNS: dict[str, str] = {
     "upload-graph": "graph/upload/{key}",
     "reference-graph": "graph/reference/{key}",
     "derived-graph": "graph/derived/{key}",
+    "links-graph": "graph/links/{key}",
     "dataset": ".well-known/void#dataset",
 }
 # Slots that may hold '/' (a post is "coordinator/universalization").

@@ -171,7 +171,7 @@ class EmbeddedStore:
         except OSError as exc:
             raise StoreError(
                 f"Cannot open the embedded store at {self.path}: {exc}",
-                hint="Another ccmkg process may hold it open; one process owns a store directory.",
+                hint=_open_hint(str(exc), settings),
             ) from exc
         self._mem = ox.Store()
         self._dataset = _Dataset(base_iri=settings.base_iri)
@@ -336,3 +336,16 @@ class EmbeddedStore:
                 self._disk.flush()
                 # Dropping the last reference closes RocksDB and releases its lock file.
                 self._disk = None
+
+
+def _open_hint(error: str, settings: Settings) -> str:
+    """What to do when the store directory cannot be opened: when it is locked, a server (or
+    another command) owns it, and the way in is that server's /sparql endpoint."""
+    if "lock" in error.lower():
+        return (
+            "The store is locked: a running server (`ccmkg serve`) or another ccmkg command "
+            "holds it, and one process owns a store directory. Query the server instead: "
+            f"--store http://127.0.0.1:{settings.port}/sparql (PORT is the one `ccmkg serve` "
+            "listens on), or stop it first."
+        )
+    return "Another ccmkg process may hold it open; one process owns a store directory."

@@ -244,6 +244,7 @@ def test_openapi_describes_the_models(api: httpx.Client) -> None:
         "end",
         "url",
         "retrieved",
+        "text_url",  # the document's text with the passage highlighted (issue 15)
     }
     assert "/coordinators" in spec["paths"] and "/meetings/{id}" in spec["paths"]
     assert api.get("/docs").status_code == 200
