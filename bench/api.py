@@ -10,12 +10,19 @@ docs/decisions/store.md). The in-process time of the same queries (no time limit
 and the p50 of GET /static/style.css (the HTTP floor: uvicorn, middleware and httpx, no query)
 are printed beside it, so that what an endpoint adds on top of its queries can be read off in ms.
 
+Then, for each REST list, the ratio that issue #16 sets a goal for: its median time over the
+median time of the named query of queries/ that answers the same question, both through HTTP
+(`GET /queries/{name}`), in the same run, interleaved; and the total (sum of the REST medians
+over the sum of the named-query medians). A list with no research query of its own is measured
+against its `api_*` query through /queries (the list's cost on top of its query).
+
 Data: the bundled corpus (loaded with the loaders pipeline) and, with --synth N, a synthetic
 CCM-shaped graph of ~N triples from bench/synth.py (bulk-loaded with pyoxigraph). The meeting,
 State and person asked about are picked from the data (the busiest ones), not hard-coded.
 
     python bench/api.py                        # corpus only
     python bench/api.py --synth 1000000 -n 30  # plus the 1M-triple synthetic graph
+    python bench/api.py --synth 1000000 --no-corpus --lists-only -n 15   # only the ratios
 """
 
 from __future__ import annotations
@@ -133,6 +140,73 @@ def cases(s: Sample) -> list[Case]:
     ]
 
 
+@dataclass(frozen=True)
+class Pair:
+    """A REST list and the named query that answers the same question."""
+
+    path: str
+    params: dict[str, str]
+    query: str
+    query_params: dict[str, str]
+
+
+CC = "https://ccm-kg.org/ontology#CoordinationCommitteeMeeting"
+
+
+def pairs(s: Sample) -> list[Pair]:
+    area = {"area": "universalization"}
+    day = f"{s.year}-06-30"
+    return [
+        Pair("/coordinators", {**area, "year": s.year}, "coordinators_in_year",
+             {**area, "year": s.year}),
+        Pair("/coordinators", {**area, "on": day}, "coordinators_on_date", {**area, "date": day}),
+        Pair("/coordinators", area, "coordinators_of_area_over_years", area),
+        Pair("/presidencies", {}, "presidencies_in_order", {}),
+        Pair("/presidencies", {"state": s.state}, "presidencies_in_order", {"state": s.state}),
+        Pair("/meetings", {"kind": "coordination-committee"}, "meetings_list", {"kind": CC}),
+        Pair("/meetings", {"state": s.state}, "attendance_of_state", {"state": s.state}),
+        Pair("/actors", {"q": s.state[:2].lower()}, "actors_search",
+             {"text": s.state[:2].lower()}),
+        Pair("/persons", {"q": s.person}, "api_persons", {}),
+        Pair("/obligations", {"article": "4"}, "obligation_events_by_article_state",
+             {"article": "4"}),
+        Pair("/conflicts", {}, "conflicts_in_record", {}),
+        Pair("/deadlines", {"article": "4"}, "api_deadlines", {}),
+        Pair("/states", {}, "api_states", {}),
+        Pair("/review", {}, "api_review", {}),
+        Pair("/working-groups", {}, "api_working_groups", {}),
+    ]  # fmt: skip
+
+
+def list_ratios(client: httpx.Client, sample: Sample, n: int) -> None:
+    """Median REST time / median named-query time (both through HTTP), per list and total."""
+    print("\n| REST list | named query | REST p50 | named p50 | ratio |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    rest_total = named_total = 0.0
+    for pair in pairs(sample):
+
+        def rest(pair: Pair = pair) -> object:
+            return client.get(pair.path, params=pair.params).raise_for_status()
+
+        def named(pair: Pair = pair) -> object:
+            path = f"/queries/{pair.query}"
+            return client.get(path, params=pair.query_params).raise_for_status()
+
+        label = pair.path + "?" + "&".join(f"{k}={v}" for k, v in pair.params.items())
+        named_label = pair.query + "?" + "&".join(f"{k}={v}" for k, v in pair.query_params.items())
+        try:
+            a, b = (statistics.median(x) for x in interleaved([rest, named], n))
+        except httpx.HTTPStatusError as exc:  # e.g. 503 at the time limit: said, not summed
+            print(f"| {label} | {named_label} | error: {exc.response.status_code} "
+                  f"{exc.request.url.path} | | |")  # fmt: skip
+            continue
+        rest_total, named_total = rest_total + a, named_total + b
+        print(f"| {label} | {named_label} | {a:.1f} | {b:.1f} | {a / b:.2f}× |")
+    total = rest_total / named_total
+    sums = f"{rest_total:.1f} | {named_total:.1f} | {total:.2f}×"
+    print(f"| **total** (lists without error) | | {sums} |")
+
+
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
@@ -195,10 +269,14 @@ def synth_store(tmp: Path, triples: int) -> Iterator[tuple[Settings, Store]]:
         store.close()
 
 
-def bench(label: str, settings: Settings, store: Store, n: int) -> None:
+def bench(label: str, settings: Settings, store: Store, n: int, lists_only: bool = False) -> None:
     catalogue = Catalogue.load(base_iri=settings.base_iri)
     sample = pick(store)
     print(f"\n## {label}: {store.triple_count()} triples, {n} runs each; {sample}\n")
+    if lists_only:
+        with serve_app(settings, store) as base, httpx.Client(base_url=base, timeout=120) as c:
+            list_ratios(c, sample, n)
+        return
     print(
         "| endpoint | items | rows | API p50 | API p99 | queries p50 | queries p99 "
         "| p50 ratio | p99 ratio | in-process p50 |"
@@ -234,6 +312,7 @@ def bench(label: str, settings: Settings, store: Store, n: int) -> None:
                 f"| {q99:.1f} | {a50 / q50:.2f}× | {a99 / q99:.2f}× "
                 f"| {statistics.median(inproc):.1f} |"
             )
+        list_ratios(client, sample, n)
     floor_ms = statistics.median(floor)
     print(f"\nHTTP floor (GET /static/style.css): p50 {floor_ms:.1f} ms; times in ms.")
 
@@ -243,15 +322,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-n", type=int, default=50, help="requests per endpoint")
     parser.add_argument("--synth", type=int, default=0, help="also a synthetic graph of ~N triples")
     parser.add_argument("--no-corpus", action="store_true", help="only the synthetic graph")
+    parser.add_argument(
+        "--lists-only", action="store_true", help="only the REST list / named query ratios"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         if not args.no_corpus:
             with corpus_store(tmp) as (settings, store):
-                bench("corpus", settings, store, args.n)
+                bench("corpus", settings, store, args.n, args.lists_only)
         if args.synth:
             with synth_store(tmp, args.synth) as (settings, store):
-                bench(f"synthetic ~{args.synth:,} triples", settings, store, args.n)
+                label = f"synthetic ~{args.synth:,} triples"
+                bench(label, settings, store, args.n, args.lists_only)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,10 @@
-"""Coordinator and Friend of the President holdings, filtered by area, State, period and role."""
+"""Coordinator and Friend of the President holdings, filtered by area, State, period and role.
+
+With an area and a period, the holdings are chosen first from their days alone (attestations
+and terms, no passages: two flat lookups from the area), and the passages are read for those
+holdings only; reading every passage of every holding of the area and filtering in Python
+took 37x the time of the named query `coordinators_in_year` at 1M triples (issue #16).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,11 @@ from ccmkg.api.rest.models import Coordinator
 from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import area, state
 from ccmkg.api.rest.runner import Queries
-from ccmkg.api.rest.terms import Row, local_name, text
-from ccmkg.api.services.holdings import fold_holdings, in_period
+from ccmkg.api.rest.terms import Row, day, local_name, text
+from ccmkg.api.services.holdings import fold_holdings, in_period, span_meets
 from ccmkg.model.vocab import Term as Area
 from ccmkg.model.vocab import vocabulary
+from ccmkg.store import Rows
 
 
 def _role(iri: str | None) -> str | None:
@@ -39,6 +46,34 @@ def _order(item: Coordinator) -> tuple[str, str, str]:
     return (key, item.start or "", item.state.iso3 or "")
 
 
+# Beyond this many holdings in the period, one query for the area beats one per holding.
+MAX_HOLDING_QUERIES = 8
+
+
+def _chosen_by_days(
+    queries: Queries, bound: dict[str, str | None], period: Period
+) -> tuple[list[str], list[Rows]]:
+    """The holdings whose days meet `period`, from their attestation dates and terms (the
+    term a rule dated is taken before the stated one, as `fold_holdings` does)."""
+    attested = queries.run("api_holding_days", bound)
+    terms = queries.run("api_holding_terms", bound)
+    days: dict[str, list[str]] = {}
+    for row in attested.rows:
+        days.setdefault(text(row, "holding") or "", []).append(day(row, "attested") or "")
+    derived: dict[str, list[str]] = {}
+    stated: dict[str, list[str]] = {}
+    for row in terms.rows:
+        target = derived if text(row, "termKind") else stated
+        ends = [day(row, "termStart") or "", day(row, "termEnd") or ""]
+        target.setdefault(text(row, "holding") or "", []).extend(ends)
+    chosen = [
+        holding
+        for holding, dated in days.items()
+        if span_meets([*dated, *derived.get(holding, stated.get(holding, []))], period)
+    ]
+    return sorted(chosen), [attested, terms]
+
+
 def coordinators(
     queries: Queries,
     *,
@@ -49,15 +84,28 @@ def coordinators(
 ) -> Listing[Coordinator]:
     """Holdings of the area (any if None) by the State (IRI; any if None) meeting `period`,
     in the role asked for (`coordinator`, `friend` or `any`), ordered by area, start, State."""
-    rows = queries.run(
-        "api_coordinators",
-        {"area": area.slug if area else None, "state": local_name(state) if state else None},
-    )
-    items = [Coordinator.model_validate(i) for i in fold_holdings(rows.rows, _build)]
+    bound = {"area": area.slug if area else None, "state": local_name(state) if state else None}
+    answers: list[Rows] = []
+    if area is not None and (period.start or period.end):  # (a topic post has no area)
+        chosen, answers = _chosen_by_days(queries, bound, period)
+        if len(chosen) <= MAX_HOLDING_QUERIES:
+            answers += [queries.run("api_coordinator_holding", {"holding": h}) for h in chosen]
+            rows = [row for answer in answers[2:] for row in answer.rows]
+            found = [Coordinator.model_validate(i) for i in fold_holdings(rows, _build)]
+            return Listing(_choose(found, area, period, role), *answers)
+    rows_all = queries.run("api_coordinators", bound)
+    found = [Coordinator.model_validate(i) for i in fold_holdings(rows_all.rows, _build)]
+    return Listing(_choose(found, area, period, role), rows_all, *answers)
+
+
+def _choose(
+    items: list[Coordinator], area: Area | None, period: Period, role: str
+) -> list[Coordinator]:
+    """The items meeting `period`, in `role`, of an area when one is asked; in order."""
     chosen = [
         i
         for i in items
         if in_period(i, period) and role in ("any", i.role) and not (area and i.area is None)
     ]
     chosen.sort(key=_order)
-    return Listing(chosen, rows)
+    return chosen

@@ -155,6 +155,8 @@ def deadlines(
     (default today)."""
     key = local_name(state) if state else None
     rows = queries.run("api_deadlines", {"state": key})
+    if not rows.rows:  # no deadline: no event can change the answer (and reading them all
+        return Listing([], rows)  # took 20-50x api_deadlines at 1M triples, issue #16)
     events = queries.run("api_obligation_history", {"state": key})
     start = period.start.isoformat() if period.start else None
     end = period.end.isoformat() if period.end else None

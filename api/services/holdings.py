@@ -79,7 +79,12 @@ def fold_holdings(
 
 def in_period(item: Held, period: Period) -> bool:
     """The holding's period meets the one asked for (attestations extend a stated term)."""
-    days = [d for d in (item.start, item.end, *item.attested) if d]
+    return span_meets([item.start, item.end, *item.attested], period)
+
+
+def span_meets(dated: Sequence[str | None], period: Period) -> bool:
+    """The span of these ISO days meets `period`; no days meet only an unbounded period."""
+    days = [d for d in dated if d]
     if not days:
         return period.start is None and period.end is None
     return overlaps(min(days), max(days), period.start, period.end)
