@@ -23,16 +23,24 @@ import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from ccmkg.errors import BadParameter, InputError
+from ccmkg.loaders.checking import Validate, Verdict, check_text, default_validator, subjects_of
 from ccmkg.loaders.crossdoc import cross_document_conflicts
 from ccmkg.loaders.emit import Emitted, emit, graph_iri, ontology_graph_iri
-from ccmkg.loaders.parallel import Extracted, Extractor, default_workers, extract_all
+from ccmkg.loaders.parallel import (
+    Emission,
+    Extracted,
+    Extractor,
+    default_workers,
+    extract_all,
+    person_keys,
+)
 from ccmkg.loaders.persons import (
     KnownPersons,
     PersonMatch,
@@ -52,10 +60,9 @@ from ccmkg.loaders.report import (
 from ccmkg.model.iri import IriScheme, base_with_slash
 from ccmkg.model.namespaces import CCM_NS
 from ccmkg.model.vocab import ontology_graph
-from ccmkg.resources import shape_files
 from ccmkg.settings import Settings
 from ccmkg.store.base import Lookup, Store
-from ccmkg.store.rdfterms import ntriples, oxigraph_triples
+from ccmkg.store.rdfterms import graph_from_triples, ntriples, oxigraph_triples
 from ccmkg.store.staging import Staging
 
 DOCUMENT_SUFFIXES = (".txt",)
@@ -134,41 +141,7 @@ def read_all(files: list[Path]) -> list[Source]:
     return sources
 
 
-# --- validation -----------------------------------------------------------------------------
-
-# (document graph, other documents' nodes it links to) → (conforms, violation lines)
-Validate = Callable[[Graph, Graph | None], tuple[bool, list[str]]]
-
-
-@lru_cache(maxsize=1)
-def default_validator() -> Validate:
-    """The package's shapes + ontology, compiled once; no shapes → everything conforms."""
-    if not shape_files():
-
-        def conforms(graph: Graph, context: Graph | None = None) -> tuple[bool, list[str]]:
-            return True, []
-
-        return conforms
-    from ccmkg.validation import package_validator
-
-    validator = package_validator()
-
-    def validate(graph: Graph, context: Graph | None = None) -> tuple[bool, list[str]]:
-        # N-Triples written by pyoxigraph: what the store will hold, and 10× faster than rdflib's
-        data = ntriples(graph)
-        if context is None or not len(context):
-            report = validator.validate(data)
-        else:  # results about the borrowed nodes are the other documents' business
-            focus = {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
-            report = validator.validate(data, context=context, focus=focus)
-        details = [
-            f"{r.severity}: {r.focus}" + (f" {r.path}" if r.path else "") + f": {r.message}"
-            for r in report.results
-            if r.severity == "Violation"
-        ]
-        return report.conforms, details
-
-    return validate
+# --- validation: loaders/checking.py -------------------------------------------------------
 
 
 def ensure_ontology(store: Store, base: str) -> None:
@@ -225,7 +198,13 @@ def load_paths(
         batch or settings.load_batch, progress, len(sources),
     )  # fmt: skip
     workers = settings.load_workers or default_workers()
-    extracted = extract_all([(s.path, s.raw) for s in sources], workers, extractor)
+    speculate = extractor is None and validate is None  # the package's own reading and shapes
+    extracted = extract_all(
+        [(s.path, s.raw) for s in sources],
+        workers,
+        extractor,
+        emit_base=base if speculate else None,
+    )
     for source, result in zip(sources, extracted, strict=True):
         loader.load(source, result)
     loader.commit()
@@ -239,9 +218,19 @@ class _Prepared:
     source: Source
     target: str
     previous: set[str]
-    emitted: Emitted
+    emitted: Emitted  # its graph is empty when the document was emitted by a worker
+    count: int  # triples
     matches: list[PersonMatch]
     seen_in: list[str]
+    triples: list[ox.Triple] | None = None  # set when emitted by a worker
+
+    def quads(self) -> list[ox.Triple]:
+        if self.triples is None:
+            self.triples = oxigraph_triples(self.emitted.graph)
+        return self.triples
+
+    def graph(self) -> Graph:
+        return self.emitted.graph if self.triples is None else graph_from_triples(self.triples)
 
 
 class _Loader:
@@ -281,7 +270,7 @@ class _Loader:
         prepared = self._prepare(source, extracted, target, previous, lookup)
         if prepared is not None and bulk:
             try:
-                self.staging.add(target, oxigraph_triples(prepared.emitted.graph))
+                self.staging.add(target, prepared.quads())
             except (ValueError, BadParameter) as exc:  # a term the store cannot hold
                 self._reject(path, f"the store refused its triples: {exc}")
             else:
@@ -323,6 +312,7 @@ class _Loader:
     ) -> _Prepared | None:
         """Emit and validate one document against what is loaded (staged included)."""
         path, sha = source.path, source.sha256
+        emission = None
         try:
             extraction = extracted.extraction
             if extraction is None:
@@ -331,8 +321,15 @@ class _Loader:
             extraction.document.sha256 = sha
             extraction.document.file_name = path.name
             person_matches = resolve_persons(extraction, self.people)
-            emitted = emit(extraction, self.base)
-            record_matches(emitted.graph, person_matches, self.base, sha[:16], emitted.document)
+            emission = extracted.emission
+            if (
+                emission is None
+                or person_matches
+                or person_keys(extraction) != emission.person_keys
+            ):
+                emission = None  # the worker's graph is not this one: emit it here
+                emitted = emit(extraction, self.base)
+                record_matches(emitted.graph, person_matches, self.base, sha[:16], emitted.document)
         except Exception as exc:  # a document we cannot read must not stop the others
             if isinstance(exc, _Failed):
                 message, where = exc.args
@@ -346,15 +343,20 @@ class _Loader:
                 (f"raised at {where}",),
             )
             return None
-        across, context = cross_document_conflicts(
-            lookup, emitted.graph, {target, *previous}, self.prefix, self.base
-        )
-        emitted.conflicts.extend(across)
-        seen_in, evidence = link_match_evidence(
-            lookup, emitted.graph, {target, *previous}, self.prefix
-        )
-        context += evidence
-        conforms, details = self.check(emitted.graph, context)
+        exclude = {target, *previous}
+        if emission is not None:
+            prepared, verdict = self._from_worker(source, target, previous, emission, lookup)
+        else:
+            across, context = cross_document_conflicts(
+                lookup, emitted.graph, exclude, self.prefix, self.base
+            )
+            emitted.conflicts.extend(across)
+            seen_in, evidence = link_match_evidence(lookup, emitted.graph, exclude, self.prefix)
+            context += evidence
+            verdict = self.check(emitted.graph, context)
+            count = len(emitted.graph)
+            prepared = _Prepared(source, target, previous, emitted, count, person_matches, seen_in)
+        conforms, details = verdict
         if not conforms:
             shown = details[:MAX_REPORTED_RESULTS]
             more = len(details) - len(shown)
@@ -364,14 +366,40 @@ class _Loader:
                 tuple(shown) + ((f"… and {more} more",) if more > 0 else ()),
             )
             return None
-        return _Prepared(source, target, previous, emitted, person_matches, seen_in)
+        return prepared
+
+    def _from_worker(
+        self, source: Source, target: str, previous: set[str], em: Emission, lookup: Lookup
+    ) -> tuple[_Prepared, Verdict]:
+        """A document a worker emitted and checked, with no person re-keyed: only conflicts
+        with other documents are added here (from its meeting triples), and the document is
+        checked again only if they added something. No PersonMatch: no evidence to link."""
+        meetings = Graph()
+        for triple in em.meetings:
+            meetings.add(triple)
+        before = set(meetings)
+        across, context = cross_document_conflicts(
+            lookup, meetings, {target, *previous}, self.prefix, self.base
+        )
+        added = Graph()
+        for triple in meetings:
+            if triple not in before:
+                added.add(triple)
+        text = em.ntriples + (ntriples(added) if len(added) else "")
+        verdict = em.verdict
+        if len(added) or len(context):
+            verdict = check_text(text, em.subjects | set(subjects_of(added)), context)
+        em.emitted.conflicts.extend(across)
+        triples = [q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)]
+        count = em.count + len(added)
+        return _Prepared(source, target, previous, em.emitted, count, [], [], triples), verdict
 
     def _write_alone(self, prepared: _Prepared) -> None:
         """One `replace_graphs` call: the document, and its earlier versions dropped."""
         path, target = prepared.source.path, prepared.target
         stale = sorted(prepared.previous - {target})
         try:
-            self.store.replace_graphs({target: prepared.emitted.graph}, delete=stale)
+            self.store.replace_graphs({target: prepared.graph()}, delete=stale)
         except ValueError as exc:  # a term the store cannot hold: this document's problem only
             self._reject(path, f"the store refused its triples: {exc}")
             return
@@ -402,7 +430,7 @@ class _Loader:
                 sha256=prepared.source.sha256,
                 graph=target,
                 status=status,
-                triples=len(emitted.graph),
+                triples=prepared.count,
                 facts=emitted.facts,
                 replaced=tuple(stale),
             )
