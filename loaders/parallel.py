@@ -12,9 +12,12 @@ gives the same graphs whether it used one process or several.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import multiprocessing
 import os
+import signal
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -32,6 +35,7 @@ from ccmkg.store.rdfterms import ntriples
 
 Extractor = Callable[[Path, bytes], Extraction]
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 CHUNK = 2  # documents per message to a worker: fewer round trips, still a fair spread
 
 
@@ -142,5 +146,17 @@ def extract_all(
     if workers <= 1 or len(items) < 2 * CHUNK:
         yield from map(work, items)
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
         yield from pool.imap(work, items, chunksize=CHUNK)
+
+
+def _die_with_parent() -> None:
+    """A worker killed with its parent: a loader killed -9 leaves no extraction running
+    (its workers would wait forever on a queue whose other end they hold themselves)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the worker ends when it next reads
+        pass
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
