@@ -7,7 +7,6 @@ backends so that "replace these graphs" means exactly the same thing everywhere.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -41,7 +40,6 @@ def to_rdflib(term: OxTerm | None) -> Node | None:
     raise BadParameter(f"RDF-star triple terms are not supported here: {term}")
 
 
-@lru_cache(maxsize=1 << 16)  # the same IRIs and literals recur: convert each one once
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """An rdflib term as a pyoxigraph term (for substitutions and writes).
 
