@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's two entry points, for a fresh machine with Python 3.11+ and nothing else:
 #   ./dev.sh serve   install, load the bundled corpus into the embedded store, serve the API
-#   ./dev.sh test    install (with test tools and a headless browser), run the whole test suite
+#   ./dev.sh test    install (with test tools, web assets and a headless browser), run the whole test suite
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,13 +18,15 @@ install() {  # $1: the pip extra to install ("" or "test")
     fi
 }
 
+# apt waits for another install (a parallel session, unattended-upgrades) instead of failing.
+apt_get() { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"; }
+
 browser() {  # The web page is tested in Debian's headless Chromium; install it where we can.
     if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
         export CCMKG_BROWSER_TESTS=1
     elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         echo "installing chromium and chromium-driver for the browser tests" >&2
-        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-            apt-get install -y -qq chromium chromium-driver >/dev/null) \
+        (apt_get update -qq && apt_get install -y -qq chromium chromium-driver >/dev/null) \
             && export CCMKG_BROWSER_TESTS=1 \
             || echo "could not install chromium: browser tests will be skipped" >&2
     else
@@ -32,14 +34,35 @@ browser() {  # The web page is tested in Debian's headless Chromium; install it 
     fi
 }
 
+web_assets() {  # YASGUI, Swagger UI, ReDoc from the npm registry into web/node_modules (ignored).
+    if ! command -v npm >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "installing nodejs and npm for the web assets" >&2
+        (apt_get update -qq && apt_get install -y -qq nodejs npm >/dev/null) \
+            || echo "could not install npm" >&2
+    fi
+    if ! command -v npm >/dev/null; then
+        echo "npm not found: the page keeps a plain SPARQL text box and /docs only links" \
+             "/openapi.json (install Node.js and npm, then re-run)" >&2
+        return 0
+    fi
+    # npm ci: exactly the versions of the committed package-lock.json; skipped when current.
+    if [ ! -f web/node_modules/.package-lock.json ] \
+        || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+        (cd web && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null) \
+            || echo "npm ci failed in web/: the page falls back to a plain SPARQL text box" >&2
+    fi
+}
+
 case "${1:-}" in
     serve)
         install ""
+        web_assets
         shift
         exec "$venv/bin/ccmkg" serve "$@"
         ;;
     test)
         install test
+        web_assets
         browser
         shift
         exec "$venv/bin/python" -m pytest -q -p no:cacheprovider "$@"

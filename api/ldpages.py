@@ -6,11 +6,12 @@ text full of `<`, `&` and stray tags, and quotes must show as written, never as 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
 
-from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SH, SKOS
 from rdflib.term import Node
 
@@ -125,6 +126,22 @@ def sources_html(sources: Iterable[Source], base_iri: str) -> str:
     return f"<ul>{''.join(items)}</ul>" if items else "<p class='muted'>none</p>"
 
 
+_WIKIDATA = re.compile(r"^https?://www\.wikidata\.org/entity/(Q[0-9]+)$")
+
+
+def same_as_html(graph: Graph, node: URIRef) -> str:
+    """Links out: the entity's owl:sameAs (its Wikidata item, when known), above its statements."""
+    links = []
+    for other in sorted(graph.objects(node, OWL.sameAs), key=str):
+        iri = str(other)
+        if not isinstance(other, URIRef) or not iri.lower().startswith(LINK_SCHEMES):
+            continue
+        wikidata = _WIKIDATA.match(iri)
+        text = f"Wikidata {wikidata.group(1)}" if wikidata else curie(iri)
+        links.append(f"<a href='{escape(iri)}' class='same-as' rel='noopener'>{escape(text)}</a>")
+    return f"<p>Same as: {', '.join(links)}</p>" if links else ""
+
+
 def entity_page(
     iri: str,
     graph: Graph,
@@ -161,6 +178,7 @@ def entity_page(
     cut = "<p class='muted'>(list cut at the row limit)</p>" if truncated else ""
     body = (
         f"<h1>{escape(title)}</h1><p class='iri'>{escape(iri)}</p><p>{types}</p>"
+        f"{same_as_html(graph, node)}"
         f"<p>Also as <a href='?format=ttl'>Turtle</a> and "
         f"<a href='?format=jsonld'>JSON-LD</a> (or by Accept).</p>"
         f"<h2>Statements</h2><table>{rows}</table>{extra}"

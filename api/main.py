@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
@@ -21,6 +17,7 @@ from starlette.routing import Match
 from starlette.types import Scope
 
 from ccmkg import __version__
+from ccmkg.api.apidocs import install_docs
 from ccmkg.api.limits import install_limits
 from ccmkg.api.linking import ContextLinkMiddleware
 from ccmkg.api.openapi import install_openapi
@@ -142,44 +139,3 @@ HTTP_HINTS = {
     404: "See /docs for the operations of this API.",
     405: "See /docs for the methods each path accepts (the Allow header lists them).",
 }
-_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-
-
-def _csp_hashes(html: str) -> str:
-    """'sha256-…' sources for the inline scripts of a page, so the CSP allows them only."""
-    return " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(m.encode()).digest()).decode() + "'"
-        for m in _INLINE_SCRIPT.findall(html)
-    )
-
-
-def install_docs(app: FastAPI) -> None:
-    """/docs and /redoc with a Content-Security-Policy of their own.
-
-    The default one (security.py) allows no script at all, which left both pages blank: these
-    allow the CDN FastAPI loads them from and, by hash, their one inline script; nothing else.
-    """
-    title = app.title
-
-    def page(html: str, extra: str) -> HTMLResponse:
-        csp = (
-            "default-src 'none'; "
-            f"script-src https://cdn.jsdelivr.net {_csp_hashes(html)}; "
-            "style-src https://cdn.jsdelivr.net https://fonts.googleapis.com 'unsafe-inline'; "
-            "font-src https://fonts.gstatic.com; img-src 'self' data: https:; "
-            f"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-            + extra
-        )
-        return HTMLResponse(html, headers={"Content-Security-Policy": csp})
-
-    swagger = get_swagger_ui_html(openapi_url="/openapi.json", title=f"{title} - Swagger UI")
-    redoc = get_redoc_html(openapi_url="/openapi.json", title=f"{title} - ReDoc")
-    swagger_html, redoc_html = bytes(swagger.body).decode(), bytes(redoc.body).decode()
-
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return page(swagger_html, "")
-
-    @app.get("/redoc", include_in_schema=False)
-    async def redoc_page() -> HTMLResponse:
-        return page(redoc_html, "; worker-src blob:")

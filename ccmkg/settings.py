@@ -117,6 +117,11 @@ class Settings(BaseSettings):
     )
 
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+    web_assets: Path | None = Field(
+        default=None,
+        description="The npm `node_modules` folder holding the web page's third-party assets "
+        "(YASGUI, Swagger UI, ReDoc); default: web/node_modules beside the source, if present.",
+    )
 
     @property
     def is_remote(self) -> bool:

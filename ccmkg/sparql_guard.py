@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ccmkg.errors import PayloadTooLarge, QueryRejected
+from ccmkg.model.namespaces import PREFIXES
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = frozenset(
@@ -339,3 +340,45 @@ def inject_values(text: str, block: str) -> str:
             # SELECT expressions such as (COUNT(?x) AS ?n): skip the whole bracket.
             continue
     raise QueryRejected("The query has no WHERE group to bind values in.")
+
+
+def undeclared_prefixes(text: str) -> list[str]:
+    """Prefixes used in prefixed names (`ccm:Foo`) that no PREFIX declares, in order of use.
+
+    Blank node labels (`_:b`) are not prefixed names; strings, IRIs and comments are skipped
+    by the tokenizer, so a `:` inside them never counts.
+    """
+    toks = tokens(text)
+    declared: set[str] = set()
+    used: list[str] = []
+    for i, tok in enumerate(toks):
+        if tok.kind != "word" or ":" not in tok.text:
+            continue
+        prefix = tok.text.split(":", 1)[0]
+        if i > 0 and toks[i - 1].kind == "word" and toks[i - 1].text.upper() == "PREFIX":
+            declared.add(prefix)
+        elif prefix != "_" and prefix not in used:
+            used.append(prefix)
+    return [p for p in used if p not in declared]
+
+
+def plain_syntax_error(exc: QueryRejected, text: str) -> QueryRejected:
+    """The engine's syntax error in plain words where we can name the cause, else itself.
+
+    An undeclared prefix makes the parser list every character it expected (a wall of
+    Unicode ranges); the person needs "unknown prefix ccm:" and the line that fixes it.
+    """
+    said = exc.message.lower()
+    if type(exc) is not QueryRejected or ("syntax" not in said and "prefix" not in said):
+        return exc  # a time or size limit, or an error that has nothing to do with prefixes
+    missing = undeclared_prefixes(text)
+    if not missing:
+        return exc
+    first = missing[0]
+    namespace = PREFIXES.get(first)
+    declaration = f"PREFIX {first}: <{namespace or 'namespace IRI'}>"
+    others = f" (also undeclared: {', '.join(p + ':' for p in missing[1:])})" if missing[1:] else ""
+    return QueryRejected(
+        f"unknown prefix {first}:{others}",
+        hint=f"Declare it before the query: {declaration}",
+    )

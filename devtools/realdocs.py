@@ -1,4 +1,4 @@
-"""Score the loaders against real documents: `python -m devtools.realdocs [--heldout] [-v]`.
+"""Score the loaders against real documents: `python -m devtools.realdocs [--set DIR] [-v]`.
 
 tests/realdocs/<id>.yaml holds, per public CCM document, its URL, the `search` query that
 finds it, its layout traits and the gold facts a careful reader takes from the excerpt. The
@@ -226,12 +226,14 @@ def score(selected: Iterable[tuple[str, dict, Path]]) -> tuple[dict[str, Tally],
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     subset = "heldout" if "--heldout" in argv else ""
+    if "--set" in argv:  # any folder of gold under tests/realdocs/ ("heldout2"); --heldout too
+        subset = argv[argv.index("--set") + 1]
     available = [c for c in cases(subset) if c[2].exists()]
     missing = [c for c in cases(subset) if not c[2].exists()]
     for doc_id, record, _ in missing:
         print(f"missing text for {doc_id}: search (corpus pages) {record['query']!r}")
     tallies, minted = score(available)
-    title = "held-out real documents" if subset else "real development set"
+    title = f"held-out real documents ({subset})" if subset else "real development set"
     print(f"\n## {title} ({len(available)} documents)\n")
     print(table(tallies))
     print(f"\nactors minted from unresolved text: {len(minted)}")

@@ -30,7 +30,7 @@ from ccmkg.errors import (
     UnsupportedMediaType,
 )
 from ccmkg.settings import Settings
-from ccmkg.sparql_guard import check_query
+from ccmkg.sparql_guard import check_query, plain_syntax_error
 from ccmkg.store import Store
 from ccmkg.store.results import PREFERRED
 
@@ -238,15 +238,21 @@ async def sparql(request: Request) -> Response:
             max_patterns=settings.max_query_patterns,
         )
         media_type = negotiate(request.headers.get("accept"), PREFERRED[info.form])
-        result = await run_in_threadpool(
-            store.protocol_query,
-            query,
-            media_type,
-            default_graph_uris=default_graphs or None,
-            named_graph_uris=named_graphs or None,
-            max_rows=settings.max_result_rows,
-            timeout_s=settings.query_timeout_s,
-        )
+        try:
+            result = await run_in_threadpool(
+                store.protocol_query,
+                query,
+                media_type,
+                default_graph_uris=default_graphs or None,
+                named_graph_uris=named_graphs or None,
+                max_rows=settings.max_result_rows,
+                timeout_s=settings.query_timeout_s,
+            )
+        except QueryRejected as exc:
+            plain = plain_syntax_error(exc, query)
+            if plain is exc:
+                raise
+            raise plain from exc
     if len(result.body) > settings.max_response_bytes:  # a remote store's answer
         raise ResponseTooLarge(
             f"The answer is {len(result.body)} bytes; the limit is "

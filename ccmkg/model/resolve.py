@@ -2,7 +2,8 @@
 
 Used by the loaders (names in documents), the REST parameters (`state=UK`), the named-query
 parameters and the CLI, so a spelling accepted in one place is accepted everywhere. Sources:
-pycountry's names, the alias tables in `ccmkg/model/data/` (data files, tested row by row),
+pycountry's names, the alias and demonym tables in `ccmkg/model/data/` (data files, tested row
+by row),
 and, for codes a person types, ISO alpha-2/alpha-3. A name that does not resolve is None:
 never a guess; the caller reports it.
 """
@@ -86,6 +87,9 @@ class Resolver:
                 self.adjective_forms.append(row["alias"])
             else:
                 self._add_state(row["alias"], row["iso3"], "alias table", override=True)
+        for row in _rows("state_demonyms.csv"):  # "the Zambian presidency"
+            self._adjectives[fold(row["demonym"])] = row["iso3"]
+            self.adjective_forms.append(row["demonym"])
         for row in _rows("state_labels.csv"):
             self.state_labels[row["iso3"]] = row["label"]
         # Lowercase-initial forms ("the Netherlands") must not match prose words.

@@ -204,6 +204,7 @@ class CCM(DefinedNamespace):
     InitialReport: URIRef  # initial transparency report
     MeetingReport: URIRef  # meeting report or page
     NationalImplementationMeasures: URIRef  # National Implementation Measures
+    NewsItem: URIRef  # news item
     ObligationStatusPage: URIRef  # obligation status page
     PastPresident: URIRef  # immediate past President
     President: URIRef  # President

@@ -20,6 +20,7 @@ from ccmkg.loaders.readers.holdings import (
 )
 from ccmkg.loaders.readers.minutes import read_minutes_approvals, read_next_meeting
 from ccmkg.loaders.readers.obligations import read_aggregates, read_obligations
+from ccmkg.loaders.readers.presidency import settle_presidencies
 from ccmkg.loaders.readers.working_groups import read_working_groups
 from ccmkg.loaders.records import MeetingRecord, PersonRef
 from ccmkg.loaders.registry import Family
@@ -57,6 +58,7 @@ def extract(ctx: Ctx) -> None:
     read_apologies(ctx)
     read_heading_holdings(ctx)
     read_sentence_holdings(ctx)
+    settle_presidencies(ctx)  # "the Nicaraguan presidency" is the one the minutes name elsewhere
     read_numbered_agenda(ctx)
     read_action_points(ctx)
     read_minutes_approvals(ctx)

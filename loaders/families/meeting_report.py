@@ -1,7 +1,7 @@
 """Pages and reports of a Meeting of States Parties or Review Conference (and lists of such
 meetings): when and where each took place, who presided (State and person), the hand-over of
-the presidency, the President-designate with the meeting it is for, and treaty actions
-announced there."""
+the presidency, the President-designate with the meeting it is for, the coordinators it
+appointed (a composition list inside the page), and treaty actions announced there."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 
 from ccmkg.loaders import metadata as md
 from ccmkg.loaders.readers.calendar import read_calendar, read_programme_start
+from ccmkg.loaders.readers.composition import read_composition_table
 from ccmkg.loaders.readers.context import Ctx
 from ccmkg.loaders.readers.holdings import read_sentence_holdings
 from ccmkg.loaders.readers.obligations import read_aggregates
@@ -48,6 +49,7 @@ def extract(ctx: Ctx) -> None:
     read_programme_start(ctx, page_meeting(ctx))
     read_presidency_sentences(ctx)
     read_sentence_holdings(ctx)
+    read_composition_table(ctx)  # coordinators appointed at the meeting: 'Area (State and State)'
     settle_presidencies(ctx)
     read_status_sentences(ctx)
     read_aggregates(ctx)

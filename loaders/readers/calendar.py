@@ -135,16 +135,63 @@ def _pick(refs: list[tuple[MeetingRef, int, int]], anchor: int) -> MeetingRef:
     return (before[-1] if before else refs[0])[0]
 
 
+def _named_refs(sent: str) -> list[tuple[MeetingRef, int, int]]:
+    """The meetings a sentence names; 'the first Meeting … to be held in X' ranks, not names."""
+    rank = rule("calendar", "superlative-not-a-meeting-name").pattern
+    out = []
+    for ref, a, b in md.find_meeting_refs(sent):
+        m = rank.match(sent, a)
+        if m and sent[a].islower():
+            continue
+        out.append((ref, a, b))
+    return out
+
+
+def _unranked(sent: str) -> str:
+    """The sentence with 'the first … to be held in X' blanked: X is no meeting's city."""
+    rank = rule("calendar", "superlative-not-a-meeting-name").pattern
+    return rank.sub(lambda m: " " * len(m.group(0)), sent)
+
+
+def _read_segments(
+    ctx: Ctx,
+    sent: str,
+    refs: list[tuple[MeetingRef, int, int]],
+    s: int,
+    e: int,
+    section: str | None,
+) -> bool:
+    """A sentence naming several meetings, each with its own day range ('the 3MSP (11 to 14
+    September 2012, Oslo) … the 4MSP took place in Lusaka from 10 to 13 September 2013'):
+    each meeting takes the range and city written between it and the next meeting named."""
+    rx = rule("calendar", "day-range").pattern
+    if len(refs) < 2 or len(rx.findall(sent)) < 2:
+        return False
+    for k, (ref, a, _) in enumerate(refs):
+        stop = refs[k + 1][1] if k + 1 < len(refs) else len(sent)
+        segment = sent[0 if k == 0 else a : stop]
+        rng = find_range(ctx, segment)
+        if rng is None:
+            continue
+        city = find_city(ctx, segment)
+        pas = ctx.passage(s, e, section)
+        rec = CalendarMeetingRecord(ref, pas, rng[0], rng[1], city, bool(_PLANNED.search(segment)))
+        add_calendar(ctx, rec)
+    return True
+
+
 def read_calendar(ctx: Ctx) -> None:
     """Dates and city of the numbered meetings a document names (see the module docstring)."""
     paras = [p for p in ctx.paras if p.text.strip()]
     for i, p in enumerate(paras):
         for s, e, sent in sentences(p):
-            refs = md.find_meeting_refs(sent)
+            refs = _named_refs(sent)
             if not refs or OTHER_TREATY.search(sent):
                 continue
+            if _read_segments(ctx, sent, refs, s, e, p.section):
+                continue
             rng = find_range(ctx, sent)
-            city = find_city(ctx, sent)
+            city = find_city(ctx, _unranked(sent))
             pas = ctx.passage(s, e, p.section)
             if rng is None and city is None and len(sent) < 120 and i + 1 < len(paras):
                 nxt = paras[i + 1]

@@ -61,7 +61,11 @@ _ABBREV = re.compile(
     r"Trans|Coop|Assist|Pres|Des|Exec|St|Amb|[A-Z])\.$"
 )
 _ABBREV_TAIL = 16  # longer than the longest abbreviation above with its dot
-_SENTENCE_END = re.compile(r"[.;!?](?=\s+[A-Z(\"'“]|\s*$)")
+
+
+# A sentence ends at [.;!?] before a space and a capital (or the end), or glued to the next
+# sentence as web text extraction leaves it ("…in 2011.Since the…", "…Blakemore.The…").
+_SENTENCE_END = re.compile(r"[.;!?](?=\s+[A-Z(\"'“]|\s*$)|(?<=[a-z\d)])[.!?](?=[\"“”]?[A-Z][a-z])")
 
 
 def sentences(p: Paragraph) -> list[tuple[int, int, str]]:

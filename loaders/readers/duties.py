@@ -109,7 +109,7 @@ def read_duty_sentences(ctx: Ctx) -> None:
                     ctx,
                     ObligationEventRecord(
                         ctx.state_ref(key, written),
-                        int(r.fields["article"]),
+                        int(r.value("article", m)),
                         str(r.fields["event"]),
                         ctx.passage(s, e, p.section),
                         date=day,

@@ -26,6 +26,7 @@ MARKERS: dict[str, TreatyAction | None] = {
 UNMARKED: tuple[TreatyAction, ...] = ("signature", "ratification")
 _GLUED = re.compile(r"\d|(?<=[\s\d])[a-zA]{1,2}(?=[A-Z][a-z])|[a-z](?=[A-Z][a-z])")
 _LEAD = re.compile(r"^\s*(?:\d{1,2}(?!\d|\s+[A-Z][a-z])|\([^()\n]{1,40}\))")
+_ACT_WORD: dict[str, str] = {"ratify": "ratification", "accede": "accession", "signed": "signature"}
 _ACT_NOUN: dict[str, TreatyAction] = {
     "ratified": "ratification",
     "acceded": "accession",
@@ -95,7 +96,7 @@ def read_status_rows(ctx: Ctx) -> None:
 
 
 def read_status_sentences(ctx: Ctx) -> None:
-    """A State's act stated in a sentence, dated when the sentence gives one date."""
+    """A State's act stated in a sentence, dated as the rule says (see `act_date`)."""
     chosen = [r for r in _rules() if r.reader == "read_status_sentences"]
     for p in ctx.paras:
         for s, e, sent in sentences(p):
@@ -103,16 +104,48 @@ def read_status_sentences(ctx: Ctx) -> None:
             for r in chosen:
                 for m in r.pattern.finditer(tok):
                     idx = re.findall(r"⟨S(\d+)⟩", m.group("who"))
-                    if not idx:
-                        continue
-                    _, key, written = table[int(idx[0])]
                     day = None
                     if r.source("date") == "date-in-sentence":
                         dates = [d.date for d in md.find_dates(sent) if d.date and not d.inferred]
                         day = dates[0] if len(dates) == 1 else None
-                    act: TreatyAction = r.value("action", m).lower()  # type: ignore[assignment]
+                    elif r.source("date") == "date-of-act":
+                        day = act_date(ctx, tok, m)
+                    word = r.value("action", m).lower()
+                    act: TreatyAction = _ACT_WORD.get(word, word)  # type: ignore[assignment]
                     pas = ctx.passage(s, e, p.section)
-                    add_action(ctx, TreatyActionRecord(ctx.state_ref(key, written), act, pas, day))
+                    for i in idx:  # "Fiji and Nepal have signed": one act each
+                        _, key, written = table[int(i)]
+                        ref = ctx.state_ref(key, written)
+                        add_action(ctx, TreatyActionRecord(ref, act, pas, day))
+
+
+# What is not the day of an act: a State's entry into force, the day it becomes a Party.
+_NOT_ACT_DAY = re.compile(
+    r"(?:into\s+force|become|becoming|binding|enters?|effective)\b[^⟨]{0,40}$", re.I
+)
+_CLAUSE_END = re.compile(r"[.;!?](?=\s|[\"“A-Z]|$)|\s+(?:and|but|while)\s+(?:will|would)\b")
+
+
+def act_date(ctx: Ctx, tok: str, m: re.Match[str]) -> dt.date | None:
+    """The day of the act a match states: the first date after it in its clause (before
+    another State is named), else the one date the sentence gives; never a day the text ties
+    to entry into force. A yearless day counts when its weekday fixes the year, or the
+    document names a single year (a news item of that year)."""
+    found = []
+    for d in md.find_dates(tok, ctx.years):
+        if d.date is None or _NOT_ACT_DAY.search(tok[max(0, d.start - 60) : d.start]):
+            continue
+        if d.inferred and not (
+            (d.year_rule or "").startswith("weekday matches") or len(ctx.years) == 1
+        ):
+            continue
+        found.append(d)
+    end = _CLAUSE_END.search(tok, m.end())
+    stop = end.start() if end else len(tok)
+    for d in found:
+        if m.end() <= d.start < stop and "⟨S" not in tok[m.end() : d.start]:
+            return d.date
+    return found[0].date if len(found) == 1 and found[0].start < m.start() else None
 
 
 def read_status_lists(ctx: Ctx) -> None:

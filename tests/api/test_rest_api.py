@@ -254,4 +254,5 @@ def test_page_is_served_with_security_headers(api: httpx.Client) -> None:
     assert api.get("/static/app.js").headers["content-type"].startswith("text/javascript")
     assert api.get("/static/..%2Fmain.py").status_code == 404
     names = {q["name"] for q in api.get("/ui/queries").json()}
-    assert "api_coordinators" in names
+    # The examples menu: research questions only, not the queries behind the REST routes.
+    assert "coordinators_in_year" in names and "api_coordinators" not in names

@@ -90,3 +90,25 @@ def test_names_fold_alike() -> None:
     assert slug("Clearance & Risk Reduction!") == "clearance-and-risk-reduction"
     assert split_honorific("H.E. Mr. Jan Example") == ("H.E. Mr.", "Jan Example")
     assert person_key("Ambassador Anna van der Berg") == person_key("H.E. Anna Van der Berg")
+
+
+def test_every_demonym_row_names_a_known_state_and_resolves() -> None:
+    """ccmkg/model/data/state_demonyms.csv row by row: a known ISO3, and the form resolves."""
+    import csv
+
+    from ccmkg.model.resolve import data_dir, resolver
+
+    r = resolver()
+    with (data_dir() / "state_demonyms.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    assert len(rows) > 150
+    for row in rows:
+        assert r.state_label(row["iso3"]) != row["iso3"], row
+        assert r.state_adjective(row["demonym"]) == row["iso3"], row
+
+
+def test_a_demonym_two_states_share_is_never_guessed() -> None:
+    from ccmkg.model.resolve import resolver
+
+    for form in ("Congolese", "Dominican", "Korean", "Guinean", "American"):
+        assert resolver().state_adjective(form) is None
