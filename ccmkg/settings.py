@@ -70,6 +70,15 @@ class Settings(BaseSettings):
         default=1_000, gt=0, description="Triple patterns (separators . ; , outside brackets)."
     )
     service_allowlist: list[str] = Field(default_factory=list)
+    load_batch: int = Field(
+        default=100,
+        ge=1,
+        description="Documents written per all-or-nothing batch by the loader's bulk path "
+        "(1: one write per document).",
+    )
+    load_workers: int = Field(
+        default=0, ge=0, description="Processes that extract documents in a load (0: one per core)."
+    )
     query_workers: int = Field(
         default=2, gt=0, description="Worker processes for the named queries behind the REST API."
     )

@@ -57,12 +57,17 @@ class LoaderKill:
     incomplete: list[str]  # graphs whose triple count differs from a clean load
     missing_reported: int  # documents reported written but absent
 
+    batch: int = 1  # documents per all-or-nothing write
+    total: int = 0  # documents in the load
+
     @property
     def ok(self) -> bool:
+        whole = len(self.found) % self.batch == 0 or len(self.found) == self.total
         return (
             not self.incomplete
             and self.missing_reported == 0
-            and (len(self.found) - self.reported <= 1)
+            and (len(self.found) - self.reported <= self.batch)
+            and whole
         )
 
 
@@ -90,13 +95,15 @@ def clean_load(docs: Path, store_dir: Path) -> dict[str, int]:
 
 
 def kill_loader(
-    docs: Path, store_dir: Path, expected: dict[str, int], delay_s: float
+    docs: Path, store_dir: Path, expected: dict[str, int], delay_s: float, batch: int = 2
 ) -> LoaderKill:
-    """Run `ccmkg load` (the real CLI, own process), SIGKILL it after `delay_s`, reopen."""
+    """Run `ccmkg load --batch N` (the real CLI, own process), SIGKILL it after `delay_s`,
+    reopen: documents come in whole batches, each graph complete."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
     env.pop("CCMKG_STORE", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ccmkg.cli", "load", str(docs), "--store", str(store_dir)],
+        [sys.executable, "-m", "ccmkg.cli", "load", str(docs), "--store", str(store_dir),
+         "--batch", str(batch)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT,
     )  # fmt: skip
     time.sleep(delay_s)
@@ -104,12 +111,14 @@ def kill_loader(
     _, err = proc.communicate(timeout=60)
     lines = err.decode("utf-8", "replace")
     reported = max((int(m) for m in re.findall(r"^(\d+)/\d+ ", lines, re.M)), default=0)
+    total = sum(1 for g in expected if "/graph/doc/" in g)
     if not store_dir.exists():
-        return LoaderKill(delay_s, reported, {}, [], reported)
+        return LoaderKill(delay_s, reported, {}, [], reported, batch, total)
     found = store_graphs(store_dir)
     docs_found = {g: n for g, n in found.items() if "/graph/doc/" in g}
     incomplete = [g for g, n in found.items() if expected.get(g) != n]
-    return LoaderKill(delay_s, reported, docs_found, incomplete, max(reported - len(docs_found), 0))
+    missing = max(reported - len(docs_found), 0)
+    return LoaderKill(delay_s, reported, docs_found, incomplete, missing, batch, total)
 
 
 # --- the server, mid-ingest ---------------------------------------------------------------

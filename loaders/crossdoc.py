@@ -15,7 +15,7 @@ from ccmkg.loaders.emit import digest
 from ccmkg.model.iri import IriScheme
 from ccmkg.model.terms import CCM
 from ccmkg.model.vocab import vocabulary
-from ccmkg.store.base import Store
+from ccmkg.store.base import Lookup
 
 # Properties a meeting has one value of: two documents that disagree on one are in conflict.
 FUNCTIONAL: dict[URIRef, str] = {
@@ -51,7 +51,7 @@ def _meetings(graph: Graph) -> list[URIRef]:
 
 
 def cross_document_conflicts(
-    store: Store, graph: Graph, exclude: set[str], doc_graph_prefix: str, base: str
+    store: Lookup, graph: Graph, exclude: set[str], doc_graph_prefix: str, base: str
 ) -> tuple[list[str], Graph]:
     """Add to `graph` a ccm:Conflict per meeting property another loaded document contradicts.
 

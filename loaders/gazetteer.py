@@ -10,6 +10,7 @@ why it succeeded; a name that does not resolve is never guessed (`None`, or an A
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +21,7 @@ from ccmkg.model.resolve import data_dir, resolver
 from ccmkg.model.vocab import vocabulary
 
 DATA_DIR = data_dir()
+MEMO_SIZE = 4096  # texts whose search results are kept (a few documents' sentences)
 __all__ = ["norm", "person_key", "slug", "split_honorific"]
 
 
@@ -59,6 +61,7 @@ class Gazetteer:
         self.adj_rx = _name_rx(names.adjective_forms, ignore_case=False)
         self.org_rx = _name_rx(names.org_forms, ignore_case=False)
         self.area_rx = _name_rx(written_areas, ignore_case=True)
+        self._found: dict[tuple[str, str], tuple[Match, ...]] = {}
 
     # --- resolution -----------------------------------------------------------------------
 
@@ -97,6 +100,26 @@ class Gazetteer:
     # --- search in running text -----------------------------------------------------------
 
     def find_states(self, text: str) -> list[Match]:
+        return list(self._memo("state", text, self._find_states))
+
+    def find_adjectives(self, text: str) -> list[Match]:
+        return list(self._memo("state-adjective", text, self._find_adjectives))
+
+    def find_orgs(self, text: str) -> list[Match]:
+        return list(self._memo("organization", text, self._find_orgs))
+
+    def _memo(self, kind: str, text: str, find: Callable[[str], list[Match]]) -> tuple[Match, ...]:
+        """The readers search the same sentences many times (12× on the corpus): each search
+        runs once per text, its answer kept (bounded; Match is immutable)."""
+        key = (kind, text)
+        hit = self._found.get(key)
+        if hit is None:
+            if len(self._found) >= MEMO_SIZE:
+                self._found.clear()
+            hit = self._found[key] = tuple(find(text))
+        return hit
+
+    def _find_states(self, text: str) -> list[Match]:
         out = []
         for m in self.state_rx.finditer(text):
             hit = self.state(m.group(0))
@@ -104,7 +127,7 @@ class Gazetteer:
                 out.append(Match(m.start(), m.end(), hit[0], m.group(0), "state"))
         return out
 
-    def find_adjectives(self, text: str) -> list[Match]:
+    def _find_adjectives(self, text: str) -> list[Match]:
         out = []
         for m in self.adj_rx.finditer(text):
             iso = self._resolver.state_adjective(m.group(0))
@@ -112,7 +135,7 @@ class Gazetteer:
                 out.append(Match(m.start(), m.end(), iso, m.group(0), "state-adjective"))
         return out
 
-    def find_orgs(self, text: str) -> list[Match]:
+    def _find_orgs(self, text: str) -> list[Match]:
         out = []
         for m in self.org_rx.finditer(text):
             acr = self.org(m.group(0))
@@ -133,6 +156,9 @@ class Gazetteer:
         return out
 
     def find_areas(self, text: str) -> list[Match]:
+        return list(self._memo("area", text, self._find_areas))
+
+    def _find_areas(self, text: str) -> list[Match]:
         out = []
         for m in self.area_rx.finditer(text):
             n = self.area(m.group(0))

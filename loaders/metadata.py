@@ -139,6 +139,20 @@ def year_candidates(
 
 def find_dates(text: str, years: Counter[int] | None = None) -> list[DateMention]:
     """Every date in `text`, in order; yearless ones inferred from `years` when possible."""
+    # Readers ask about the same lines several times: each (text, years) is read once.
+    key = (text, tuple(sorted((years or Counter()).items())))
+    hit = _DATES_SEEN.get(key)
+    if hit is None:
+        if len(_DATES_SEEN) >= 4096:
+            _DATES_SEEN.clear()
+        hit = _DATES_SEEN[key] = tuple(_find_dates(text, years))
+    return list(hit)
+
+
+_DATES_SEEN: dict[tuple[str, tuple[tuple[int, int], ...]], tuple[DateMention, ...]] = {}
+
+
+def _find_dates(text: str, years: Counter[int] | None) -> list[DateMention]:
     out: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for rx in (_DATE_DMY, _DATE_MDY, _ISO):

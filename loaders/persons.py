@@ -29,6 +29,7 @@ from ccmkg.loaders.records import ActorRef, Extraction, Passage, PersonRef
 from ccmkg.model.iri import IriScheme
 from ccmkg.model.terms import CCM
 from ccmkg.store import Store
+from ccmkg.store.base import Lookup
 
 SCHEMA = Namespace("https://schema.org/")
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -291,7 +292,7 @@ def record_matches(
 
 
 def link_match_evidence(
-    store: Store, graph: Graph, exclude: set[str], doc_graph_prefix: str
+    store: Lookup, graph: Graph, exclude: set[str], doc_graph_prefix: str
 ) -> tuple[list[str], Graph]:
     """Link each PersonMatch of `graph` to the passages and documents of the known person in
     the other documents already stored (`ccm:matchEvidence`, `ccm:otherDocument`).

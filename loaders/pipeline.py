@@ -1,12 +1,16 @@
-"""Read → extract → emit → validate → write, one document at a time, each all or nothing.
+"""Read → extract → emit → validate → write, in input order, each document all or nothing.
 
 Guarantees:
 - every file is read before anything is written: an unreadable file stops the load with an
   UnreadableFile naming it, and the store is unchanged;
-- a document is written with ONE `store.replace_graphs` call into its own named graph
-  `{base}graph/doc/{sha16}`, dropping in the same call the graph of an earlier version of the
-  same file name (the catalogue is the store itself: `ccm:fileName` on each document node), so
-  loading a file twice never duplicates it and a changed file replaces its old version;
+- each document goes into its own named graph `{base}graph/doc/{sha16}`. A new document is
+  staged and written with the others of its batch in ONE `store.add_graphs` call (the bulk
+  path: all of the batch or none of it); a document that replaces a graph (an earlier version
+  of the same file name — the catalogue is the store itself: `ccm:fileName` on each document
+  node — or the same bytes again) is written alone with ONE `store.replace_graphs` call that
+  drops the old graph, so loading a file twice never duplicates it. Lookups across documents
+  (conflicts, persons) see the staged documents too, so both paths give the same graphs;
+- extraction (a pure function of the bytes) runs in worker processes, results in input order;
 - a document whose triples break a SHACL shape (ontology + shapes) is rejected, with the
   results, and not written; the others still load;
 - unresolved names, conflicts and warnings are collected into the LoadReport, never fatal.
@@ -19,15 +23,24 @@ import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from ccmkg.errors import InputError
+from ccmkg.errors import BadParameter, InputError
+from ccmkg.loaders.checking import Validate, Verdict, check_text, default_validator, subjects_of
 from ccmkg.loaders.crossdoc import cross_document_conflicts
-from ccmkg.loaders.emit import emit, graph_iri, ontology_graph_iri
+from ccmkg.loaders.emit import Emitted, emit, graph_iri, ontology_graph_iri
+from ccmkg.loaders.parallel import (
+    Emission,
+    Extracted,
+    Extractor,
+    default_workers,
+    extract_all,
+    person_keys,
+)
 from ccmkg.loaders.persons import (
     KnownPersons,
     PersonMatch,
@@ -36,7 +49,6 @@ from ccmkg.loaders.persons import (
     record_matches,
     resolve_persons,
 )
-from ccmkg.loaders.records import Extraction
 from ccmkg.loaders.report import (
     DocumentOutcome,
     Finding,
@@ -48,14 +60,14 @@ from ccmkg.loaders.report import (
 from ccmkg.model.iri import IriScheme, base_with_slash
 from ccmkg.model.namespaces import CCM_NS
 from ccmkg.model.vocab import ontology_graph
-from ccmkg.resources import shape_files
 from ccmkg.settings import Settings
-from ccmkg.store.base import Store
+from ccmkg.store.base import Lookup, Store
+from ccmkg.store.rdfterms import graph_from_triples, ntriples, oxigraph_triples
+from ccmkg.store.staging import Staging
 
 DOCUMENT_SUFFIXES = (".txt",)
 MAX_REPORTED_RESULTS = 20
 
-Extractor = Callable[[Path, bytes], Extraction]
 Progress = Callable[[Path, int, int], None]  # (file just handled, done, total)
 
 CATALOGUE_QUERY = f"""PREFIX ccm: <{CCM_NS}>
@@ -129,39 +141,7 @@ def read_all(files: list[Path]) -> list[Source]:
     return sources
 
 
-# --- validation -----------------------------------------------------------------------------
-
-# (document graph, other documents' nodes it links to) → (conforms, violation lines)
-Validate = Callable[[Graph, Graph | None], tuple[bool, list[str]]]
-
-
-@lru_cache(maxsize=1)
-def default_validator() -> Validate:
-    """The package's shapes + ontology, compiled once; no shapes → everything conforms."""
-    if not shape_files():
-
-        def conforms(graph: Graph, context: Graph | None = None) -> tuple[bool, list[str]]:
-            return True, []
-
-        return conforms
-    from ccmkg.validation import package_validator
-
-    validator = package_validator()
-
-    def validate(graph: Graph, context: Graph | None = None) -> tuple[bool, list[str]]:
-        if context is None or not len(context):
-            report = validator.validate(graph)
-        else:  # results about the borrowed nodes are the other documents' business
-            focus = {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
-            report = validator.validate(graph, context=context, focus=focus)
-        details = [
-            f"{r.severity}: {r.focus}" + (f" {r.path}" if r.path else "") + f": {r.message}"
-            for r in report.results
-            if r.severity == "Violation"
-        ]
-        return report.conforms, details
-
-    return validate
+# --- validation: loaders/checking.py -------------------------------------------------------
 
 
 def ensure_ontology(store: Store, base: str) -> None:
@@ -184,12 +164,6 @@ def catalogue(store: Store, base: str) -> dict[str, set[str]]:
     return out
 
 
-def _default_extractor() -> Extractor:
-    from ccmkg.loaders.extract import extract_document
-
-    return extract_document
-
-
 # --- the load -------------------------------------------------------------------------------
 
 
@@ -201,121 +175,281 @@ def load_paths(
     *,
     extractor: Extractor | None = None,
     validate: Validate | None = None,
+    batch: int | None = None,
 ) -> LoadReport:
-    """Load documents (files or folders) into `store`, one atomic write per document.
+    """Load documents (files or folders) into `store`, each all or nothing.
+
+    New documents are written by batches of `batch` (default `settings.load_batch`), each
+    batch in one all-or-nothing `Store.add_graphs` call; a document that replaces a graph
+    already in the store (a changed or reloaded file) is written on its own with
+    `replace_graphs`, after the batch before it. Both paths give the same graphs.
 
     Raises:
         UnreadableFile: a path is missing or unreadable (nothing written).
-        StoreError: the store failed; documents written before stay, the failing one does not.
+        StoreError: the store failed; documents (batches) written before stay, the failing
+            document (batch) does not.
     """
     base = base_with_slash(settings.base_iri)
     sources = read_all(expand(paths))
-    extract = extractor or _default_extractor()
     check = validate or default_validator()
-    report = LoadReport()
     ensure_ontology(store, base)
-    known = catalogue(store, base)
-    people = person_index(store)
-    loaded_now: dict[str, Path] = {}
-    for done, source in enumerate(sources, start=1):
-        _load_one(store, base, source, extract, check, known, loaded_now, report, people)
-        if progress is not None:
-            progress(source.path, done, len(sources))
-    return report
+    loader = _Loader(
+        store, base, check, catalogue(store, base), person_index(store),
+        batch or settings.load_batch, progress, len(sources),
+    )  # fmt: skip
+    workers = settings.load_workers or default_workers()
+    speculate = extractor is None and validate is None  # the package's own reading and shapes
+    extracted = extract_all(
+        [(s.path, s.raw) for s in sources],
+        workers,
+        extractor,
+        emit_base=base if speculate else None,
+    )
+    for source, result in zip(sources, extracted, strict=True):
+        loader.load(source, result)
+    loader.commit()
+    return loader.report
 
 
-def _load_one(
-    store: Store,
-    base: str,
-    source: Source,
-    extract: Extractor,
-    check: Validate,
-    known: dict[str, set[str]],
-    loaded_now: dict[str, Path],
-    report: LoadReport,
-    people: KnownPersons,
-) -> None:
-    """Extract, emit, validate and write one document; a failure rejects only this one."""
-    path, sha = source.path, source.sha256
-    try:
-        extraction = extract(path, source.raw)
-        # The pipeline is the authority on what file and which bytes this is.
-        extraction.document.sha256 = sha
-        extraction.document.file_name = path.name
-        person_matches = resolve_persons(extraction, people)
-        emitted = emit(extraction, base)
-        record_matches(emitted.graph, person_matches, base, sha[:16], emitted.document)
-    except Exception as exc:  # a document we cannot read must not stop the others
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        report.rejected.append(
-            Rejection(
+@dataclass
+class _Prepared:
+    """A document ready to write, with what the report says about it once it is written."""
+
+    source: Source
+    target: str
+    previous: set[str]
+    emitted: Emitted  # its graph is empty when the document was emitted by a worker
+    count: int  # triples
+    matches: list[PersonMatch]
+    seen_in: list[str]
+    triples: list[ox.Triple] | None = None  # set when emitted by a worker
+
+    def quads(self) -> list[ox.Triple]:
+        if self.triples is None:
+            self.triples = oxigraph_triples(self.emitted.graph)
+        return self.triples
+
+    def graph(self) -> Graph:
+        return self.emitted.graph if self.triples is None else graph_from_triples(self.triples)
+
+
+class _Loader:
+    """One load: documents in input order, new ones staged and committed by batch."""
+
+    def __init__(
+        self,
+        store: Store,
+        base: str,
+        check: Validate,
+        known: dict[str, set[str]],
+        people: KnownPersons,
+        batch: int,
+        progress: Progress | None,
+        total: int,
+    ) -> None:
+        self.store, self.base, self.check = store, base, check
+        self.known, self.people, self.batch = known, people, batch
+        self.held = {g for gs in known.values() for g in gs}  # document graphs in the store
+        self.staging = Staging(store)
+        self.staged: list[_Prepared] = []
+        self.waiting: list[Path] = []  # handled since the last commit, for `progress`
+        self.progress, self.total, self.done = progress, total, 0
+        self.loaded_now: dict[str, Path] = {}
+        self.report = LoadReport()
+        self.prefix = IriScheme(base).prefix("document-graph")
+
+    def load(self, source: Source, extracted: Extracted) -> None:
+        """Prepare one document; stage it if new, else commit the batch and write it alone."""
+        path, sha = source.path, source.sha256
+        target = graph_iri(self.base, sha)
+        previous = self.known.get(path.name, set())
+        bulk = self.batch > 1 and not previous and target not in self.held
+        if not bulk:
+            self.commit()  # what this one replaces or compares with must be in the store
+        lookup: Lookup = self.staging if bulk else self.store
+        prepared = self._prepare(source, extracted, target, previous, lookup)
+        if prepared is not None and bulk:
+            try:
+                self.staging.add(target, prepared.quads())
+            except (ValueError, BadParameter) as exc:  # a term the store cannot hold
+                self._reject(path, f"the store refused its triples: {exc}")
+            else:
+                self.known[path.name] = {target}
+                self.held.add(target)
+                self.staged.append(prepared)
+        elif prepared is not None:
+            self._write_alone(prepared)
+        self.waiting.append(path)
+        if not bulk or len(self.staging) >= self.batch:
+            self.commit()
+
+    def commit(self) -> None:
+        """Write the staged batch (all or nothing), then report it and its files' progress.
+
+        Raises:
+            StoreError: nothing of the batch was written.
+        """
+        self.staging.commit()
+        for prepared in self.staged:
+            self._record(prepared)
+        self.staged = []
+        for path in self.waiting:
+            self.done += 1
+            if self.progress is not None:
+                self.progress(path, self.done, self.total)
+        self.waiting = []
+
+    def _reject(self, path: Path, reason: str, details: tuple[str, ...] = ()) -> None:
+        self.report.rejected.append(Rejection(path, reason, details))
+
+    def _prepare(
+        self,
+        source: Source,
+        extracted: Extracted,
+        target: str,
+        previous: set[str],
+        lookup: Lookup,
+    ) -> _Prepared | None:
+        """Emit and validate one document against what is loaded (staged included)."""
+        path, sha = source.path, source.sha256
+        emission = None
+        try:
+            extraction = extracted.extraction
+            if extraction is None:
+                raise _Failed(extracted.error, extracted.where)
+            # The pipeline is the authority on what file and which bytes this is.
+            extraction.document.sha256 = sha
+            extraction.document.file_name = path.name
+            person_matches = resolve_persons(extraction, self.people)
+            emission = extracted.emission
+            if (
+                emission is None
+                or person_matches
+                or person_keys(extraction) != emission.person_keys
+            ):
+                emission = None  # the worker's graph is not this one: emit it here
+                emitted = emit(extraction, self.base)
+                record_matches(emitted.graph, person_matches, self.base, sha[:16], emitted.document)
+        except Exception as exc:  # a document we cannot read must not stop the others
+            if isinstance(exc, _Failed):
+                message, where = exc.args
+            else:
+                at = traceback.extract_tb(exc.__traceback__)[-1]
+                message = f"{type(exc).__name__}: {exc}"
+                where = f"{Path(at.filename).name}:{at.lineno}"
+            self._reject(
                 path,
-                f"could not be read as a CCM document: {type(exc).__name__}: {exc}",
-                (f"raised at {Path(where.filename).name}:{where.lineno}",),
+                f"could not be read as a CCM document: {message}",
+                (f"raised at {where}",),
             )
-        )
-        return
-    target = graph_iri(base, sha)
-    previous = known.get(path.name, set())
-    across, context = cross_document_conflicts(
-        store, emitted.graph, {target, *previous}, IriScheme(base).prefix("document-graph"), base
-    )
-    emitted.conflicts.extend(across)
-    seen_in, evidence = link_match_evidence(
-        store, emitted.graph, {target, *previous}, IriScheme(base).prefix("document-graph")
-    )
-    context += evidence
-    conforms, details = check(emitted.graph, context)
-    if not conforms:
-        shown = details[:MAX_REPORTED_RESULTS]
-        more = len(details) - len(shown)
-        report.rejected.append(
-            Rejection(
+            return None
+        exclude = {target, *previous}
+        if emission is not None:
+            prepared, verdict = self._from_worker(source, target, previous, emission, lookup)
+        else:
+            across, context = cross_document_conflicts(
+                lookup, emitted.graph, exclude, self.prefix, self.base
+            )
+            emitted.conflicts.extend(across)
+            seen_in, evidence = link_match_evidence(lookup, emitted.graph, exclude, self.prefix)
+            context += evidence
+            verdict = self.check(emitted.graph, context)
+            count = len(emitted.graph)
+            prepared = _Prepared(source, target, previous, emitted, count, person_matches, seen_in)
+        conforms, details = verdict
+        if not conforms:
+            shown = details[:MAX_REPORTED_RESULTS]
+            more = len(details) - len(shown)
+            self._reject(
                 path,
                 f"{len(details)} SHACL violation(s); nothing written for this file",
                 tuple(shown) + ((f"… and {more} more",) if more > 0 else ()),
             )
-        )
-        return
+            return None
+        return prepared
 
-    name = path.name
-    stale = sorted(previous - {target})
-    try:
-        store.replace_graphs({target: emitted.graph}, delete=stale)
-    except ValueError as exc:  # a term the store cannot hold: this document's problem only
-        report.rejected.append(Rejection(path, f"the store refused its triples: {exc}"))
-        return
-    known[name] = {target}
+    def _from_worker(
+        self, source: Source, target: str, previous: set[str], em: Emission, lookup: Lookup
+    ) -> tuple[_Prepared, Verdict]:
+        """A document a worker emitted and checked, with no person re-keyed: only conflicts
+        with other documents are added here (from its meeting triples), and the document is
+        checked again only if they added something. No PersonMatch: no evidence to link."""
+        meetings = Graph()
+        for triple in em.meetings:
+            meetings.add(triple)
+        before = set(meetings)
+        across, context = cross_document_conflicts(
+            lookup, meetings, {target, *previous}, self.prefix, self.base
+        )
+        added = Graph()
+        for triple in meetings:
+            if triple not in before:
+                added.add(triple)
+        text = em.ntriples + (ntriples(added) if len(added) else "")
+        verdict = em.verdict
+        if len(added) or len(context):
+            verdict = check_text(text, em.subjects | set(subjects_of(added)), context)
+        em.emitted.conflicts.extend(across)
+        triples = [q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)]
+        count = em.count + len(added)
+        return _Prepared(source, target, previous, em.emitted, count, [], [], triples), verdict
 
-    if name in loaded_now and loaded_now[name] != path:
-        report.warnings.append(
-            Finding(name, f"{path} replaced {loaded_now[name]} (same file name) in this load")
+    def _write_alone(self, prepared: _Prepared) -> None:
+        """One `replace_graphs` call: the document, and its earlier versions dropped."""
+        path, target = prepared.source.path, prepared.target
+        stale = sorted(prepared.previous - {target})
+        try:
+            self.store.replace_graphs({target: prepared.graph()}, delete=stale)
+        except ValueError as exc:  # a term the store cannot hold: this document's problem only
+            self._reject(path, f"the store refused its triples: {exc}")
+            return
+        self.held -= set(stale)
+        self.held.add(target)
+        self.known[path.name] = {target}
+        self._record(prepared)
+
+    def _record(self, prepared: _Prepared) -> None:
+        """The report's lines for one document just written."""
+        path, emitted = prepared.source.path, prepared.emitted
+        name, target = path.name, prepared.target
+        stale = sorted(prepared.previous - {target})
+        if name in self.loaded_now and self.loaded_now[name] != path:
+            earlier = self.loaded_now[name]
+            self.report.warnings.append(
+                Finding(name, f"{path} replaced {earlier} (same file name) in this load")
+            )
+        self.loaded_now[name] = path
+        status: Status = (
+            "updated" if stale else ("reloaded" if target in prepared.previous else "new")
         )
-    loaded_now[name] = path
-    status: Status = "updated" if stale else ("reloaded" if target in previous else "new")
-    report.documents.append(
-        DocumentOutcome(
-            path=path,
-            file_name=name,
-            sha256=sha,
-            graph=target,
-            status=status,
-            triples=len(emitted.graph),
-            facts=emitted.facts,
-            replaced=tuple(stale),
+        report = self.report
+        report.documents.append(
+            DocumentOutcome(
+                path=path,
+                file_name=name,
+                sha256=prepared.source.sha256,
+                graph=target,
+                status=status,
+                triples=prepared.count,
+                facts=emitted.facts,
+                replaced=tuple(stale),
+            )
         )
-    )
-    report.unresolved.extend(
-        Finding(name, f"{u.kind} {u.name!r} → {u.iri} (review)", u.start)
-        for u in emitted.unresolved
-    )
-    report.review.extend(
-        ReviewFinding(name, u.name, u.kind, u.quote, u.start, u.iri) for u in emitted.unresolved
-    )
-    report.conflicts.extend(Finding(name, c) for c in emitted.conflicts)
-    report.warnings.extend(Finding(name, w) for w in emitted.warnings)
-    report.persons.extend(Finding(name, m.note, _start(m)) for m in person_matches)
-    report.persons.extend(Finding(name, f"evidence: {line}") for line in seen_in)
+        report.unresolved.extend(
+            Finding(name, f"{u.kind} {u.name!r} → {u.iri} (review)", u.start)
+            for u in emitted.unresolved
+        )
+        report.review.extend(
+            ReviewFinding(name, u.name, u.kind, u.quote, u.start, u.iri) for u in emitted.unresolved
+        )
+        report.conflicts.extend(Finding(name, c) for c in emitted.conflicts)
+        report.warnings.extend(Finding(name, w) for w in emitted.warnings)
+        report.persons.extend(Finding(name, m.note, _start(m)) for m in prepared.matches)
+        report.persons.extend(Finding(name, f"evidence: {line}") for line in prepared.seen_in)
+
+
+class _Failed(Exception):
+    """Extraction failed in a worker: its message and where it was raised."""
 
 
 def _start(match: PersonMatch) -> int | None:

@@ -34,6 +34,7 @@ _NOISE = re.compile(
 # Bullet glyphs at the start of a line become "- " so segmentation sees one bullet syntax.
 _BULLET = re.compile(r"^([ \t]*)([•▪◦●·‣∙]|\*(?=[ \t]))[ \t]*", re.MULTILINE)
 _SPACES = {"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": ""}
+_ODD_SPACE = re.compile("[" + "".join(_SPACES) + "]")
 
 
 @dataclass(frozen=True)
@@ -92,16 +93,28 @@ def clean(original: str) -> CleanText:
     offs2: list[int] = []
     pos = 0
     for m in _BULLET.finditer(stage1):
-        for i in range(pos, m.start()):
-            _emit_char(stage1[i], offs[i], out2, offs2)
+        _copy_spaces(stage1, offs, pos, m.start(), out2, offs2)
         for ch in m.group(1) + "- ":
             out2.append(ch)
             offs2.append(offs[m.start()] if m.start() < len(offs) else len(original))
         pos = m.end()
-    for i in range(pos, len(stage1)):
-        _emit_char(stage1[i], offs[i], out2, offs2)
+    _copy_spaces(stage1, offs, pos, len(stage1), out2, offs2)
     offs2.append(len(original))
     return CleanText(original, "".join(out2), tuple(offs2))
+
+
+def _copy_spaces(
+    text: str, offs: list[int], start: int, end: int, out: list[str], offs2: list[int]
+) -> None:
+    """Copy text[start:end] with its offsets, odd spaces replaced; runs without one in a go."""
+    pos = start
+    for m in _ODD_SPACE.finditer(text, start, end):
+        out.append(text[pos : m.start()])
+        offs2.extend(offs[pos : m.start()])
+        _emit_char(m.group(0), offs[m.start()], out, offs2)
+        pos = m.end()
+    out.append(text[pos:end])
+    offs2.extend(offs[pos:end])
 
 
 def _copy(text: str, start: int, end: int, out: list[str], offs: list[int]) -> None:

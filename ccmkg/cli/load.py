@@ -45,6 +45,15 @@ def run(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the report as JSON instead of tables.")
     ] = False,
+    batch: Annotated[
+        int | None,
+        typer.Option(
+            "--batch",
+            min=1,
+            help="New documents written per all-or-nothing batch (default CCMKG_LOAD_BATCH, "
+            "100; 1: one write per document). Progress is printed as each batch commits.",
+        ),
+    ] = None,
 ) -> None:
     from ccmkg.links import load_links
     from ccmkg.loaders.pipeline import UnreadableFile, load_paths
@@ -78,7 +87,11 @@ def run(
                 if not console.is_terminal:  # no live bar in a log: one line per document
                     console.print(f"{done}/{total} {path.name}", highlight=False)
 
-            report = load_paths(the_store, settings, paths, progress) if paths else LoadReport()
+            report = (
+                load_paths(the_store, settings, paths, progress, batch=batch)
+                if paths
+                else LoadReport()
+            )
         ref = load_reference(the_store, settings) if reference else None
         links = load_links(the_store, settings) if reference else None
         if ref is None and paths:

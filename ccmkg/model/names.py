@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
@@ -22,6 +22,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 16)  # names recur across sentences and documents; the key is pure
 def fold(text: str) -> str:
     """Compare-key for a name: no accents, case, punctuation or leading "the"; & is "and"."""
     folded = strip_accents(text).casefold().replace("&", " and ").replace("’", "'")

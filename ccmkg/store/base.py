@@ -6,10 +6,11 @@ server). Callers never reach around this interface.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
@@ -31,6 +32,14 @@ class ProtocolResult:
     media_type: str
     truncated: bool = False
     headers: dict[str, str] = field(default_factory=dict)
+
+
+class Lookup(Protocol):
+    """The reads a loader's cross-document checks make: a Store, or a Store with staged graphs."""
+
+    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> Rows: ...
+
+    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph: ...
 
 
 @runtime_checkable
@@ -80,6 +89,18 @@ class Store(Protocol):
         """All or nothing: each named graph is replaced by the given triples, `delete` dropped.
 
         Raises:
+            StoreError: nothing was written.
+        """
+        ...
+
+    def add_graphs(self, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
+        """All or nothing: add named graphs the store does not hold yet, and their triples to
+        the default graph (kept the de-duplicated union). Quads go in as quads where the
+        backend takes them: no update text to write and parse. The bulk path of the loader.
+
+        Raises:
+            BadParameter: a graph is already in the store (use `replace_graphs`); nothing
+                was written.
             StoreError: nothing was written.
         """
         ...

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from ccmkg.sparql_guard import inject_values
 from ccmkg.store.base import ProtocolResult, Rows
 from ccmkg.store.rdfterms import (
     graph_from_triples,
+    graph_quads,
     replace_update,
     to_oxigraph,
     to_rdflib,
@@ -53,9 +54,12 @@ class _Dataset:
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
     base_iri: str | None = None  # the service's base for relative IRIs in queries
+    union: bool = False  # the default graph is the union of the named graphs (staging only)
 
     def kwargs(self, query: str) -> dict[str, Any]:
         base: dict[str, Any] = {"base_iri": self.base_iri}
+        if self.union:
+            base["use_default_graph_as_union"] = True
         if self.default_graph_uris or self.named_graph_uris:
             # SPARQL Protocol: given graphs replace FROM/FROM NAMED; absent parts are empty.
             return {
@@ -261,6 +265,40 @@ class EmbeddedStore:
         update = replace_update(graphs, delete)
         if update:
             self._write(update)
+
+    def add_graphs(self, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
+        """All or nothing: new named graphs and their default-graph triples as quads, in one
+        transaction on disk (`Store.extend`), then the same quads in memory. No update text:
+        the loader's bulk path, one call per batch of documents.
+
+        Raises:
+            BadParameter: a graph is already in the store; nothing was written.
+            StoreError: nothing was written.
+        """
+        quads = graph_quads(graphs)
+        with self._write_lock:
+            if self._disk is None:
+                raise StoreError("The store is closed.")
+            held = sorted(g for g in graphs if self._mem.contains_named_graph(ox.NamedNode(g)))
+            if held:
+                raise BadParameter(
+                    f"graphs already in the store: {', '.join(held[:3])}",
+                    hint="replace_graphs replaces a graph; add_graphs only adds new ones.",
+                )
+            if not quads:
+                return
+            try:
+                self._disk.extend(quads)
+                self._disk.flush()
+            except (OSError, ValueError) as exc:
+                raise StoreError(f"The write failed and nothing was stored: {exc}") from exc
+            try:
+                self._mem.extend(quads)
+            except Exception:
+                log.exception("in-memory extend failed after the disk commit; reloading")
+                self._reload_memory()
+            self._pool.renew()
+            self._sparql_pool.renew()
 
     def clear(self) -> None:
         """Remove every graph, in one transaction."""

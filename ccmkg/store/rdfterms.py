@@ -6,7 +6,7 @@ backends so that "replace these graphs" means exactly the same thing everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -133,6 +133,56 @@ def replace_update(
             f"INSERT {{ GRAPH {union} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}"
         )
     return " ;\n".join(parts)
+
+
+def graph_quads(graphs: Mapping[str, Sequence[ox.Triple]]) -> list[ox.Quad]:
+    """The quads that add new named graphs: each triple in its graph, and once in the default
+    graph (the de-duplicated union, see `replace_update`; a triple the default graph already
+    holds is added again as a no-op).
+
+    Raises:
+        BadParameter: a graph name is not an IRI.
+    """
+    out: list[ox.Quad] = []
+    union: dict[ox.Triple, None] = {}  # ordered, de-duplicated
+    for name, triples in graphs.items():
+        g = ox.NamedNode(_iri(name))
+        for t in triples:
+            out.append(ox.Quad(t.subject, t.predicate, t.object, g))
+            union[t] = None
+    out.extend(ox.Quad(t.subject, t.predicate, t.object) for t in union)
+    return out
+
+
+def oxigraph_triples(graph: Graph) -> list[ox.Triple]:
+    """An rdflib graph's triples as pyoxigraph triples (what `Store.add_graphs` takes).
+
+    Raises:
+        BadParameter: a term pyoxigraph cannot hold (e.g. an IRI with a space).
+    """
+    try:
+        return [
+            ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+            for s, p, o in graph
+        ]
+    except ValueError as exc:
+        raise BadParameter(f"a term the store cannot hold: {exc}") from exc
+
+
+def insert_update(graphs: Mapping[str, Sequence[ox.Triple]]) -> str:
+    """One INSERT DATA request adding new named graphs and their triples to the default graph
+    (the same effect as `graph_quads`, for a SPARQL server)."""
+    parts = []
+    union: dict[ox.Triple, None] = {}
+    for name, triples in graphs.items():
+        if triples:
+            text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            parts.append(f"GRAPH <{_iri(name)}> {{\n{text.decode('utf-8')}}}")
+            union.update(dict.fromkeys(triples))
+    if not parts:
+        return ""
+    text = ox.serialize(list(union), format=ox.RdfFormat.N_TRIPLES) or b""
+    return "INSERT DATA {\n" + "\n".join(parts) + "\n" + text.decode("utf-8") + "}"
 
 
 def values_block(bindings: Mapping[str, Node]) -> str:

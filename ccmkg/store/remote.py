@@ -14,7 +14,7 @@ docs/decisions/remote-servers.md.
 from __future__ import annotations
 
 import urllib.error
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -24,12 +24,18 @@ from rdflib.term import Node
 from SPARQLWrapper import SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPARQLWrapperException
 
-from ccmkg.errors import QueryRejected, QueryTimeout, StoreError
+from ccmkg.errors import BadParameter, QueryRejected, QueryTimeout, StoreError
 from ccmkg.settings import Settings
 from ccmkg.sparql_guard import inject_values, scan
 from ccmkg.store.base import ProtocolResult, Rows
 from ccmkg.store.dialects import STANDARD, Dialect, detect
-from ccmkg.store.rdfterms import graph_from_triples, replace_update, to_rdflib, values_block
+from ccmkg.store.rdfterms import (
+    graph_from_triples,
+    insert_update,
+    replace_update,
+    to_rdflib,
+    values_block,
+)
 from ccmkg.store.results import cap, solution_rows, write_boolean, write_solutions, write_triples
 
 _RESULTS_JSON = "application/sparql-results+json"
@@ -265,6 +271,26 @@ class RemoteStore:
         update = replace_update(
             graphs, delete, union_graph=dialect.union_graph, data_bnodes=dialect.data_bnodes
         )
+        if update:
+            self._update(update)
+
+    def add_graphs(self, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
+        """One INSERT DATA request (atomic on servers that run a request as one transaction).
+
+        Raises:
+            BadParameter: a graph is already on the server; nothing was written.
+            StoreError: the server refused or is unreachable.
+        """
+        held = set(self.graphs())
+        if already := sorted(g for g in graphs if g in held):
+            raise BadParameter(f"graphs already in the store: {', '.join(already[:3])}")
+        dialect = self.dialect
+        if dialect.union_graph is not None or not dialect.data_bnodes:
+            # A server with a stand-in default graph (Virtuoso) needs the replace path's
+            # copy-into-the-union and its blank-node handling; nothing is dropped (new graphs).
+            self.replace_graphs({name: graph_from_triples(ts) for name, ts in graphs.items()})
+            return
+        update = insert_update(graphs)
         if update:
             self._update(update)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ccmkg.loaders import metadata as md
 from ccmkg.loaders.gazetteer import Gazetteer, gazetteer
@@ -59,6 +60,7 @@ _ABBREV = re.compile(
     r"\b(?:Mr|Ms|Mrs|Dr|H\.E|e\.g|i\.e|etc|No|Coord|Stock|Destruct|Gen|Op|"
     r"Trans|Coop|Assist|Pres|Des|Exec|St|Amb|[A-Z])\.$"
 )
+_ABBREV_TAIL = 16  # longer than the longest abbreviation above with its dot
 
 
 # A sentence ends at [.;!?] before a space and a capital (or the end), or glued to the next
@@ -68,18 +70,25 @@ _SENTENCE_END = re.compile(r"[.;!?](?=\s+[A-Z(\"'“]|\s*$)|(?<=[a-z\d)])[.!?](?
 
 def sentences(p: Paragraph) -> list[tuple[int, int, str]]:
     """Sentences of a paragraph as (clean start, clean end, text); abbreviations kept whole."""
-    text = p.text
-    out: list[tuple[int, int, str]] = []
+    return [(p.start + s, p.end if e is None else p.start + e, t) for s, e, t in _split(p.text)]
+
+
+@lru_cache(maxsize=8192)  # every reader splits the same paragraphs: split each text once
+def _split(text: str) -> tuple[tuple[int, int | None, str], ...]:
+    """(start, end, chunk) relative to the text; end None: to the paragraph's end."""
+    out: list[tuple[int, int | None, str]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
         chunk = text[start : m.end()]
-        if _ABBREV.search(chunk):
+        # an abbreviation ends the chunk ($): search its last characters only, \b still
+        # sees the one before them (pos does not cut the string)
+        if _ABBREV.search(chunk, max(0, len(chunk) - _ABBREV_TAIL)):
             continue
-        out.append((p.start + start, p.start + m.end(), chunk))
+        out.append((start, m.end(), chunk))
         start = m.end()
     if text[start:].strip():
-        out.append((p.start + start, p.end, text[start:]))
-    return out
+        out.append((start, None, text[start:]))
+    return tuple(out)
 
 
 # --- sections ------------------------------------------------------------------------------

@@ -156,6 +156,8 @@ def _read_sentences(ctx: Ctx, chosen: list[Rule]) -> None:
         sec_area = section_area(ctx, p)
         for s, e, sent in sentences(p):
             tok, table = tokenise(ctx, sent)
+            if not any(t[0] in "SJ" for t in table):
+                continue  # a holding needs its holder, a State: no rule can read one here
             pas = ctx.passage(s, e, p.section)
             for rule in chosen:
                 for m in rule.pattern.finditer(tok):

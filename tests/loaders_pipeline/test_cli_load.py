@@ -85,12 +85,13 @@ def _reported(progress: Path) -> int:
 
 @pytest.mark.slow  # kill -9 fault run
 def test_kill_9_mid_load_leaves_only_complete_graphs(tmp_path):
-    """Kill the loader (the real CLI, in a child process) with SIGKILL at random moments:
-    every graph present is complete (same triple count as in a clean load), every document
-    reported written is there, nothing is half-written. Children fork from a forkserver with
-    the modules preloaded. Each kill waits for a random number of documents to be written,
-    then about as long as reading and validating the next one takes, so that many kills land
-    while it is being written."""
+    """Kill the loader (the real CLI, in a child process, writing by batches of 2) with SIGKILL
+    at random moments: every graph present is complete (same triple count as in a clean
+    load), every document reported written is there, nothing is half-written, and no batch
+    is written in part (the documents found come in whole batches). Children fork from a
+    forkserver with the modules preloaded. Each kill waits for a random number of documents
+    to be written, then about as long as reading and validating the next one takes, so that
+    many kills land while a batch is being written."""
     docs = tmp_path / "docs"
     _documents(docs, 8)
     files = sorted(docs.iterdir())
@@ -109,7 +110,7 @@ def test_kill_9_mid_load_leaves_only_complete_graphs(tmp_path):
         store_dir, progress = tmp_path / f"killed{attempt}", tmp_path / f"progress{attempt}"
         child = ctx.Process(
             target=kill_child.run_cli,
-            args=(["load", str(docs), "--store", str(store_dir)], str(progress)),
+            args=(["load", str(docs), "--store", str(store_dir), "--batch", "2"], str(progress)),
         )
         wait_for = rng.randint(1, 3)
         child.start()
@@ -139,6 +140,9 @@ def test_kill_9_mid_load_leaves_only_complete_graphs(tmp_path):
         assert {g: expected.get(g) for g in found} == found, "a graph is incomplete"
         docs_found = [g for g in found if "/graph/doc/" in g]
         assert len(docs_found) >= reported, "a document reported written is missing"
+        # by batches of 2, all or nothing: never an odd count short of the whole folder
+        assert len(docs_found) % 2 == 0 or len(docs_found) == len(files), "half a batch"
+        assert len(docs_found) - reported <= 2, "more than the batch in flight was written"
         if docs_found:
             assert found[ontology_graph_iri(base)] == expected[ontology_graph_iri(base)]
         partial += 0 < len(docs_found) < len(expected) - 1

@@ -1,0 +1,162 @@
+"""Extraction (and, speculatively, emission and SHACL) over every core, in input order.
+
+Extraction is a pure function of a file's name and bytes, so it runs in worker processes.
+So does emitting its graph and checking it against the shapes, *as if* no person in it were
+re-keyed by the persons already known: the loading process re-keys persons in input order
+(`resolve_persons`) and keeps the worker's graph and verdict only when nothing changed; when
+a person is merged or flagged, it emits and checks the document again itself. Conflicts with
+other documents are added in the loading process (they need the store), and the document is
+checked again then. `imap` hands results back in the order the files were given, so a load
+gives the same graphs whether it used one process or several.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import hashlib
+import multiprocessing
+import os
+import signal
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+
+from rdflib import RDF, Graph, URIRef
+from rdflib.term import Node
+
+from ccmkg.loaders.checking import Verdict, check_text, subjects_of
+from ccmkg.loaders.emit import Emitted, emit
+from ccmkg.loaders.records import Extraction
+from ccmkg.model.vocab import vocabulary
+from ccmkg.store.rdfterms import ntriples
+
+Extractor = Callable[[Path, bytes], Extraction]
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+CHUNK = 2  # documents per message to a worker: fewer round trips, still a fair spread
+
+
+@dataclass(frozen=True)
+class Emission:
+    """A document emitted and checked in a worker, carried back as text, not as a Graph."""
+
+    emitted: Emitted  # its `graph` left empty: the triples are `ntriples`
+    ntriples: str
+    count: int  # triples
+    meetings: tuple[tuple[Node, Node, Node], ...]  # every triple about a meeting node
+    subjects: frozenset[str]
+    verdict: Verdict
+    person_keys: tuple[str, ...]  # before any re-keying
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """One file's extraction, or why it failed (the exception's name, message and line)."""
+
+    extraction: Extraction | None
+    error: str = ""
+    where: str = ""
+    emission: Emission | None = None
+
+
+def person_keys(x: Extraction) -> tuple[str, ...]:
+    """The person keys `resolve_persons` may change, in document order."""
+    keys = [p.person.key for a in x.attendance for p in a.participants]
+    if x.meeting is not None and x.meeting.chair_person is not None:
+        keys.append(x.meeting.chair_person.key)
+    return tuple(keys)
+
+
+def _run(extract: Extractor, path: Path, raw: bytes) -> Extracted:
+    try:
+        return Extracted(extract(path, raw))
+    except Exception as exc:  # a document we cannot read must not stop the others
+        at = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{Path(at.filename).name}:{at.lineno}"
+        return Extracted(None, f"{type(exc).__name__}: {exc}", where)
+
+
+def _extract_default(item: tuple[Path, bytes]) -> Extracted:
+    from ccmkg.loaders.extract import extract_document
+
+    return _run(extract_document, *item)
+
+
+def _extract_and_emit(base: str, item: tuple[Path, bytes]) -> Extracted:
+    """What a worker runs: extract, then emit and check (kept only if no person re-keys)."""
+    got = _extract_default(item)
+    x = got.extraction
+    if x is None:
+        return got
+    path, raw = item
+    x.document.sha256 = hashlib.sha256(raw).hexdigest()
+    x.document.file_name = path.name
+    try:
+        emitted = emit(x, base)
+    except Exception:  # the loading process emits again and reports it there
+        return got
+    graph = emitted.graph
+    text = ntriples(graph)
+    kinds = {URIRef(k.iri) for k in vocabulary().meeting_kinds}
+    meetings = {m for k in kinds for m in graph.subjects(RDF.type, k) if isinstance(m, URIRef)}
+    emission = Emission(
+        emitted=replace(emitted, graph=Graph()),
+        ntriples=text,
+        count=len(graph),
+        meetings=tuple(t for m in sorted(meetings) for t in graph.triples((m, None, None))),
+        subjects=frozenset(subjects_of(graph)),
+        verdict=check_text(text, ()),
+        person_keys=person_keys(x),
+    )
+    return replace(got, emission=emission)
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def extract_all(
+    items: Sequence[tuple[Path, bytes]],
+    workers: int,
+    extractor: Extractor | None = None,
+    *,
+    emit_base: str | None = None,
+) -> Iterator[Extracted]:
+    """Each item's extraction, in input order; in `workers` processes when that can pay off.
+
+    `emit_base`: also emit and check each document in the worker (the package's shapes).
+    A caller's own `extractor` (tests) runs in this process: it need not be picklable.
+    Workers are forked (the parent's imports and compiled shapes come for free) and stopped
+    when the iterator is exhausted or closed.
+    """
+    if extractor is not None:
+        for path, raw in items:
+            yield _run(extractor, path, raw)
+        return
+    work: Callable[[tuple[Path, bytes]], Extracted] = (
+        _extract_default if emit_base is None else partial(_extract_and_emit, emit_base)
+    )
+    if workers <= 1 or len(items) < 2 * CHUNK:
+        yield from map(work, items)
+        return
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
+        yield from pool.imap(work, items, chunksize=CHUNK)
+
+
+def _die_with_parent() -> None:
+    """A worker killed with its parent: a loader killed -9 leaves no extraction running
+    (its workers would wait forever on a queue whose other end they hold themselves)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the worker ends when it next reads
+        pass
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
