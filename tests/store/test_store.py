@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from ccmkg.errors import BadParameter, QueryRejected
 from ccmkg.store import Store
+from ccmkg.store.rdfterms import to_oxigraph
 from tests.helpers.data import EX, G1, G2, sample_graphs
 
 JSON = "application/sparql-results+json"
@@ -248,3 +250,28 @@ def test_a_triple_in_two_graphs_is_seen_once_until_both_are_gone(store: Store) -
     assert store.graphs() == {str(G2): 1}
     store.replace_graphs({str(G2): Graph()})
     assert _count(store, count) == 0
+
+
+def _ox_triples(graph: Graph) -> list[ox.Triple]:
+    return [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
+
+
+def test_add_graphs_writes_new_graphs_and_their_union_once(store: Store) -> None:
+    """The loader's batch path: new graphs in one request, blank nodes kept, the default graph
+    the de-duplicated union; a graph already present refuses the whole batch."""
+    shared = (EX.zambia, EX.label, Literal("Zambia"))
+    g1, g2 = Graph(), Graph()
+    b = BNode()
+    g1.add(shared)
+    g1.add((EX.doc, EX.has, b))
+    g1.add((b, EX.text, Literal("Genève", lang="fr")))
+    g2.add(shared)
+    store.add_graphs({str(G1): _ox_triples(g1), str(G2): _ox_triples(g2)})
+    assert store.graphs() == {str(G1): 3, str(G2): 1}
+    assert isomorphic(store.graph_triples(str(G1)), g1)
+    assert _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == 3
+    g3 = Graph()
+    g3.add((EX.a, EX.p, EX.b))
+    with pytest.raises(BadParameter):
+        store.add_graphs({str(EX.g3): _ox_triples(g3), str(G2): _ox_triples(g2)})
+    assert store.graphs() == {str(G1): 3, str(G2): 1}
