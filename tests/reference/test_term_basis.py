@@ -101,11 +101,15 @@ def test_term_basis_values_in_json_and_csv(client: TestClient) -> None:
     assert {p["term_basis"] for p in presidencies} <= {"stated", "inferred", "sighting", None}
     netherlands = [p for p in presidencies if p["meeting"] and p["meeting"]["label"] == "6MSP"]
     assert {p["term_basis"] for p in netherlands if p["role"] == "president"} == {"stated"}
-    # "the UK Presidency" in December 2021 minutes, no meeting named: inferred
-    uk = [p for p in presidencies if p["state"]["iso3"] == "GBR" and p["meeting"] is None]
-    assert [p["term_basis"] for p in uk] == ["inferred"]
-    assert (uk[0]["start"], uk[0]["end"]) == intersessional(client, "2021-12-01")
-    assert (uk[0]["start"], uk[0]["end"]) == ("2020-11-23", "2022-08-30")  # 2RC to 10MSP
+    # "the UK Presidency" in December 2021 minutes names no meeting, but the same minutes give
+    # the UK the 10MSP: the mention is tied to that meeting (#12), not dated at the minutes,
+    # and its term is the calendar's, 10MSP to 11MSP.
+    uk = [p for p in presidencies if p["state"] and p["state"]["iso3"] == "GBR"]
+    assert uk
+    assert {p["meeting"]["label"] for p in uk} == {"10MSP"}
+    assert {(p["start"], p["end"], p["term_basis"]) for p in uk} == {
+        ("2022-08-30", "2023-09-11", "stated")
+    }
     for url in ("/coordinators?format=csv&limit=1000", "/presidencies?format=csv&limit=1000"):
         rows = list(csv.DictReader(io.StringIO(client.get(url).text)))
         assert rows and "term_basis" in rows[0]
