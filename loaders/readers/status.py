@@ -63,6 +63,8 @@ def add_action(ctx: Ctx, rec: TreatyActionRecord) -> None:
     for i, old in enumerate(ctx.ex.treaty_actions):
         if (old.state.key, old.action) == (rec.state.key, rec.action):
             if old.date is None and rec.date is not None:
+                if old.named_by == "verb":
+                    rec.named_by = "verb"  # a verb stated it: the act stays named by a verb
                 ctx.ex.treaty_actions[i] = rec
             return
     ctx.ex.treaty_actions.append(rec)
@@ -106,7 +108,6 @@ def read_status_rows(ctx: Ctx) -> None:
 def read_status_sentences(ctx: Ctx) -> None:
     """A State's act stated in a sentence, dated as the rule says (see `act_date`)."""
     chosen = [r for r in _rules() if r.reader == "read_status_sentences"]
-    by_instrument: set[tuple[str, str]] = set()
     for p in ctx.paras:
         for s, e, sent in sentences(p):
             tok, table = tokenise(ctx, sent)
@@ -127,34 +128,30 @@ def read_status_sentences(ctx: Ctx) -> None:
                     for i, day in zip(idx, days, strict=True):  # "Fiji and Nepal have signed"
                         _, key, written = table[int(i)]
                         ref = ctx.state_ref(key, written)
-                        add_action(ctx, TreatyActionRecord(ref, act, pas, day))
-                        if r.fields.get("basis") == "instrument":
-                            by_instrument.add((key, act))
-    _settle_consent(ctx, by_instrument)
+                        named = r.value("named_by", m) or "verb"
+                        add_action(ctx, TreatyActionRecord(ref, act, pas, day, named))
+    _settle_consent(ctx)
 
 
-def _settle_consent(ctx: Ctx, by_instrument: set[tuple[str, str]]) -> None:
+def _settle_consent(ctx: Ctx) -> None:
     """One act of consent per State: an act named only by its instrument ("deposited its
     instrument of ratification") yields to the other act a verb states for the same State
     ("became the first country to accede"), which takes the instrument's day if it has none.
     Both stay when both are stated by verbs."""
     acts = ctx.ex.treaty_actions
-    for key, act in by_instrument:
-        if act not in _CONSENT:
-            continue
-        mine = next((a for a in acts if (a.state.key, a.action) == (key, act)), None)
+    for mine in [a for a in acts if a.named_by == "instrument" and a.action in _CONSENT]:
         other = next(
             (
                 a
                 for a in acts
-                if a.state.key == key
+                if a.state.key == mine.state.key
                 and a.action in _CONSENT
-                and a.action != act
-                and (key, a.action) not in by_instrument
+                and a.action != mine.action
+                and a.named_by != "instrument"
             ),
             None,
         )
-        if mine is None or other is None:
+        if other is None:
             continue
         if other.date is None:
             other.date = mine.date
