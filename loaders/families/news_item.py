@@ -46,9 +46,9 @@ def _date_line(head: str, lines: int = 6) -> bool:
     firsts = [line.strip() for line in head.split("\n") if line.strip()][:lines]
     for line in firsts:
         dates = md.find_dates(line)
-        if len(dates) == 1 and dates[0].date and not dates[0].inferred:
-            if len(line) <= len(dates[0].text) + 2:
-                return True
+        d = dates[0] if len(dates) == 1 else None
+        if d is not None and d.date and not d.inferred and len(line) <= len(d.text) + 2:
+            return True
     return False
 
 

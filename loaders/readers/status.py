@@ -191,6 +191,7 @@ _NOT_ACT_DAY = re.compile(
 )
 # A dateline in parentheses, "(Geneva, 1 July 2031)": where and when the item was written.
 _PLACE_DATE = re.compile(r"\(\s*[A-Z][^()\n,:]{1,40}[,:][^()\n]{1,30}\)")
+_TODAY = re.compile(r"\btoday\b", re.I)
 _CLAUSE_END = re.compile(r"[.;!?](?=\s|[\"“A-Z]|$)|\s+(?:and|but|while)\s+(?:will|would)\b")
 
 
@@ -217,7 +218,17 @@ def act_date(ctx: Ctx, tok: str, m: re.Match[str]) -> dt.date | None:
     for d in found:
         if m.end() <= d.start < stop and "⟨S" not in tok[m.end() : d.start]:
             return d.date
+    if _TODAY.search(tok[m.start() : stop]):
+        return item_day(ctx)
     return found[0].date if len(found) == 1 and found[0].start < m.start() else None
+
+
+def item_day(ctx: Ctx) -> dt.date | None:
+    """The day a news item's "today" means: the date of its "(Place, <date>)" dateline, else
+    the document's own date."""
+    m = _PLACE_DATE.search(ctx.ct.clean[:1500])
+    dates = [d for d in md.find_dates(m.group(0)) if d.date and not d.inferred] if m else []
+    return dates[0].date if dates else ctx.ex.document.date
 
 
 def read_status_lists(ctx: Ctx) -> None:
