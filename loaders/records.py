@@ -184,6 +184,9 @@ class TreatyActionRecord:
     action: TreatyAction
     passage: Passage
     date: dt.date | None = None  # None: the text names the act without its date
+    # "instrument": named only by the instrument deposited ("its instrument of ratification"),
+    # which yields to a verb naming the other act of consent for the same State
+    named_by: str = "verb"
 
 
 @dataclass

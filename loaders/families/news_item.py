@@ -33,11 +33,23 @@ _DATELINE = re.compile(r"\(\s*[A-Z][\w .'’-]{1,40}(?:[,:][^()\n]{0,40})?\)\s*[
 
 
 def detect(head: str) -> int:
-    """The Convention named, with a news verb or a dateline: 2 (a page of any more specific
-    family scores higher)."""
+    """The Convention named, with a news verb or a dateline (a '(City, date) -' one, or a full
+    date standing alone on one of the first lines, as news pages print it): 2 (a page of any
+    more specific family scores higher)."""
     if not _CONVENTION.search(head) or re.search(r"\bminutes\b", head, re.I):
         return 0
-    return 2 if _NEWS.search(head) or _DATELINE.search(head) else 0
+    return 2 if _NEWS.search(head) or _DATELINE.search(head) or _date_line(head) else 0
+
+
+def _date_line(head: str, lines: int = 6) -> bool:
+    """A full date alone on one of the first non-empty lines ("Sep 17, 2013", "12 May 2031")."""
+    firsts = [line.strip() for line in head.split("\n") if line.strip()][:lines]
+    for line in firsts:
+        dates = md.find_dates(line)
+        d = dates[0] if len(dates) == 1 else None
+        if d is not None and d.date and not d.inferred and len(line) <= len(d.text) + 2:
+            return True
+    return False
 
 
 def extract(ctx: Ctx) -> None:

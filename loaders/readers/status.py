@@ -26,7 +26,15 @@ MARKERS: dict[str, TreatyAction | None] = {
 UNMARKED: tuple[TreatyAction, ...] = ("signature", "ratification")
 _GLUED = re.compile(r"\d|(?<=[\s\d])[a-zA]{1,2}(?=[A-Z][a-z])|[a-z](?=[A-Z][a-z])")
 _LEAD = re.compile(r"^\s*(?:\d{1,2}(?!\d|\s+[A-Z][a-z])|\([^()\n]{1,40}\))")
-_ACT_WORD: dict[str, str] = {"ratify": "ratification", "accede": "accession", "signed": "signature"}
+_ACT_WORD: dict[str, str] = {
+    "ratify": "ratification",
+    "ratified": "ratification",
+    "accede": "accession",
+    "acceded": "accession",
+    "signed": "signature",
+}
+# The two acts of consent a State gives once: an instrument's name yields to the verb's.
+_CONSENT: frozenset[str] = frozenset({"ratification", "accession"})
 _ACT_NOUN: dict[str, TreatyAction] = {
     "ratified": "ratification",
     "acceded": "accession",
@@ -55,6 +63,8 @@ def add_action(ctx: Ctx, rec: TreatyActionRecord) -> None:
     for i, old in enumerate(ctx.ex.treaty_actions):
         if (old.state.key, old.action) == (rec.state.key, rec.action):
             if old.date is None and rec.date is not None:
+                if old.named_by == "verb":
+                    rec.named_by = "verb"  # a verb stated it: the act stays named by a verb
                 ctx.ex.treaty_actions[i] = rec
             return
     ctx.ex.treaty_actions.append(rec)
@@ -104,25 +114,84 @@ def read_status_sentences(ctx: Ctx) -> None:
             for r in chosen:
                 for m in r.pattern.finditer(tok):
                     idx = re.findall(r"⟨S(\d+)⟩", m.group("who"))
-                    day = None
+                    days: list[dt.date | None] = [None] * len(idx)
                     if r.source("date") == "date-in-sentence":
                         dates = [d.date for d in md.find_dates(sent) if d.date and not d.inferred]
-                        day = dates[0] if len(dates) == 1 else None
+                        days = [dates[0] if len(dates) == 1 else None] * len(idx)
                     elif r.source("date") == "date-of-act":
-                        day = act_date(ctx, tok, m)
+                        days = respective_days(ctx, tok, m, len(idx)) or (
+                            [act_date(ctx, tok, m)] * len(idx)
+                        )
                     word = r.value("action", m).lower()
                     act: TreatyAction = _ACT_WORD.get(word, word)  # type: ignore[assignment]
                     pas = ctx.passage(s, e, p.section)
-                    for i in idx:  # "Fiji and Nepal have signed": one act each
+                    for i, day in zip(idx, days, strict=True):  # "Fiji and Nepal have signed"
                         _, key, written = table[int(i)]
                         ref = ctx.state_ref(key, written)
-                        add_action(ctx, TreatyActionRecord(ref, act, pas, day))
+                        named = r.value("named_by", m) or "verb"
+                        add_action(ctx, TreatyActionRecord(ref, act, pas, day, named))
+    _settle_consent(ctx)
+
+
+def _settle_consent(ctx: Ctx) -> None:
+    """One act of consent per State: an act named only by its instrument ("deposited its
+    instrument of ratification") yields to the other act a verb states for the same State
+    ("became the first country to accede"), which takes the instrument's day if it has none.
+    Both stay when both are stated by verbs."""
+    acts = ctx.ex.treaty_actions
+    for mine in [a for a in acts if a.named_by == "instrument" and a.action in _CONSENT]:
+        other = next(
+            (
+                a
+                for a in acts
+                if a.state.key == mine.state.key
+                and a.action in _CONSENT
+                and a.action != mine.action
+                and a.named_by != "instrument"
+            ),
+            None,
+        )
+        if other is None:
+            continue
+        if other.date is None:
+            other.date = mine.date
+        acts.remove(mine)
+
+
+# "on 7 and 8 October[ 2031] respectively": days in the order of the States named before.
+_RESPECTIVELY = re.compile(
+    r"^[^.;⟨]{0,40}?\b(?P<days>[0-3]?\d(?:\s*(?:,|and|&)\s*[0-3]?\d)+)\s+(?P<mon>[A-Z][a-z]+)"
+    r"(?:\s+(?P<year>(?:19|20)\d{2}))?,?\s+respectively\b"
+)
+
+
+def respective_days(ctx: Ctx, tok: str, m: re.Match[str], n: int) -> list[dt.date | None] | None:
+    """The days of n States' acts given 'respectively' after the match, one per State in
+    order; None when the text gives no such list or its length differs from n. A list without
+    its year takes the document's single year (as `act_date` does)."""
+    r = _RESPECTIVELY.search(tok[m.end() :])
+    if n < 2 or r is None:
+        return None
+    days = [int(d) for d in re.findall(r"\d+", r.group("days"))]
+    month = md.MONTHS.get(r.group("mon")[:3].lower())
+    year = int(r.group("year")) if r.group("year") else None
+    if year is None and len(ctx.years) == 1:
+        year = next(iter(ctx.years))
+    if len(days) != n or month is None or year is None:
+        return None
+    try:
+        return [dt.date(year, month, d) for d in days]
+    except ValueError:
+        return None
 
 
 # What is not the day of an act: a State's entry into force, the day it becomes a Party.
 _NOT_ACT_DAY = re.compile(
     r"(?:into\s+force|become|becoming|binding|enters?|effective)\b[^⟨]{0,40}$", re.I
 )
+# A dateline in parentheses, "(Geneva, 1 July 2031)": where and when the item was written.
+_PLACE_DATE = re.compile(r"\(\s*[A-Z][^()\n,:]{1,40}[,:][^()\n]{1,30}\)")
+_TODAY = re.compile(r"\btoday\b", re.I)
 _CLAUSE_END = re.compile(r"[.;!?](?=\s|[\"“A-Z]|$)|\s+(?:and|but|while)\s+(?:will|would)\b")
 
 
@@ -130,11 +199,15 @@ def act_date(ctx: Ctx, tok: str, m: re.Match[str]) -> dt.date | None:
     """The day of the act a match states: the first date after it in its clause (before
     another State is named), else the one date the sentence gives; never a day the text ties
     to entry into force. A yearless day counts when its weekday fixes the year, or the
-    document names a single year (a news item of that year)."""
+    document names a single year (a news item of that year). A parenthesised dateline
+    "(Place, <date>)" is never the act's day."""
     found = []
+    datelines = [(p.start(), p.end()) for p in _PLACE_DATE.finditer(tok)]
     for d in md.find_dates(tok, ctx.years):
         if d.date is None or _NOT_ACT_DAY.search(tok[max(0, d.start - 60) : d.start]):
             continue
+        if any(a <= d.start < b for a, b in datelines):
+            continue  # the item's dateline, not the act's day
         if d.inferred and not (
             (d.year_rule or "").startswith("weekday matches") or len(ctx.years) == 1
         ):
@@ -145,7 +218,17 @@ def act_date(ctx: Ctx, tok: str, m: re.Match[str]) -> dt.date | None:
     for d in found:
         if m.end() <= d.start < stop and "⟨S" not in tok[m.end() : d.start]:
             return d.date
+    if _TODAY.search(tok[m.start() : stop]):
+        return item_day(ctx)
     return found[0].date if len(found) == 1 and found[0].start < m.start() else None
+
+
+def item_day(ctx: Ctx) -> dt.date | None:
+    """The day a news item's "today" means: the date of its "(Place, <date>)" dateline, else
+    the document's own date."""
+    m = _PLACE_DATE.search(ctx.ct.clean[:1500])
+    dates = [d for d in md.find_dates(m.group(0)) if d.date and not d.inferred] if m else []
+    return dates[0].date if dates else ctx.ex.document.date
 
 
 def read_status_lists(ctx: Ctx) -> None:
