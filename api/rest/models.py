@@ -159,6 +159,12 @@ class Meeting(BaseModel):
     format: str | None = Field(None, examples=["hybrid"])
     chair: ActorRef | None = None
     chair_person: PersonName | None = None
+    disputed: dict[str, list[str | int]] = Field(
+        {},
+        description="Fields the sources state differently, with every value, sorted; the "
+        "field above shows the first (which source says what: /conflicts)",
+        examples=[{"date": ["2021-02-04", "2021-09-20"]}],
+    )
     sources: list[Source] = []
 
 

@@ -73,6 +73,10 @@ def fold_rows(
     `complete`, fields still empty are taken from later rows: the queries match inside one
     document graph, and a node several documents describe comes once per document."""
     items: dict[str, dict[str, Any]] = {}
+    if complete:
+        # The store returns rows in no fixed order; the first row's values are shown, so the
+        # order must not depend on the store (disagreements are listed by `disputed_fields`).
+        rows = sorted(rows, key=_row_order)
     for row in rows:
         k = text(row, key)
         if k is None:
@@ -89,11 +93,39 @@ def fold_rows(
     return list(items.values())
 
 
+def _row_order(row: Row) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((name, str(value)) for name, value in row.items() if value is not None))
+
+
 def _fill(item: dict[str, Any], other: dict[str, Any]) -> None:
     """Fields the first row left empty, from a later row (another document said more)."""
     for field, value in other.items():
         if item.get(field) is None and value is not None:
             item[field] = value
+
+
+def disputed_fields(
+    rows: Iterable[Row], key: str, build: Callable[[Row], dict[str, Any]], fields: Iterable[str]
+) -> dict[str, dict[str, list[Any]]]:
+    """For each item key, the given fields to which its rows give more than one value, with
+    every value, sorted: where documents disagree the answer lists all of them, never picks one
+    silently. (The queries read a node's facts from the default graph, so a value is not tied
+    to the passage that states it; /conflicts and /sparql say which source says what.)"""
+    seen: dict[str, dict[str, set[Any]]] = {}
+    wanted = tuple(fields)
+    for row in rows:
+        k = text(row, key)
+        if k is None:
+            continue
+        built = build(row)
+        bucket = seen.setdefault(k, {})
+        for field in wanted:
+            if built.get(field) is not None:
+                bucket.setdefault(field, set()).add(built[field])
+    return {
+        k: {f: sorted(values, key=str) for f, values in fields_.items() if len(values) > 1}
+        for k, fields_ in seen.items()
+    }
 
 
 def add_unique(item: dict[str, Any], field: str, value: Any) -> None:

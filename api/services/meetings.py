@@ -19,7 +19,7 @@ from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import actor, meeting_format, meeting_kind, meeting_segment, within
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, boolean, day, integer, text
-from ccmkg.api.services.folding import add_source, fold_rows
+from ccmkg.api.services.folding import add_source, disputed_fields, fold_rows
 from ccmkg.errors import NotFound
 from ccmkg.model.iri import IriScheme, meeting_key
 from ccmkg.model.terms import CCM
@@ -53,8 +53,18 @@ def _chair_person(row: Row) -> dict[str, Any] | None:
     return None if iri is None else {"id": iri, "name": text(row, "chairPersonName")}
 
 
+# Scalar facts of a meeting that two documents can state differently.
+_DISPUTABLE = ("date", "end_date", "venue", "ordinal", "title")
+
+
 def _fold_meetings(rows: Rows) -> list[dict[str, Any]]:
-    return fold_rows(rows.rows, "meeting", _meeting_item, complete=True)
+    items = fold_rows(rows.rows, "meeting", _meeting_item, complete=True)
+    disputed = disputed_fields(rows.rows, "meeting", _meeting_item, _DISPUTABLE)
+    for item in items:
+        item["disputed"] = disputed.get(item["iri"], {})
+        for field, values in item["disputed"].items():
+            item[field] = values[0]  # the first in order, so the answer never varies
+    return items
 
 
 def _person_iri(queries: Queries, value: str) -> str:

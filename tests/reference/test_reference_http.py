@@ -215,3 +215,25 @@ def test_the_graph_says_which_rule_and_which_inputs(
       ?instrument prov:wasDerivedFrom ?page . ?page ccm:sourceURL ?url .
     }"""
     assert store.ask(ask)
+
+
+def test_a_meeting_whose_sources_disagree_lists_every_value(client: TestClient) -> None:
+    """Where sources give a meeting different days, /meetings lists them all under `disputed`
+    (sorted, the first shown in the field) and answers the same way every time."""
+    from ccmkg.resources import reference_dir
+
+    with (reference_dir() / "meetings.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    starts: dict[str, list[str]] = {}
+    for row in rows:
+        if row["start_date"] and not row["part"]:
+            starts.setdefault(row["meeting"], []).append(row["start_date"])
+    disagreeing = {label: days for label, days in starts.items() if len(set(days)) > 1}
+    assert disagreeing, "the reference data holds no disagreement to test with"
+    meetings = {m["label"]: m for m in items(client, "/meetings?limit=1000")}
+    for label, days in disagreeing.items():
+        meeting = meetings[label]
+        assert set(days) <= set(meeting["disputed"]["date"]), label
+        assert meeting["date"] == meeting["disputed"]["date"][0]
+    again = {m["label"]: m for m in items(client, "/meetings?limit=1000")}
+    assert again == meetings
