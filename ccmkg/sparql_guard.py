@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from ccmkg.errors import PayloadTooLarge, QueryRejected
 from ccmkg.model.namespaces import PREFIXES
+from ccmkg.settings import Settings
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = frozenset(
@@ -270,6 +271,20 @@ def check_query(
     info = scan(text)
     check_services(info.services, service_allowlist)
     return info
+
+
+def check_query_within(query: str, settings: Settings) -> QueryInfo:
+    """`check_query` with the limits of these settings: one place, so /sparql and
+    `ccmkg sparql` can never apply different limits."""
+    return check_query(
+        query,
+        max_bytes=settings.max_query_bytes,
+        max_depth=settings.max_query_depth,
+        service_allowlist=settings.service_allowlist,
+        max_operators=settings.max_query_operators,
+        max_groups=settings.max_query_groups,
+        max_patterns=settings.max_query_patterns,
+    )
 
 
 def check_services(

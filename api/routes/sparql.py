@@ -30,7 +30,7 @@ from ccmkg.errors import (
     UnsupportedMediaType,
 )
 from ccmkg.settings import Settings
-from ccmkg.sparql_guard import check_query, plain_syntax_error
+from ccmkg.sparql_guard import check_query_within, plain_syntax_error
 from ccmkg.store import ProtocolResult, Store
 from ccmkg.store.results import PREFERRED
 
@@ -230,15 +230,7 @@ async def sparql(request: Request) -> Response:
     def checked_and_run() -> ProtocolResult:
         # One thread hop for both (each hop costs the event loop a context switch per request):
         # the guard scan is linear but a 100 KB text still takes milliseconds.
-        info = check_query(
-            query,
-            max_bytes=settings.max_query_bytes,
-            max_depth=settings.max_query_depth,
-            service_allowlist=settings.service_allowlist,
-            max_operators=settings.max_query_operators,
-            max_groups=settings.max_query_groups,
-            max_patterns=settings.max_query_patterns,
-        )
+        info = check_query_within(query, settings)
         media_type = negotiate(accept, PREFERRED[info.form])
         try:
             return store.protocol_query(

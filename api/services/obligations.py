@@ -14,11 +14,12 @@ from ccmkg.api.rest.terms import Row, day, local_name, text
 from ccmkg.api.services.folding import fold_rows
 
 
-def _kebab(iri: str | None) -> str | None:
+def type_slug(iri: str | None) -> str | None:
+    """`ccm:InitialReport` → `initial-report`, as /obligations writes types."""
     return re.sub(r"(?<!^)(?=[A-Z])", "-", local_name(iri)).lower() if iri else None
 
 
-def _article(iri: str | None) -> int | None:
+def article_number(iri: str | None) -> int | None:
     match = re.search(r"Article(\d+)$", iri or "")
     return int(match.group(1)) if match else None
 
@@ -27,9 +28,9 @@ def _build(row: Row) -> dict[str, Any]:
     return {
         "id": text(row, "event"),
         "state": state(row),
-        "article": _article(text(row, "article")),
-        "type": _kebab(text(row, "obligationType")),
-        "event": _kebab(text(row, "eventType")),
+        "article": article_number(text(row, "article")),
+        "type": type_slug(text(row, "obligationType")),
+        "event": type_slug(text(row, "eventType")),
         "date": day(row, "date") or day(row, "reported"),
         "text": text(row, "text"),
     }

@@ -3,7 +3,6 @@ reports"): a count, an article, a date and the passage; never turned into per-St
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ccmkg.api.rest.listing import Listing
@@ -11,18 +10,9 @@ from ccmkg.api.rest.models import Obligation
 from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import within
 from ccmkg.api.rest.runner import Queries
-from ccmkg.api.rest.terms import Row, day, integer, local_name, text
+from ccmkg.api.rest.terms import Row, day, integer, text
 from ccmkg.api.services.folding import fold_rows
-
-
-def _kebab(iri: str | None) -> str | None:
-    """`ccm:InitialReport` → `initial-report`, as /obligations writes types."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "-", local_name(iri)).lower() if iri else None
-
-
-def _article(iri: str | None) -> int | None:
-    match = re.search(r"Article(\d+)$", iri or "")
-    return int(match.group(1)) if match else None
+from ccmkg.api.services.obligations import article_number, type_slug
 
 
 def _build(row: Row) -> dict[str, Any]:
@@ -31,8 +21,8 @@ def _build(row: Row) -> dict[str, Any]:
         "about": "states",
         "state": None,
         "count": integer(row, "count"),
-        "article": _article(text(row, "article")),
-        "type": _kebab(text(row, "obligationType")),
+        "article": article_number(text(row, "article")),
+        "type": type_slug(text(row, "obligationType")),
         "event": None,
         "date": day(row, "date") or day(row, "reported"),
         "text": text(row, "text"),

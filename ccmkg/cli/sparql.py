@@ -20,7 +20,7 @@ from ccmkg.cli.output import Format, print_rows
 from ccmkg.errors import BadParameter, CcmKgError
 from ccmkg.model.namespaces import PREFIXES
 from ccmkg.settings import Settings
-from ccmkg.sparql_guard import check_query
+from ccmkg.sparql_guard import check_query_within
 
 NAME = "sparql"
 HELP = (
@@ -67,15 +67,7 @@ def read_query(text: str | None, file: Path | None) -> str:
 
 def guard(query: str, settings: Settings) -> str:
     """The query form, once the query passed the checks /sparql applies."""
-    info = check_query(
-        query,
-        max_bytes=settings.max_query_bytes,
-        max_depth=settings.max_query_depth,
-        service_allowlist=settings.service_allowlist,
-        max_operators=settings.max_query_operators,
-        max_groups=settings.max_query_groups,
-        max_patterns=settings.max_query_patterns,
-    )
+    info = check_query_within(query, settings)
     return info.form.upper()
 
 
