@@ -210,10 +210,12 @@ function eventLine(date, text, sources) {
   return line;
 }
 
-// Links out: a State's `same_as` (its Wikidata item, when the graph has one).
-function sameAsLinks(iris) {
+// Links out: a State's `same_as` (its Wikidata item, when the graph has one): a list of
+// {id, sources} from /states/{iso}.
+function sameAsLinks(items) {
   const box = el("p", { class: "same-as" });
-  for (const iri of iris || []) {
+  for (const item of items || []) {
+    const iri = typeof item === "string" ? item : (item && item.id) || "";
     const qid = /wikidata\.org\/entity\/(Q\d+)$/.exec(iri);
     if (!/^https?:\/\//i.test(iri)) continue;
     box.append(qid ? "Wikidata: " : "Same as: ", el("a", { href: iri.replace(/^http:/, "https:"), text: qid ? qid[1] : iri, rel: "noopener" }), " ");

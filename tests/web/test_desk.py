@@ -238,7 +238,7 @@ def test_state_view_links_to_wikidata(browser: Any, corpus_site: str) -> None:
     state = httpx.get(f"{corpus_site}/states/NOR", timeout=30)
     if state.status_code != 200 or not state.json().get("same_as"):
         pytest.skip("/states/{iso} carries no same_as here (the Wikidata mapping is not loaded)")
-    expected = state.json()["same_as"][0].replace("http:", "https:", 1)
+    expected = state.json()["same_as"][0]["id"].replace("http:", "https:", 1)
     driver = browser
     driver.get(corpus_site + "/#search")
     driver.find_element("id", "search-q").send_keys("Norway\n")
