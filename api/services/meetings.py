@@ -87,7 +87,8 @@ def meetings(
     """Meetings dated in `period`, of `kind`, attended by the State (IRI) and by the person
     (name key or IRI); None means any. In date order. The answers used to filter count for
     truncation too: a cut attendance list would drop meetings silently."""
-    rows = queries.run("api_meetings", {"meeting": None})
+    # The kind is bound in the query (only its meetings are read), and checked again below.
+    rows = queries.run("api_meetings", {"meeting": None, "kindClass": kind})
     answers = [rows]
     items = [
         m
