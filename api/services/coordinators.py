@@ -4,6 +4,10 @@ With an area and a period, the holdings are chosen first from their days alone (
 and terms, no passages: two flat lookups from the area), and the passages are read for those
 holdings only; reading every passage of every holding of the area and filtering in Python
 took 37x the time of the named query `coordinators_in_year` at 1M triples (issue #16).
+With an area (and no period, or many holdings in it), one query gives each holding's own
+rows and its passage rows apart (api_area_holdings), joined here: api_coordinators gives
+their product (every passage once per mandate year and term), and reading those rows cost
+more than running the query.
 """
 
 from __future__ import annotations
@@ -74,6 +78,20 @@ def _chosen_by_days(
     return sorted(chosen), [attested, terms]
 
 
+def _area_rows(answer: Rows) -> list[Row]:
+    """The rows `fold_holdings` folds, from api_area_holdings' two kinds of row: each
+    holding's own rows first (its first row gives the item's fields), then its passage rows;
+    holdings with no passage, or not of a coordinator or Friend post (no rows of their own),
+    are left out, as api_coordinators leaves them out."""
+    facts: list[Row] = [row for row in answer.rows if text(row, "passage") is None]
+    passages: list[Row] = [row for row in answer.rows if text(row, "passage") is not None]
+    attested = {text(row, "holding") for row in passages}
+    held = {text(row, "holding") for row in facts}
+    return [row for row in facts if text(row, "holding") in attested] + [
+        row for row in passages if text(row, "holding") in held
+    ]
+
+
 def coordinators(
     queries: Queries,
     *,
@@ -90,12 +108,17 @@ def coordinators(
         chosen, answers = _chosen_by_days(queries, bound, period)
         if len(chosen) <= MAX_HOLDING_QUERIES:
             answers += [queries.run("api_coordinator_holding", {"holding": h}) for h in chosen]
-            rows = [row for answer in answers[2:] for row in answer.rows]
-            found = [Coordinator.model_validate(i) for i in fold_holdings(rows, _build)]
+            held = [row for answer in answers[2:] for row in answer.rows]
+            found = [Coordinator.model_validate(i) for i in fold_holdings(held, _build)]
             return Listing(_choose(found, area, period, role), *answers)
-    rows_all = queries.run("api_coordinators", bound)
-    found = [Coordinator.model_validate(i) for i in fold_holdings(rows_all.rows, _build)]
-    return Listing(_choose(found, area, period, role), rows_all, *answers)
+    if area is not None:  # the holdings' own rows and their passage rows, not their product
+        answers.append(queries.run("api_area_holdings", bound))
+        rows = _area_rows(answers[-1])
+    else:
+        answers.append(queries.run("api_coordinators", bound))
+        rows = list[Row](answers[-1].rows)
+    found = [Coordinator.model_validate(i) for i in fold_holdings(rows, _build)]
+    return Listing(_choose(found, area, period, role), *answers)
 
 
 def _choose(
