@@ -102,11 +102,23 @@ def test_a_filter_after_a_cut_answer_still_reports_it(
         ("/actors", {"q": "zzz-nothing"}),
         ("/persons", {"q": "zzz-nothing"}),
         ("/meetings", {"state": "CHE"}),
-        ("/meetings", {"kind": "workshop"}),
     ):
         body = cut.get(path, params=params).json()
         assert body["items"] == [] or path == "/meetings", body
         assert body["truncated"] is True, (path, params)
+
+
+def test_a_kind_bound_in_the_query_is_cut_only_when_its_own_rows_are(
+    apps: tuple[httpx.Client, httpx.Client],
+) -> None:
+    """/meetings binds `kind` in its query (issue #16), so the cap counts that kind's rows
+    only: a kind with no meetings is a complete empty answer, every kind together is cut."""
+    cut, whole = apps
+    for client in (cut, whole):
+        body = client.get("/meetings", params={"kind": "workshop"}).json()
+        assert (body["items"], body["truncated"]) == ([], False), body
+    assert cut.get("/meetings").json()["truncated"] is True
+    assert whole.get("/meetings").json()["truncated"] is False
 
 
 def test_the_query_and_sparql_endpoints_send_the_same_header(
