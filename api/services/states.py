@@ -76,11 +76,15 @@ def _settle(claims: list[TreatyActionClaim]) -> TreatyAction | None:
         return None
     dates = sorted({c.date for c in claims if c.date})
     kinds = [c.type for c in claims]
+    # A tie between kinds goes to the first in sorted order, never to a set's hash order, so
+    # the answer is the same on every run; `conflict` and `claims` show the disagreement.
+    kind = min(sorted(set(kinds), key=str), key=lambda k: -kinds.count(k))
+    ordered = sorted(claims, key=lambda c: (str(c.type), c.date or "", str(c.source.id)))
     return TreatyAction(
         date=dates[0] if dates else None,
-        type=max(set(kinds), key=kinds.count),
+        type=kind,
         conflict=len(dates) > 1 or len(set(kinds)) > 1,
-        claims=claims,
+        claims=ordered,
     )
 
 
