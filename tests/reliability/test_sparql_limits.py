@@ -10,6 +10,7 @@ Servers run in their own processes; each test checks the server is alive afterwa
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,16 +130,28 @@ def _in_background(base: str, query: str, local: str) -> tuple[threading.Thread,
     return thread, out
 
 
-def _wait_until_refused(base: str, status: int, local: str) -> httpx.Response | None:
-    """The slow query is admitted a moment after it is sent: retry a bounded number of times."""
-    transport = httpx.HTTPTransport(local_address=local)
+def _hold_and_probe(
+    base: str, holder: str, prober: str, status: int
+) -> tuple[threading.Thread, list[int], httpx.Response | None]:
+    """Start the slow query from `holder`, then send cheap ones from `prober` until one is
+    refused with `status` while the slow one runs. A probe can win the race and take the slot
+    first (the slow one is then the one refused): start again, a bounded number of times."""
+    transport = httpx.HTTPTransport(local_address=prober)
     with httpx.Client(transport=transport, timeout=60) as http:
-        for _ in range(100):
-            r = http.get(f"{base}/sparql", params={"query": "ASK { ?s ?p ?o }"})
-            if r.status_code == status:
-                return r
-            threading.Event().wait(0.05)
-    return None
+        for _ in range(5):
+            thread, out = _in_background(base, SLOW, holder)
+            threading.Event().wait(0.3)  # let the slow query reach its slot first
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                running = thread.is_alive()
+                r = http.get(f"{base}/sparql", params={"query": "ASK { ?s ?p ?o }"})
+                if r.status_code == status:
+                    return thread, out, r
+                if not running:
+                    break  # the slow one ended (or was refused) before any probe was
+                threading.Event().wait(0.05)
+            thread.join(timeout=60)
+    return thread, out, None
 
 
 @pytest.mark.parametrize(
@@ -147,9 +160,8 @@ def _wait_until_refused(base: str, status: int, local: str) -> httpx.Response | 
     indirect=True,
 )
 def test_one_client_may_run_only_so_many_queries_at_once(server: Child) -> None:
-    thread, out = _in_background(server.base, SLOW, "127.0.0.2")
-    refused = _wait_until_refused(server.base, 429, "127.0.0.2")
-    assert refused is not None, "the second query of the same client was never refused"
+    thread, out, refused = _hold_and_probe(server.base, "127.0.0.2", "127.0.0.2", 429)
+    assert refused is not None, f"the second query was never refused (the slow one: {out})"
     assert refused.json()["code"] == "too-many-requests"
     assert "CCMKG_SPARQL_PER_CLIENT" in refused.json()["message"]
     assert int(refused.headers["Retry-After"]) >= 1
@@ -167,9 +179,8 @@ def test_one_client_may_run_only_so_many_queries_at_once(server: Child) -> None:
     indirect=True,
 )
 def test_rest_answers_while_every_sparql_worker_is_busy(server: Child) -> None:
-    thread, _ = _in_background(server.base, SLOW, "127.0.0.2")
-    busy = _wait_until_refused(server.base, 503, "127.0.0.3")
-    assert busy is not None, "/sparql never reported itself busy"
+    thread, out, busy = _hold_and_probe(server.base, "127.0.0.2", "127.0.0.3", 503)
+    assert busy is not None, f"/sparql never reported itself busy (the slow one: {out})"
     assert busy.json()["code"] == "busy" and "Retry-After" in busy.headers
     # The REST API runs its named queries in workers of its own: it answers meanwhile.
     for path in ("/coordinators", "/meetings", "/actors", "/health"):
