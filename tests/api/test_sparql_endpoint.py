@@ -175,14 +175,30 @@ def test_service_is_refused(client: httpx.Client) -> None:
     assert "SERVICE" in r.json()["message"]
 
 
+def _post_oversized(
+    client: httpx.Client, headers: dict[str, str] | None = None, **body: object
+) -> httpx.Response:
+    """The server answers an oversized body before reading all of it and closes; when unread
+    bytes are still in its socket the kernel may reset the connection before the client reads
+    the 413 (a known gap, see the stop note). Ask again on a new connection, a bounded number
+    of times; the answer itself must still be the 413 (or 400)."""
+    sent = {**(headers or {}), "Connection": "close"}
+    for _ in range(3):
+        try:
+            return client.post("/sparql", headers=sent, **body)  # type: ignore[arg-type]
+        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError):
+            continue
+    return client.post("/sparql", headers=sent, **body)  # type: ignore[arg-type]
+
+
 def test_limits_on_size_and_depth(client: httpx.Client) -> None:
     big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 6000
-    r = client.post("/sparql", content=big, headers={"Content-Type": "application/sparql-query"})
+    r = _post_oversized(client, content=big, headers={"Content-Type": "application/sparql-query"})
     assert r.status_code == 413
     assert r.json()["code"] == "payload-too-large"
     # Deep enough to crash pyoxigraph if it ever reached the engine.
     deep = "SELECT * WHERE " + "{" * 5000 + "?s ?p ?o" + "}" * 5000
-    r = client.post("/sparql", data={"query": deep})
+    r = _post_oversized(client, data={"query": deep})
     assert r.status_code in (400, 413)
     deep = "SELECT * WHERE " + "{" * 41 + "?s ?p ?o" + "}" * 41
     r = client.post("/sparql", data={"query": deep})
