@@ -11,6 +11,10 @@ asking for SPARQL JSON. Rounds alternate the two servers; the ratio printed is o
 The guards stay on for ours (settings as shipped: limits, admission, workers), except that
 CCMKG_SPARQL_PER_CLIENT is raised to --clients: every client process comes from 127.0.0.1.
 
+Ours runs twice, on two copies of the store: with the answer cache off
+(CCMKG_SPARQL_CACHE_MB=0), the figure the goal is about, and as shipped, with the cache on,
+where every query after the first round is a repeat answered from memory (until a write).
+
 Beside the rates it prints what each server spent per request in CPU time (user + system of
 the server process and its query workers, reaped ones included, over the same rounds,
 medians): on a machine shared with other jobs the rates follow the scheduler as much as the
@@ -80,6 +84,9 @@ def queries(location: Path) -> list[str]:
 
 
 _TICK = os.sysconf("SC_CLK_TCK")
+UNCACHED = "ccmkg serve /sparql, answer cache off"
+OXIGRAPH = "oxigraph serve"
+CACHED = "ccmkg serve /sparql, answer cache on (as shipped)"
 
 
 def cpu_seconds(pid: int) -> float:
@@ -132,28 +139,40 @@ def main(argv: list[str] | None = None) -> int:
         # all clients come from 127.0.0.1: one "client" for the per-client admission (429)
         env = {"CCMKG_SPARQL_PER_CLIENT": str(args.clients)}
         env.update(dict(e.split("=", 1) for e in args.env))
-        ours: list[tuple[float, float]] = []
-        theirs: list[tuple[float, float]] = []
-        with serve(location, env) as (proc, base), oxigraph_server(nquads, work) as ox_url:
+        cached_copy = work / "store-cached"
+        shutil.copytree(location, cached_copy)  # a second server: one process per store
+        sides: dict[str, list[tuple[float, float]]] = {UNCACHED: [], OXIGRAPH: [], CACHED: []}
+        with (
+            serve(location, {**env, "CCMKG_SPARQL_CACHE_MB": "0"}) as (plain, plain_base),
+            serve(cached_copy, env) as (cached, cached_base),
+            oxigraph_server(nquads, work) as ox_url,
+        ):
             ox_pid = server_pid(str(work / "oxigraph-"))
             ceiling = throughput(ox_url, ["ASK {}"], args.seconds / 3, args.clients)
+            targets = {
+                UNCACHED: (f"{plain_base}/sparql", plain.pid),
+                OXIGRAPH: (ox_url, ox_pid),
+                CACHED: (f"{cached_base}/sparql", cached.pid),
+            }
             for _ in range(args.rounds):
-                ours.append(measured(f"{base}/sparql", proc.pid, texts, args.seconds, args.clients))
-                theirs.append(measured(ox_url, ox_pid, texts, args.seconds, args.clients))
-        a, b = (statistics.median(r for r, _ in side) for side in (ours, theirs))
-        ca, cb = (statistics.median(c for _, c in side) for side in (ours, theirs))
+                for side, (url, pid) in targets.items():
+                    sides[side].append(measured(url, pid, texts, args.seconds, args.clients))
+        rate = {side: statistics.median(r for r, _ in rounds) for side, rounds in sides.items()}
+        cpu = {side: statistics.median(c for _, c in rounds) for side, rounds in sides.items()}
         print(f"{len(texts)} named queries round-robin, {args.clients} client processes, "
               f"{args.rounds} rounds of {args.seconds:.0f} s each (medians)")  # fmt: skip
-        for label, rate, cpu, rounds in (
-            ("ccmkg serve /sparql", a, ca, ours),
-            ("oxigraph serve", b, cb, theirs),
-        ):
+        for side, rounds in sides.items():
             each = ", ".join(f"{x:.1f}" for x, _ in rounds)
-            print(f"{label}: {rate:.1f} req/s (rounds: {each}); {cpu:.2f} ms CPU per request")
+            print(f"{side}: {rate[side]:.1f} req/s (rounds: {each}); "
+                  f"{cpu[side]:.2f} ms CPU per request")  # fmt: skip
         print(f"client ceiling (ASK {{}} on oxigraph): {ceiling:.0f} req/s")
         load = os.getloadavg()[0]
-        print(f"CPU per request: ours {ca / cb:.2f}x oxigraph serve's; load average {load:.1f}")
-        print(f"ratio: **{100 * a / b:.0f}%** of oxigraph serve (goal ≥ 90%)")
+        print(f"CPU per request, answer cache off: ours {cpu[UNCACHED] / cpu[OXIGRAPH]:.2f}x "
+              f"oxigraph serve's; load average {load:.1f}")  # fmt: skip
+        print(f"with the answer cache (every query repeats): {rate[CACHED] / rate[OXIGRAPH]:.0%}"
+              " of oxigraph serve, not the figure for the goal")  # fmt: skip
+        print(f"ratio, answer cache off: **{rate[UNCACHED] / rate[OXIGRAPH]:.0%}** of oxigraph "
+              "serve (goal ≥ 90%)")  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

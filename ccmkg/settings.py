@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     max_response_bytes: int = Field(
         default=32 * 1024 * 1024, gt=0, description="Largest /sparql answer body."
     )
+    sparql_cache_mb: int = Field(
+        default=32,
+        ge=0,
+        description="/sparql answers kept until the next write, served with an ETag (0: off).",
+    )
 
     # Limits and credentials of the write API.
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)

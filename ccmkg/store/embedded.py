@@ -254,6 +254,11 @@ class EmbeddedStore:
             body, truncated = self._sparql_pool.run(("protocol", args), timeout_s)
         return ProtocolResult(body=body, media_type=media_type, truncated=truncated)
 
+    @property
+    def data_generation(self) -> int:
+        """Bumped by every committed write (the pools are renewed): a key for answer caches."""
+        return self._sparql_pool.generation
+
     # Writes ----------------------------------------------------------------------------
 
     def replace_graphs(self, graphs: Mapping[str, Graph], *, delete: Iterable[str] = ()) -> None:
