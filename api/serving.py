@@ -6,6 +6,11 @@ them hold every file descriptor of the server. The guarded protocols close a con
 request headers are not complete CCMKG_HEADER_TIMEOUT_S after it opened (or after the previous
 response); the body is bounded in time by the BodyLimits middleware (CCMKG_BODY_TIMEOUT_S).
 
+A response sent before the request body was read (a 413) is followed by a lingering close
+(RFC 9112 §9.6): closing a socket with unread bytes makes the kernel send a reset, and the
+client, still writing its body, may see "connection reset" instead of our 413. uvicorn has no
+such option, hence `LingeringTransport` (for both protocols below).
+
 The server parses HTTP with httptools (llhttp, in C): h11, in pure Python, cost the server
 ~0.1 ms of CPU more per request, as much as the rest of a small /sparql answer. llhttp does
 not bound the request line and headers, so `GuardedHttpToolsProtocol` does: 64 KB, past which
@@ -19,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from collections.abc import Callable
 from typing import Any
 
 import h11
@@ -31,6 +37,52 @@ from ccmkg.settings import Settings
 
 log = logging.getLogger("ccmkg.api")
 
+LINGER_SECONDS = 2.0
+LINGER_BYTES = 8 * 1024 * 1024
+
+
+class LingeringTransport:
+    """The connection's transport, except that closing it while the client is still sending
+    its body first ends our side (FIN after the response) and reads on, dropping what comes,
+    until the client closes, LINGER_SECONDS pass or LINGER_BYTES arrive."""
+
+    def __init__(
+        self, real: asyncio.Transport, loop: asyncio.AbstractEventLoop, sending: Callable[[], bool]
+    ) -> None:
+        self._real = real
+        self._loop = loop
+        self._client_sending = sending  # the client is in the middle of a request body
+        self.lingering = False
+        self._dropped = 0
+        self._timer: asyncio.TimerHandle | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def is_closing(self) -> bool:
+        return self.lingering or self._real.is_closing()
+
+    def close(self) -> None:
+        if self.is_closing():
+            return
+        if not (self._client_sending() and self._real.can_write_eof()):
+            self._real.close()
+            return
+        self.lingering = True
+        self._real.write_eof()
+        self._timer = self._loop.call_later(LINGER_SECONDS, self._real.close)
+
+    def drop(self, data: bytes) -> None:
+        """Bytes that arrived while lingering: counted, never parsed."""
+        self._dropped += len(data)
+        if self._dropped > LINGER_BYTES:
+            self._real.close()
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
 
 class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with a deadline for the request line and headers."""
@@ -39,10 +91,16 @@ class GuardedH11Protocol(H11Protocol):
     _header_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        self._lingering_transport = LingeringTransport(
+            transport, self.loop, lambda: self.conn.their_state is h11.SEND_BODY
+        )
+        super().connection_made(self._lingering_transport)  # type: ignore[arg-type]
         self._arm_header_timer()
 
     def data_received(self, data: bytes) -> None:
+        if self._lingering_transport.lingering:
+            self._lingering_transport.drop(data)
+            return
         super().data_received(data)
         if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
             self._arm_header_timer()  # the headers of a request are still incomplete
@@ -55,6 +113,7 @@ class GuardedH11Protocol(H11Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_header_timer()
+        self._lingering_transport.cancel()
         super().connection_lost(exc)
 
     def _arm_header_timer(self) -> None:
@@ -82,8 +141,8 @@ MAX_HEADER_BYTES = 64 * 1024  # request line and headers, counted as the parser 
 
 
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol with a deadline and a size bound for the request line and
-    headers, as `GuardedH11Protocol` has."""
+    """uvicorn's httptools protocol with the deadline and the lingering close of
+    `GuardedH11Protocol`, and a size bound for the request line and headers."""
 
     header_timeout_s = 10.0
     max_header_bytes = MAX_HEADER_BYTES
@@ -91,8 +150,17 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     _header_bytes = 0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        self._lingering_transport = LingeringTransport(
+            transport, self.loop, lambda: self.cycle is not None and self.cycle.more_body
+        )
+        super().connection_made(self._lingering_transport)  # type: ignore[arg-type]
         self._arm_header_timer()
+
+    def data_received(self, data: bytes) -> None:
+        if self._lingering_transport.lingering:
+            self._lingering_transport.drop(data)
+            return
+        super().data_received(data)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -118,6 +186,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_header_timer()
+        self._lingering_transport.cancel()
         super().connection_lost(exc)
 
     def _count_header_bytes(self, size: int) -> None:

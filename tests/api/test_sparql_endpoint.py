@@ -178,17 +178,9 @@ def test_service_is_refused(client: httpx.Client) -> None:
 def _post_oversized(
     client: httpx.Client, headers: dict[str, str] | None = None, **body: object
 ) -> httpx.Response:
-    """The server answers an oversized body before reading all of it and closes; when unread
-    bytes are still in its socket the kernel may reset the connection before the client reads
-    the 413 (a known gap, see the stop note). Ask again on a new connection, a bounded number
-    of times; the answer itself must still be the 413 (or 400)."""
-    sent = {**(headers or {}), "Connection": "close"}
-    for _ in range(3):
-        try:
-            return client.post("/sparql", headers=sent, **body)  # type: ignore[arg-type]
-        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError):
-            continue
-    return client.post("/sparql", headers=sent, **body)  # type: ignore[arg-type]
+    """The server answers an oversized body before reading all of it, then closes lingering
+    (tests/api/test_lingering_close.py), so the 413 arrives at the first attempt."""
+    return client.post("/sparql", headers=headers, **body)  # type: ignore[arg-type]
 
 
 def test_limits_on_size_and_depth(client: httpx.Client) -> None:
