@@ -16,8 +16,10 @@ xone, and sh:sparql SELECT constraints at the top level (no pre-bound `$shapesGr
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -46,6 +48,7 @@ _INT_RANGES = {
     f"{XSD}nonPositiveInteger": "<= 0",
     f"{XSD}negativeInteger": "< 0",
 }
+_MAX_WORKERS = 4  # threads running checks (capped by the cores)
 _MAX_COUNT_LIMIT = 3  # counts compile to pairwise-distinct patterns; beyond this, fall back
 _KNOWN = {
     SH[n]
@@ -633,50 +636,64 @@ def compile_shapes(shapes: Graph) -> list[Check]:
     return Compiler(shapes).checks
 
 
-def run_checks(store: ox.Store, checks: list[Check]) -> list[Violation]:
-    """Every violation of every check over the store's default graph."""
+def run_checks(store: ox.Store, checks: list[Check], workers: int | None = None) -> list[Violation]:
+    """Every violation of every check over the store's default graph.
+
+    Three rounds, each spread over `workers` threads (default: one per core; pyoxigraph
+    releases the GIL while it evaluates): the ASKs of `needs`, then the counts of the proofs
+    of the checks still live, then the checks nothing ruled out. Each answer is computed once
+    per run, and the violations come back in the order of `checks`.
+    """
+    with ThreadPoolExecutor(max_workers=workers or _default_workers()) as pool:
+        asks = sorted({ask for check in checks for ask in check.needs})
+        known = dict(zip(asks, pool.map(lambda q: bool(store.query(q)), asks), strict=True))
+        live = [c for c in checks if all(known[ask] for ask in c.needs)]
+        queries = sorted({q for c in live if c.proof is not None for q, _ in c.proof})
+        counts = dict(zip(queries, pool.map(lambda q: _count(store, q), queries), strict=True))
+        todo = [c for c in live if not _proved(c, counts)]
+        found = pool.map(lambda c: _violations(store, c), todo)
+        return [v for batch in found for v in batch]
+
+
+def _default_workers() -> int:
+    return max(1, min(_MAX_WORKERS, os.cpu_count() or 1))
+
+
+def _proved(check: Check, counts: dict[str, dict[str, int]]) -> bool:
+    if check.proof is None:
+        return False
+    (qa, va), (qb, vb) = check.proof
+    return counts[qa][va] == counts[qb][vb]
+
+
+def _violations(store: ox.Store, check: Check) -> list[Violation]:
+    """The rows of one check's query as violations (run and read in one thread: pyoxigraph's
+    solutions may not cross threads)."""
     out: list[Violation] = []
-    known: dict[str, bool] = {}  # ASK answers, shared by the checks of one run
-    counts: dict[str, dict[str, int]] = {}  # count queries' answers, shared likewise
-    for check in checks:
-        for ask in check.needs:
-            if ask not in known:
-                known[ask] = bool(store.query(ask))
-        if not all(known[ask] for ask in check.needs):
+    solutions = store.query(check.query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = {v.value for v in solutions.variables}
+    sparql = check.component == "SPARQLConstraintComponent"
+    for row in solutions:
+        focus = row["this"]
+        if focus is None or isinstance(focus, ox.Triple):
             continue
-        if check.proof is not None:
-            (qa, va), (qb, vb) = check.proof
-            if _count(store, qa, counts)[va] == _count(store, qb, counts)[vb]:
-                continue
-        solutions = store.query(check.query)
-        assert isinstance(solutions, ox.QuerySolutions)
-        names = {v.value for v in solutions.variables}
-        sparql = check.component == "SPARQLConstraintComponent"
-        for row in solutions:
-            focus = row["this"]
-            if focus is None or isinstance(focus, ox.Triple):
-                continue
-            value = row["value"] if check.has_value and "value" in names else None
-            if sparql and value is None and check.path is None:
-                value = focus  # a node shape's SPARQL result without ?value reports the focus
-            message = None
-            if sparql and check.message is not None:
-                message = _fill(str(check.message), row, names)
-            out.append(Violation(check, focus, value, message))  # type: ignore[arg-type]
+        value = row["value"] if check.has_value and "value" in names else None
+        if sparql and value is None and check.path is None:
+            value = focus  # a node shape's SPARQL result without ?value reports the focus
+        message = None
+        if sparql and check.message is not None:
+            message = _fill(str(check.message), row, names)
+        out.append(Violation(check, focus, value, message))  # type: ignore[arg-type]
     return out
 
 
-def _count(store: ox.Store, query: str, cache: dict[str, dict[str, int]]) -> dict[str, int]:
-    """The integer answers of a one-row aggregate query, asked once per run."""
-    if query not in cache:
-        solutions = store.query(query)
-        assert isinstance(solutions, ox.QuerySolutions)
-        row = next(iter(solutions))
-        cache[query] = {
-            v.value: int(row[v].value)  # type: ignore[union-attr]
-            for v in solutions.variables
-        }
-    return cache[query]
+def _count(store: ox.Store, query: str) -> dict[str, int]:
+    """The integer answers of a one-row aggregate query."""
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    row = next(iter(solutions))
+    return {v.value: int(row[v].value) for v in solutions.variables}  # type: ignore[union-attr]
 
 
 def _fill(template: str, row: ox.QuerySolution, names: set[str]) -> str:
