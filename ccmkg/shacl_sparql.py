@@ -18,9 +18,10 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
@@ -102,7 +103,7 @@ class _Item:
     """One constraint before rendering: `kind` says how (see `_top_body` and `_expr`)."""
 
     comp: str
-    kind: str  # value | not-in-classes | absent | present | pair
+    kind: str  # value | not-in-classes | class-count | absent | present | pair
     text: str  # a condition or a pattern, `{v}` standing for the focus (or value) node
     has_value: bool
     walk: _Walk | None = None
@@ -127,7 +128,7 @@ class Check:
     query: str  # SELECT ?this ?value (and, for sh:sparql, the message's variables)
     has_value: bool = True  # the query answers ?value
     node_value: bool = False  # the value is the focus node (node-level constraints)
-    needs: tuple[str, ...] = ()  # ASK queries that must all hold for a violation to exist
+    needs: tuple[str, ...] = ()  # graph patterns that must all match for a violation to exist
     # Two counts (query, variable) whose equality proves the check has no violation: cheap
     # aggregates over one predicate, asked before the check's own (join) query.
     proof: tuple[tuple[str, str], tuple[str, str]] | None = None
@@ -297,16 +298,18 @@ class Compiler:
                 + (" ?other" if item.other else "")
                 + parents
             )
-            if item.kind in ("value", "not-in-classes", "pair") and item.walk is not None:
+            if item.kind == "class-count":
+                where = self._class_count(item, target, parents)
+            elif item.kind in ("value", "not-in-classes", "pair") and item.walk is not None:
                 # values first, the target last: the failing values are few, the focus nodes many
                 where = f"{{ SELECT * WHERE {{ {body} }} }} {{ {target} }}"
             else:
                 where = f"{{ {target} }} {body}"
             query = f"SELECT DISTINCT {projection} WHERE {{ {where} }}"
-            needs = [f"ASK {{ {target} }}"]
+            needs = [target]
             if isinstance(path, URIRef) and item.kind != "absent":
                 # a violation needs a value on the path: no such triple, nothing to check
-                needs.append(f"ASK {{ ?s <{path}> ?o }}")
+                needs.append(f"?s <{path}> ?o")
             self.checks.append(
                 Check(
                     shape,
@@ -323,6 +326,21 @@ class Compiler:
             )
         for sparql in self.g.objects(shape, SH.sparql):
             self.checks.append(self._sparql(shape, sparql, target, path))
+
+    def _class_count(self, item: _Item, target: str, parents: str) -> str:
+        """Value nodes not instances of exactly one of `item.classes`, counted per node.
+
+        The classes are numbered so that a class listed twice counts twice, as in sh:xone.
+        """
+        i, k, n = self.vars.new("i"), self.vars.new("k"), self.vars.new("n")
+        value = "BIND(?this AS ?value)" if item.walk is None else item.walk("?this", "?value")
+        rows = " ".join(f"({j} {c})" for j, c in enumerate(item.classes))
+        keys = f"?this ?value{parents}"
+        return (
+            f"{{ SELECT {keys} (COUNT(DISTINCT {i}) AS {n}) WHERE {{ {{ {target} }} {value} "
+            f"OPTIONAL {{ VALUES ({i} {k}) {{ {rows} }} ?value {TYPE_PATH} {k} }} }} "
+            f"GROUP BY {keys} }} FILTER({n} != 1)"
+        )
 
     def _top_body(self, item: _Item, this: str) -> str:
         """The pattern matching once per violation, `this` bound by the target before it.
@@ -485,6 +503,17 @@ class Compiler:
                     )
                     continue
                 tests = [self._violates(m) for m in shapes]
+                if comp == "Xone" and shapes and all(classes):
+                    # "an instance of exactly one of these classes": counted per node at the
+                    # top level (one grouped pass instead of a NOT EXISTS per node and class)
+                    cond = "(" + " + ".join(f"IF({t}, 0, 1)" for t in tests) + ") != 1"
+                    yield (
+                        f"{comp}ConstraintComponent",
+                        "class-count",
+                        f"({cond})",
+                        tuple(c for c in classes if c),
+                    )
+                    continue
                 if comp == "And":
                     cond = " || ".join(tests) or "false"
                 elif comp == "Or":
@@ -549,7 +578,7 @@ class Compiler:
         query = f"{prologue} SELECT * WHERE {{ {{ {target} }} {{ SELECT{rest} }} }}"
         msg = self._message(constraint) or self._message(shape)
         return Check(shape, "SPARQLConstraintComponent", path, self._severity(shape), msg, query,
-                     True, False, (f"ASK {{ {target} }}",))  # fmt: skip
+                     True, False, (target,))  # fmt: skip
 
 
 class _Walk:
@@ -608,7 +637,10 @@ def _proof(
     if item.comp == "MaxCountConstraintComponent" and item.count >= 1:
         return (per_predicate, "n"), (per_predicate, "d")
     if item.comp == "MinCountConstraintComponent" and item.count == 1:
-        union = f"SELECT (COUNT(DISTINCT ?this) AS ?u) WHERE {{ {{ {target} }} UNION {{ ?this {p} ?_o }} }}"
+        union = (
+            f"SELECT (COUNT(DISTINCT ?this) AS ?u) "
+            f"WHERE {{ {{ {target} }} UNION {{ ?this {p} ?_o }} }}"
+        )
         return (union, "u"), (per_predicate, "d")
     if item.kind == "not-in-classes" and item.walk is not None:
         instances = " UNION ".join(f"{{ ?x {TYPE_PATH} {c} }}" for c in item.classes)
@@ -636,22 +668,56 @@ def compile_shapes(shapes: Graph) -> list[Check]:
     return Compiler(shapes).checks
 
 
-def run_checks(store: ox.Store, checks: list[Check], workers: int | None = None) -> list[Violation]:
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class Source(Protocol):
+    """Where checks run: a pyoxigraph store here (`StoreSource`) or any SPARQL store."""
+
+    def exists(self, pattern: str) -> bool:
+        """Whether the graph pattern has a solution."""
+        ...
+
+    def select(self, query: str) -> tuple[set[str], Iterable[Any]]:
+        """The query's variables and its rows (each `row[name]`: a term or None), read in
+        the calling thread."""
+        ...
+
+
+class StoreSource:
+    """A pyoxigraph store's default graph, queried in this process on its own indexes."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def exists(self, pattern: str) -> bool:
+        return bool(self.store.query(f"ASK {{ {pattern} }}"))
+
+    def select(self, query: str) -> tuple[set[str], Iterable[Any]]:
+        solutions = self.store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return {v.value for v in solutions.variables}, solutions
+
+
+def run_checks(
+    store: ox.Store | Source, checks: list[Check], workers: int | None = None
+) -> list[Violation]:
     """Every violation of every check over the store's default graph.
 
     Three rounds, each spread over `workers` threads (default: one per core; pyoxigraph
-    releases the GIL while it evaluates): the ASKs of `needs`, then the counts of the proofs
-    of the checks still live, then the checks nothing ruled out. Each answer is computed once
-    per run, and the violations come back in the order of `checks`.
+    releases the GIL while it evaluates): the patterns of `needs`, then the counts of the
+    proofs of the checks still live, then the checks nothing ruled out. Each answer is
+    computed once per run, and the violations come back in the order of `checks`.
     """
+    source = StoreSource(store) if isinstance(store, ox.Store) else store
     with ThreadPoolExecutor(max_workers=workers or _default_workers()) as pool:
-        asks = sorted({ask for check in checks for ask in check.needs})
-        known = dict(zip(asks, pool.map(lambda q: bool(store.query(q)), asks), strict=True))
-        live = [c for c in checks if all(known[ask] for ask in c.needs)]
+        patterns = sorted({pattern for check in checks for pattern in check.needs})
+        known = dict(zip(patterns, pool.map(source.exists, patterns), strict=True))
+        live = [c for c in checks if all(known[pattern] for pattern in c.needs)]
         queries = sorted({q for c in live if c.proof is not None for q, _ in c.proof})
-        counts = dict(zip(queries, pool.map(lambda q: _count(store, q), queries), strict=True))
+        counts = dict(zip(queries, pool.map(lambda q: _count(source, q), queries), strict=True))
         todo = [c for c in live if not _proved(c, counts)]
-        found = pool.map(lambda c: _violations(store, c), todo)
+        found = pool.map(lambda c: _violations(source, c), todo)
         return [v for batch in found for v in batch]
 
 
@@ -666,15 +732,13 @@ def _proved(check: Check, counts: dict[str, dict[str, int]]) -> bool:
     return counts[qa][va] == counts[qb][vb]
 
 
-def _violations(store: ox.Store, check: Check) -> list[Violation]:
+def _violations(source: Source, check: Check) -> list[Violation]:
     """The rows of one check's query as violations (run and read in one thread: pyoxigraph's
     solutions may not cross threads)."""
     out: list[Violation] = []
-    solutions = store.query(check.query)
-    assert isinstance(solutions, ox.QuerySolutions)
-    names = {v.value for v in solutions.variables}
+    names, rows = source.select(check.query)
     sparql = check.component == "SPARQLConstraintComponent"
-    for row in solutions:
+    for row in rows:
         focus = row["this"]
         if focus is None or isinstance(focus, ox.Triple):
             continue
@@ -684,19 +748,18 @@ def _violations(store: ox.Store, check: Check) -> list[Violation]:
         message = None
         if sparql and check.message is not None:
             message = _fill(str(check.message), row, names)
-        out.append(Violation(check, focus, value, message))  # type: ignore[arg-type]
+        out.append(Violation(check, focus, value, message))
     return out
 
 
-def _count(store: ox.Store, query: str) -> dict[str, int]:
+def _count(source: Source, query: str) -> dict[str, int]:
     """The integer answers of a one-row aggregate query."""
-    solutions = store.query(query)
-    assert isinstance(solutions, ox.QuerySolutions)
-    row = next(iter(solutions))
-    return {v.value: int(row[v].value) for v in solutions.variables}  # type: ignore[union-attr]
+    names, rows = source.select(query)
+    row = next(iter(rows))
+    return {name: int(row[name].value) for name in names}
 
 
-def _fill(template: str, row: ox.QuerySolution, names: set[str]) -> str:
+def _fill(template: str, row: Any, names: set[str]) -> str:
     """A SPARQL constraint's message with {?var} / {$var} replaced by the row's values."""
 
     def sub(match: re.Match[str]) -> str:
