@@ -4,6 +4,7 @@
     python bench/validate.py --quick           # pyshacl, hybrid only at the smallest size; 1 run
     python bench/validate.py --sizes 100000 --runs 5 --engines shacl,pyshacl,pyrudof
     python bench/validate.py --sizes 1000000 --engines sparql,shacl   # 1M: × the previous engine
+    python bench/validate.py --sizes 1000000 --profile   # the 10 costliest queries of `sparql`
 
 Each engine validates the same data against the packaged shapes + ontology (inference none),
 with a handful of seeded defects, so each run also checks that every engine's verdicts (the
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import re
 import statistics
 import sys
 import time
@@ -157,6 +159,66 @@ def run_engine(
     return elapsed, _verdicts(report.results), len(report.results)
 
 
+def profile(text: str, validator: Validator, top: int = 10) -> None:
+    """The `sparql` engine's queries one at a time on one thread, costliest first.
+
+    Rounds as in `run_checks`: the patterns of `needs`, the proof counts, the checks that
+    nothing ruled out; each query's seconds (and process CPU seconds: a steadier figure on a
+    shared machine).
+    """
+    import pyoxigraph as ox
+
+    from ccmkg.shacl_sparql import StoreSource, _count, _proved
+
+    store = ox.Store()
+    store.bulk_load((text + _onto_text()).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    source = StoreSource(store)
+    checks = validator._compiled.checks  # type: ignore[attr-defined]
+    timed: list[tuple[float, float, str, str]] = []
+
+    def timed_run(kind: str, label: str, run: Callable[[], object]) -> object:
+        wall, cpu = time.perf_counter(), time.process_time()
+        answer = run()
+        timed.append((time.perf_counter() - wall, time.process_time() - cpu, kind, label))
+        return answer
+
+    known = {
+        p: timed_run("exists", p[:60], lambda p=p: source.exists(p))
+        for p in sorted({p for c in checks for p in c.needs})
+    }
+    live = [c for c in checks if all(known[p] for p in c.needs)]
+    counts = {
+        q: timed_run("proof", _short(q), lambda q=q: _count(source, q))
+        for q in sorted({q for c in live if c.proof is not None for q, _ in c.proof})
+    }
+    todo = [c for c in live if not _proved(c, counts)]  # type: ignore[arg-type]
+    shared: dict[str, list[object]] = {}
+    for c in todo:
+        shared.setdefault(c.query, []).append(c)
+    for query, group in shared.items():
+        c = group[0]
+        components = "+".join(g.component.removesuffix("ConstraintComponent") for g in group)  # type: ignore[attr-defined]
+        label = f"{components} {c.shape} {c.path or ''}"  # type: ignore[attr-defined]
+        timed_run("check", label, lambda q=query: list(source.select(q)[1]))
+    for kind in ("exists", "proof", "check"):
+        rows = [t for t in timed if t[2] == kind]
+        print(f"{kind}: {len(rows)} queries, {sum(t[0] for t in rows):.2f} s, "
+              f"cpu {sum(t[1] for t in rows):.2f} s")  # fmt: skip
+    print(f"of {len(checks)} checks: {len(checks) - len(live)} without focus or values, "
+          f"{len(live) - len(todo)} proved empty by counts, {len(todo)} run "
+          f"in {len(shared)} queries\n")  # fmt: skip
+    print("| s | cpu s | round | query |\n| ---: | ---: | --- | --- |")
+    for wall, cpu, kind, label in sorted(timed, reverse=True)[:top]:
+        print(f"| {wall:.3f} | {cpu:.3f} | {kind} | {label} |")
+    print()
+
+
+def _short(query: str) -> str:
+    """A count query made readable: IRIs by their local names, the class path as `a`."""
+    text = query.replace(f"{RDF_TYPE}/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*", "a")
+    return re.sub(r"<[^<>]*?([^<>/#]+)>", r"\1", text).removeprefix("SELECT ")
+
+
 def _shape_paths() -> list[Path]:
     from ccmkg.resources import shape_files
 
@@ -182,8 +244,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--quick", action="store_true", help="pyshacl and hybrid only at the smallest size; 1 run"
     )
+    ap.add_argument(
+        "--profile", action="store_true", help="print the 10 costliest queries of `sparql` only"
+    )
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.profile:
+        for size in sizes:
+            print(f"## {size:,} triples\n")
+            profile(synth(size)[0], Validator.from_package("sparql"))
+        return 0
     engines = args.engines.split(",")
     runs = 1 if args.quick else args.runs
     validators = {
