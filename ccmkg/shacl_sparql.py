@@ -110,6 +110,7 @@ class _Item:
     classes: tuple[str, ...] = ()
     other: bool = False  # results are per ?other too (lessThan pairs, uniqueLang languages)
     count: int = 0  # the bound of a min/maxCount
+    top: str | None = None  # a cheaper form of `text` where the focus is not bound from outside
 
 
 class Unsupported(Exception):
@@ -307,6 +308,8 @@ class Compiler:
             )
             if item.kind == "class-count":
                 where = self._class_count(item, target, parents)
+            elif item.kind == "present" and item.top is not None:  # counted first, target last
+                where = f"{item.top.replace('{v}', '?this')} {{ {target} }}"
             elif item.kind in ("value", "not-in-classes", "pair") and item.walk is not None:
                 # values first, the target last: the failing values are few, the focus nodes many
                 where = f"{{ SELECT * WHERE {{ {body} }} }} {{ {target} }}"
@@ -393,7 +396,7 @@ class Compiler:
         NOT EXISTS without the outer binding, which is quadratic at 100k nodes.
         """
         if item.kind == "absent":
-            return f"MINUS {{ {item.text.replace('{v}', this)} }}"
+            return f"MINUS {{ {(item.top or item.text).replace('{v}', this)} }}"
         if item.kind == "present":
             return item.text.replace("{v}", this)
         if item.kind == "pair":
@@ -454,13 +457,23 @@ class Compiler:
                 yield _Item(f"{comp}ConstraintComponent", "absent", pattern, False, count=n)
             elif comp == "MaxCount":
                 pattern = self._distinct(walk, n + 1)
-                yield _Item(f"{comp}ConstraintComponent", "present", pattern, False, count=n)
+                # at the top: the values counted per node (one grouped scan, not a self-join)
+                c = self.vars.new("c")
+                top = (
+                    f"{{ SELECT {{v}} WHERE {{ {walk('{v}', c)} }} "
+                    f"GROUP BY {{v}} HAVING (COUNT(DISTINCT {c}) > {n}) }}"
+                )
+                yield _Item(
+                    f"{comp}ConstraintComponent", "present", pattern, False, count=n, top=top
+                )
         for value in g.objects(shape, SH.hasValue):
             # the value compared, not written into the path: a path with both ends bound is
             # walked from the constant end by oxigraph, over every node that has the value
             hv = self.vars.new("h")
             pattern = f"{walk('{v}', hv)} FILTER(sameTerm({hv}, {_term(value)}))"
-            yield _Item("HasValueConstraintComponent", "absent", pattern, False)
+            # in a top-level MINUS nothing is bound from outside: walking from the value is best
+            top = walk("{v}", _term(value))
+            yield _Item("HasValueConstraintComponent", "absent", pattern, False, top=top)
         for pred, op, comp in ((SH.lessThan, "<", "LessThan"),
                                (SH.lessThanOrEquals, "<=", "LessThanOrEquals")):  # fmt: skip
             for other in g.objects(shape, pred):
