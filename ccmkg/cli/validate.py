@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rdflib import Graph
@@ -178,7 +178,7 @@ def run(
     raise typer.Exit(EXIT_CONFORMS if report.conforms else EXIT_VIOLATIONS)
 
 
-def validate_whole_store(store: str, shapes: list[Path] | None, output: Output) -> None:
+def validate_whole_store(store: str, shapes: list[Path] | None, output: Output) -> NoReturn:
     """Everything the store holds against the shapes, in place; exits with the verdict."""
     from ccmkg.store import open_store
 
