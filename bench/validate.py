@@ -172,7 +172,7 @@ def profile(text: str, validator: Validator, top: int = 10) -> None:
     """
     import pyoxigraph as ox
 
-    from ccmkg.shacl_sparql import StoreSource, _count, _proved
+    from ccmkg.shacl_sparql import StoreSource, _count, _proved, proof_queries
 
     store = ox.Store()
     store.bulk_load((text + _onto_text()).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
@@ -192,8 +192,7 @@ def profile(text: str, validator: Validator, top: int = 10) -> None:
     }
     live = [c for c in checks if all(known[p] for p in c.needs)]
     counts = {
-        q: timed_run("proof", _short(q), lambda q=q: _count(source, q))
-        for q in sorted({q for c in live if c.proof is not None for q, _ in c.proof})
+        q: timed_run("proof", _short(q), lambda q=q: _count(source, q)) for q in proof_queries(live)
     }
     todo = [c for c in live if not _proved(c, counts)]  # type: ignore[arg-type]
     shared: dict[str, list[object]] = {}

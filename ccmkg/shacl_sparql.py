@@ -113,6 +113,10 @@ class _Item:
     top: str | None = None  # a cheaper form of `text` where the focus is not bound from outside
 
 
+Count = tuple[str, str]  # a one-row aggregate query and one of its variables
+Proof = tuple[tuple[Count, Count], ...]  # equal pairs: the check has no violation
+
+
 class Unsupported(Exception):
     """The shapes use a feature this compiler does not translate: use a general engine."""
 
@@ -130,9 +134,9 @@ class Check:
     has_value: bool = True  # the query answers ?value
     node_value: bool = False  # the value is the focus node (node-level constraints)
     needs: tuple[str, ...] = ()  # graph patterns that must all match for a violation to exist
-    # Two counts (query, variable) whose equality proves the check has no violation: cheap
-    # aggregates over one predicate, asked before the check's own (join) query.
-    proof: tuple[tuple[str, str], tuple[str, str]] | None = None
+    # Pairs of counts (query, variable) whose equalities prove the check has no violation:
+    # cheap aggregates, asked before the check's own (join) query.
+    proof: Proof = ()
     # Checks sharing one query (`_shared_scan`): the variable that is true on this one's rows.
     flag: str | None = None
 
@@ -674,10 +678,8 @@ class _Walk:
         return f"{s} {self.c.path(node)} {o} ."
 
 
-def _proof(
-    item: _Item, target: str, path: Node | None
-) -> tuple[tuple[str, str], tuple[str, str]] | None:
-    """Two counts that are equal only when `item` (on `target`, `path`) has no violation.
+def _proof(item: _Item, target: str, path: Node | None) -> Proof:
+    """Counts that are pairwise equal only when `item` (on `target`, `path`) has no violation.
 
     Why: a join of 100k focus nodes with their values costs oxigraph ~5× a count over one
     predicate, and on valid data almost every check finds nothing. Only for a plain predicate
@@ -685,26 +687,37 @@ def _proof(
     - maxCount ≥ 1: |p triples| = |S| means no subject has two values.
     - minCount 1: |T ∪ S| = |S| means T ⊆ S: every focus node has a value.
     - class C (or sh:or of classes): |O ∪ I(C…)| = |I(C…)| means every value is an instance.
+    - sh:xone of classes, on the focus nodes (or O): Σ|I(Cₖ)| = |∪ I(Cₖ)| means no node is in
+      two of them, and |T ∪ ∪ I(Cₖ)| = |∪ I(Cₖ)| that every focus node is in one.
     Unequal counts prove nothing: the check's own query runs.
     """
+    if item.kind == "class-count" and (item.walk is None or isinstance(path, URIRef)):
+        nodes = f"{{ {target} }}" if item.walk is None else f"{{ ?_s <{path}> ?this }}"
+        each = " UNION ".join(
+            f"{{ SELECT DISTINCT ?x WHERE {{ ?x {TYPE_PATH} {c} }} }}" for c in item.classes
+        )
+        apart = f"SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?x) AS ?d) WHERE {{ {each} }}"
+        any_of = " UNION ".join(f"{{ ?this {TYPE_PATH} {c} }}" for c in item.classes)
+        cover = f"SELECT (COUNT(DISTINCT ?this) AS ?u) WHERE {{ {nodes} UNION {any_of} }}"
+        return ((apart, "n"), (apart, "d")), ((cover, "u"), (apart, "d"))
     if not isinstance(path, URIRef):
-        return None
+        return ()
     p = f"<{path}>"
     per_predicate = f"SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?d) WHERE {{ ?s {p} ?o }}"
     if item.comp == "MaxCountConstraintComponent" and item.count >= 1:
-        return (per_predicate, "n"), (per_predicate, "d")
+        return (((per_predicate, "n"), (per_predicate, "d")),)
     if item.comp == "MinCountConstraintComponent" and item.count == 1:
         union = (
             f"SELECT (COUNT(DISTINCT ?this) AS ?u) "
             f"WHERE {{ {{ {target} }} UNION {{ ?this {p} ?_o }} }}"
         )
-        return (union, "u"), (per_predicate, "d")
+        return (((union, "u"), (per_predicate, "d")),)
     if item.kind == "not-in-classes" and item.walk is not None:
         instances = " UNION ".join(f"{{ ?x {TYPE_PATH} {c} }}" for c in item.classes)
         inst = f"SELECT (COUNT(DISTINCT ?x) AS ?u) WHERE {{ {instances} }}"
         both = f"SELECT (COUNT(DISTINCT ?x) AS ?u) WHERE {{ {instances} UNION {{ ?_s {p} ?x }} }}"
-        return (both, "u"), (inst, "u")
-    return None
+        return (((both, "u"), (inst, "u")),)
+    return ()
 
 
 def _datatype_ok(dt: Node) -> str:
@@ -771,7 +784,7 @@ def run_checks(
         patterns = sorted({pattern for check in checks for pattern in check.needs})
         known = dict(zip(patterns, pool.map(source.exists, patterns), strict=True))
         live = [c for c in checks if all(known[pattern] for pattern in c.needs)]
-        queries = sorted({q for c in live if c.proof is not None for q, _ in c.proof})
+        queries = proof_queries(live)
         counts = dict(zip(queries, pool.map(lambda q: _count(source, q), queries), strict=True))
         shared: dict[str, list[Check]] = {}  # checks sharing a query run it once
         for check in live:
@@ -785,11 +798,15 @@ def _default_workers() -> int:
     return max(1, min(_MAX_WORKERS, os.cpu_count() or 1))
 
 
+def proof_queries(checks: list[Check]) -> list[str]:
+    """The count queries the proofs of `checks` ask, each once."""
+    return sorted({q for c in checks for pair in c.proof for q, _ in pair})
+
+
 def _proved(check: Check, counts: dict[str, dict[str, int]]) -> bool:
-    if check.proof is None:
-        return False
-    (qa, va), (qb, vb) = check.proof
-    return counts[qa][va] == counts[qb][vb]
+    return bool(check.proof) and all(
+        counts[qa][va] == counts[qb][vb] for (qa, va), (qb, vb) in check.proof
+    )
 
 
 def _violations(source: Source, checks: list[Check]) -> list[Violation]:
