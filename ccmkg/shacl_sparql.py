@@ -682,16 +682,37 @@ def _proof(item: _Item, target: str, path: Node | None) -> Proof:
     """Counts that are pairwise equal only when `item` (on `target`, `path`) has no violation.
 
     Why: a join of 100k focus nodes with their values costs oxigraph ~5× a count over one
-    predicate, and on valid data almost every check finds nothing. Only for a plain predicate
-    path `p` (S = subjects of p, O = its objects, T = the focus nodes, I = instances):
-    - maxCount ≥ 1: |p triples| = |S| means no subject has two values.
-    - minCount 1: |T ∪ S| = |S| means T ⊆ S: every focus node has a value.
-    - class C (or sh:or of classes): |O ∪ I(C…)| = |I(C…)| means every value is an instance.
+    predicate, and an anti-join (MINUS) ~2× the join it subtracts; on valid data almost every
+    check finds nothing. T = the focus nodes, I = instances, and for a plain predicate path
+    `p`, S = its subjects, O = its objects:
+    - minCount 1 on `p`: |T ∪ S| = |S| means T ⊆ S: every focus node has a value (|S| is
+      shared with maxCount's count).
+    - other minCounts, hasValue (any path): W = the nodes that have what is required;
+      |T ∪ W| = |W|, both counted in one pass, means T ⊆ W.
+    - maxCount ≥ 1 on `p`: |p triples| = |S| means no subject has two values.
+    - class C (or sh:or of classes) on `p`: |O ∪ I(C…)| = |I(C…)| means every value is one.
     - sh:xone of classes, on the focus nodes (or O): Σ|I(Cₖ)| = |∪ I(Cₖ)| means no node is in
       two of them, and |T ∪ ∪ I(Cₖ)| = |∪ I(Cₖ)| that every focus node is in one.
     Unequal counts prove nothing: the check's own query runs.
     """
-    if item.kind == "class-count" and (item.walk is None or isinstance(path, URIRef)):
+    p = f"<{path}>"
+    per_predicate = f"SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?d) WHERE {{ ?s {p} ?o }}"
+    simple = isinstance(path, URIRef)
+    if simple and item.comp == "MinCountConstraintComponent" and item.count == 1:
+        union = (
+            f"SELECT (COUNT(DISTINCT ?this) AS ?u) "
+            f"WHERE {{ {{ {target} }} UNION {{ ?this {p} ?_o }} }}"
+        )
+        return (((union, "u"), (per_predicate, "d")),)
+    if item.kind == "absent":
+        has = (item.top or item.text).replace("{v}", "?this")
+        both = (
+            "SELECT (COUNT(DISTINCT ?_a) AS ?u) (COUNT(DISTINCT ?_b) AS ?w) WHERE { "
+            f"{{ {{ {target} }} BIND(?this AS ?_a) }} UNION "
+            f"{{ {has} BIND(?this AS ?_a) BIND(?this AS ?_b) }} }}"
+        )
+        return (((both, "u"), (both, "w")),)
+    if item.kind == "class-count" and (item.walk is None or simple):
         nodes = f"{{ {target} }}" if item.walk is None else f"{{ ?_s <{path}> ?this }}"
         each = " UNION ".join(
             f"{{ SELECT DISTINCT ?x WHERE {{ ?x {TYPE_PATH} {c} }} }}" for c in item.classes
@@ -700,18 +721,10 @@ def _proof(item: _Item, target: str, path: Node | None) -> Proof:
         any_of = " UNION ".join(f"{{ ?this {TYPE_PATH} {c} }}" for c in item.classes)
         cover = f"SELECT (COUNT(DISTINCT ?this) AS ?u) WHERE {{ {nodes} UNION {any_of} }}"
         return ((apart, "n"), (apart, "d")), ((cover, "u"), (apart, "d"))
-    if not isinstance(path, URIRef):
+    if not simple:
         return ()
-    p = f"<{path}>"
-    per_predicate = f"SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?d) WHERE {{ ?s {p} ?o }}"
     if item.comp == "MaxCountConstraintComponent" and item.count >= 1:
         return (((per_predicate, "n"), (per_predicate, "d")),)
-    if item.comp == "MinCountConstraintComponent" and item.count == 1:
-        union = (
-            f"SELECT (COUNT(DISTINCT ?this) AS ?u) "
-            f"WHERE {{ {{ {target} }} UNION {{ ?this {p} ?_o }} }}"
-        )
-        return (((union, "u"), (per_predicate, "d")),)
     if item.kind == "not-in-classes" and item.walk is not None:
         instances = " UNION ".join(f"{{ ?x {TYPE_PATH} {c} }}" for c in item.classes)
         inst = f"SELECT (COUNT(DISTINCT ?x) AS ?u) WHERE {{ {instances} }}"

@@ -134,20 +134,22 @@ COUNTED = b"""
 @prefix ex: <http://example.org/> .
 ex:S a sh:NodeShape ; sh:targetClass ex:C ;
   sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:maxCount 1 ] ;
-  sh:property [ sh:path ex:q ; sh:class ex:D ] .
+  sh:property [ sh:path ex:q ; sh:class ex:D ] ;
+  sh:property [ sh:path ( ex:r ex:kind ) ; sh:hasValue ex:K ] .
 ex:X a sh:NodeShape ; sh:targetClass ex:M ; sh:xone ( [ sh:class ex:K1 ] [ sh:class ex:K2 ] ) .
 """
 CONFORMING = b"""
 @prefix ex: <http://example.org/> .
-ex:a a ex:C ; ex:p 1 ; ex:q ex:d . ex:d a ex:D .
+ex:a a ex:C ; ex:p 1 ; ex:q ex:d ; ex:r ex:ra . ex:d a ex:D . ex:ra ex:kind ex:K .
 ex:m1 a ex:M, ex:K1 . ex:m2 a ex:M, ex:K2 .
 """
 # Outside the targets: two values of ex:p, a value of ex:q that is no ex:D, a node of both
-# kinds. Inside: ex:b has no ex:p, ex:m3 no kind. The counts no longer prove anything, so
-# every check runs, and finds only ex:b and ex:m3.
+# kinds, an ex:r of another kind. Inside: ex:b has no ex:p nor ex:r, ex:m3 no kind. The
+# counts no longer prove anything, so every check runs, and finds only ex:b and ex:m3.
 TRICKY = b"""
 @prefix ex: <http://example.org/> .
-ex:z ex:p 1, 2 . ex:y ex:q "not a D" . ex:o a ex:K1, ex:K2 . ex:b a ex:C . ex:m3 a ex:M .
+ex:z ex:p 1, 2 ; ex:r ex:zr . ex:zr ex:kind ex:K2 . ex:y ex:q "not a D" . ex:o a ex:K1, ex:K2 .
+ex:b a ex:C . ex:m3 a ex:M .
 """
 
 
@@ -174,7 +176,8 @@ def test_counts_skip_only_the_checks_they_prove_empty() -> None:
     shapes = parse_rdf(COUNTED, TURTLE, source="shapes").graph
     checks = compile_shapes(shapes)
     counted = {"MinCountConstraintComponent", "MaxCountConstraintComponent",
-               "ClassConstraintComponent", "XoneConstraintComponent"}  # fmt: skip
+               "ClassConstraintComponent", "XoneConstraintComponent",
+               "HasValueConstraintComponent"}  # fmt: skip
     assert {c.component for c in checks if c.proof} == counted
 
     source = Recording(_store(CONFORMING))
@@ -186,6 +189,7 @@ def test_counts_skip_only_the_checks_they_prove_empty() -> None:
     assert {c.query for c in checks if c.component in counted} <= set(source.ran)
     assert {(v.check.component, v.focus.value) for v in found} == {
         ("MinCountConstraintComponent", "http://example.org/b"),
+        ("HasValueConstraintComponent", "http://example.org/b"),
         ("XoneConstraintComponent", "http://example.org/m3"),
     }
     # the kinds stay apart, yet ex:m3 has none: the cover count alone must let the check run
