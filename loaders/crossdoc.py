@@ -39,6 +39,25 @@ CONSTRUCT { ?p ?a ?b . ?s ?c ?d . ?doc a ?t } WHERE {
 }"""
 
 
+PassageCache = dict[URIRef, Graph]
+
+
+def passage_context(store: Lookup, passage: URIRef, cache: PassageCache | None = None) -> Graph:
+    """Another document's passage, its selectors and its document's type: what validating a
+    graph that links to it needs to see.
+
+    `cache`: answers kept for one load, so that a passage many documents link to is looked up
+    once. Sound because a passage's IRI is minted from its document's checksum and span: the
+    triples about it come with those bytes and cannot change while they stay loaded (and the
+    callers link only passages their queries just found in the store or the staged batch).
+    """
+    if cache is None:
+        return store.construct(PASSAGE_QUERY, {"p": passage})
+    if passage not in cache:
+        cache[passage] = store.construct(PASSAGE_QUERY, {"p": passage})
+    return cache[passage]
+
+
 def _meetings(graph: Graph) -> list[URIRef]:
     return sorted(
         {
@@ -51,11 +70,17 @@ def _meetings(graph: Graph) -> list[URIRef]:
 
 
 def cross_document_conflicts(
-    store: Lookup, graph: Graph, exclude: set[str], doc_graph_prefix: str, base: str
+    store: Lookup,
+    graph: Graph,
+    exclude: set[str],
+    doc_graph_prefix: str,
+    base: str,
+    passages: PassageCache | None = None,
 ) -> tuple[list[str], Graph]:
     """Add to `graph` a ccm:Conflict per meeting property another loaded document contradicts.
 
     `exclude`: graphs that are not "another document" (this one, its earlier versions).
+    `passages`: the load's cache of other documents' passages (`passage_context`).
 
     Returns one line per conflict for the load report, and the other documents' passages the
     conflicts link to (what validating `graph` needs to see, without writing it again).
@@ -97,6 +122,6 @@ def cross_document_conflicts(
                 graph.add((node, CCM.conflictingClaim, p))
             for other in others:
                 graph.add((node, CCM.conflictingClaim, other))
-                context += store.construct(PASSAGE_QUERY, {"p": other})
+                context += passage_context(store, other, passages)
             found.append(f"{about} of {meeting}: {' vs '.join(values)} (another document)")
     return found, context

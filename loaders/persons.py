@@ -22,7 +22,7 @@ from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import FOAF, PROV
 
-from ccmkg.loaders.crossdoc import PASSAGE_QUERY
+from ccmkg.loaders.crossdoc import PassageCache, passage_context
 from ccmkg.loaders.emit import digest
 from ccmkg.loaders.gazetteer import PersonIndex
 from ccmkg.loaders.records import ActorRef, Extraction, Passage, PersonRef
@@ -292,7 +292,11 @@ def record_matches(
 
 
 def link_match_evidence(
-    store: Lookup, graph: Graph, exclude: set[str], doc_graph_prefix: str
+    store: Lookup,
+    graph: Graph,
+    exclude: set[str],
+    doc_graph_prefix: str,
+    passages: PassageCache | None = None,
 ) -> tuple[list[str], Graph]:
     """Link each PersonMatch of `graph` to the passages and documents of the known person in
     the other documents already stored (`ccm:matchEvidence`, `ccm:otherDocument`).
@@ -316,7 +320,7 @@ def link_match_evidence(
             if isinstance(passage, URIRef) and isinstance(doc, URIRef):
                 graph.add((node, CCM.matchEvidence, passage))
                 graph.add((node, CCM.otherDocument, doc))
-                context += store.construct(PASSAGE_QUERY, {"p": passage})
+                context += passage_context(store, passage, passages)
                 docs.add(doc)
         if docs:
             lines.append(f"{known}: seen in {', '.join(sorted(str(d) for d in docs))}")

@@ -25,13 +25,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from ccmkg.errors import BadParameter, InputError
 from ccmkg.loaders.checking import Validate, Verdict, check_text, default_validator, subjects_of
-from ccmkg.loaders.crossdoc import cross_document_conflicts
+from ccmkg.loaders.crossdoc import PassageCache, cross_document_conflicts
 from ccmkg.loaders.emit import Emitted, emit, graph_iri, ontology_graph_iri
 from ccmkg.loaders.parallel import (
     Emission,
@@ -62,8 +61,8 @@ from ccmkg.model.namespaces import CCM_NS
 from ccmkg.model.vocab import ontology_graph
 from ccmkg.settings import Settings
 from ccmkg.store.base import Lookup, Store
-from ccmkg.store.rdfterms import graph_from_triples, ntriples, oxigraph_triples
-from ccmkg.store.staging import Staging
+from ccmkg.store.rdfterms import graph_from_triples, ntriples
+from ccmkg.store.staging import Staging, triples_of
 
 DOCUMENT_SUFFIXES = (".txt",)
 MAX_REPORTED_RESULTS = 20
@@ -180,7 +179,10 @@ def load_paths(
     """Load documents (files or folders) into `store`, each all or nothing.
 
     New documents are written by batches of `batch` (default `settings.load_batch`), each
-    batch in one all-or-nothing `Store.add_graphs` call; a document that replaces a graph
+    batch in one all-or-nothing `Store.add_graphs` call — or, when the store holds no
+    document yet and at least `settings.load_swap_min` files are given, all in one piece:
+    bulk-loaded into a fresh store directory swapped in atomically (where the store can,
+    `SwapStore`); a document that replaces a graph
     already in the store (a changed or reloaded file) is written on its own with
     `replace_graphs`, after the batch before it. Both paths give the same graphs.
 
@@ -193,9 +195,12 @@ def load_paths(
     sources = read_all(expand(paths))
     check = validate or default_validator()
     ensure_ontology(store, base)
+    known = catalogue(store, base)
+    # A large load into a store holding no document yet: one piece, bulk-loaded and swapped in.
+    swap = not known and len(sources) >= settings.load_swap_min
     loader = _Loader(
-        store, base, check, catalogue(store, base), person_index(store),
-        batch or settings.load_batch, progress, len(sources),
+        store, base, check, known, person_index(store),
+        batch or settings.load_batch, progress, len(sources), swap,
     )  # fmt: skip
     workers = settings.load_workers or default_workers()
     speculate = extractor is None and validate is None  # the package's own reading and shapes
@@ -222,15 +227,22 @@ class _Prepared:
     count: int  # triples
     matches: list[PersonMatch]
     seen_in: list[str]
-    triples: list[ox.Triple] | None = None  # set when emitted by a worker
+    ntriples: str | None = None  # set when emitted by a worker
 
-    def quads(self) -> list[ox.Triple]:
-        if self.triples is None:
-            self.triples = oxigraph_triples(self.emitted.graph)
-        return self.triples
+    def text(self) -> str:
+        """N-Triples written by pyoxigraph (what the store takes without Python terms).
+
+        Raises:
+            ValueError: a term the store cannot hold.
+        """
+        if self.ntriples is None:
+            self.ntriples = ntriples(self.emitted.graph)
+        return self.ntriples
 
     def graph(self) -> Graph:
-        return self.emitted.graph if self.triples is None else graph_from_triples(self.triples)
+        if self.ntriples is None:
+            return self.emitted.graph
+        return graph_from_triples(triples_of(self.ntriples))
 
 
 class _Loader:
@@ -246,17 +258,19 @@ class _Loader:
         batch: int,
         progress: Progress | None,
         total: int,
+        swap: bool = False,
     ) -> None:
         self.store, self.base, self.check = store, base, check
         self.known, self.people, self.batch = known, people, batch
         self.held = {g for gs in known.values() for g in gs}  # document graphs in the store
-        self.staging = Staging(store)
+        self.staging = Staging(store, swap=swap)
         self.staged: list[_Prepared] = []
         self.waiting: list[Path] = []  # handled since the last commit, for `progress`
         self.progress, self.total, self.done = progress, total, 0
         self.loaded_now: dict[str, Path] = {}
         self.report = LoadReport()
         self.prefix = IriScheme(base).prefix("document-graph")
+        self.passages: PassageCache = {}  # other documents' passages, looked up once
 
     def load(self, source: Source, extracted: Extracted) -> None:
         """Prepare one document; stage it if new, else commit the batch and write it alone."""
@@ -270,7 +284,7 @@ class _Loader:
         prepared = self._prepare(source, extracted, target, previous, lookup)
         if prepared is not None and bulk:
             try:
-                self.staging.add(target, prepared.quads())
+                self.staging.add(target, prepared.text())
             except (ValueError, BadParameter) as exc:  # a term the store cannot hold
                 self._reject(path, f"the store refused its triples: {exc}")
             else:
@@ -280,7 +294,7 @@ class _Loader:
         elif prepared is not None:
             self._write_alone(prepared)
         self.waiting.append(path)
-        if not bulk or len(self.staging) >= self.batch:
+        if not bulk or (not self.staging.swap and len(self.staging) >= self.batch):
             self.commit()
 
     def commit(self) -> None:
@@ -289,7 +303,8 @@ class _Loader:
         Raises:
             StoreError: nothing of the batch was written.
         """
-        self.staging.commit()
+        if self.staging.commit():
+            self.staging.swap = False  # the store holds documents now: by batches from here on
         for prepared in self.staged:
             self._record(prepared)
         self.staged = []
@@ -348,10 +363,12 @@ class _Loader:
             prepared, verdict = self._from_worker(source, target, previous, emission, lookup)
         else:
             across, context = cross_document_conflicts(
-                lookup, emitted.graph, exclude, self.prefix, self.base
+                lookup, emitted.graph, exclude, self.prefix, self.base, self.passages
             )
             emitted.conflicts.extend(across)
-            seen_in, evidence = link_match_evidence(lookup, emitted.graph, exclude, self.prefix)
+            seen_in, evidence = link_match_evidence(
+                lookup, emitted.graph, exclude, self.prefix, self.passages
+            )
             context += evidence
             verdict = self.check(emitted.graph, context)
             count = len(emitted.graph)
@@ -379,7 +396,7 @@ class _Loader:
             meetings.add(triple)
         before = set(meetings)
         across, context = cross_document_conflicts(
-            lookup, meetings, {target, *previous}, self.prefix, self.base
+            lookup, meetings, {target, *previous}, self.prefix, self.base, self.passages
         )
         added = Graph()
         for triple in meetings:
@@ -390,9 +407,8 @@ class _Loader:
         if len(added) or len(context):
             verdict = check_text(text, em.subjects | set(subjects_of(added)), context)
         em.emitted.conflicts.extend(across)
-        triples = [q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)]
         count = em.count + len(added)
-        return _Prepared(source, target, previous, em.emitted, count, [], [], triples), verdict
+        return _Prepared(source, target, previous, em.emitted, count, [], [], text), verdict
 
     def _write_alone(self, prepared: _Prepared) -> None:
         """One `replace_graphs` call: the document, and its earlier versions dropped."""
