@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from rdflib import Graph, URIRef
 
+from ccmkg.loaders.tripleset import TripleSet
 from ccmkg.resources import shape_files
 from ccmkg.store.rdfterms import ntriples
 
@@ -43,7 +44,7 @@ def check_text(data: str, subjects: Iterable[str], context: Graph | None = None)
     return report.conforms, details
 
 
-def subjects_of(graph: Graph) -> Iterable[str]:
+def subjects_of(graph: Graph | TripleSet) -> Iterable[str]:
     return (str(s) for s in graph.subjects() if isinstance(s, URIRef))
 
 

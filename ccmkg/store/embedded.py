@@ -180,6 +180,8 @@ class EmbeddedStore:
                 f"Cannot open the embedded store at {self.path}: {exc}",
                 hint=_open_hint(str(exc), settings),
             ) from exc
+        # A store half-built by a swap that was killed: ours now that we hold the lock.
+        shutil.rmtree(self._fresh_path(), ignore_errors=True)
         self._mem = ox.Store()
         self._dataset = _Dataset(base_iri=settings.base_iri)
         dump = self._disk.dump(format=ox.RdfFormat.N_QUADS)
@@ -309,8 +311,8 @@ class EmbeddedStore:
         building a fresh store directory beside this one — what the store holds now plus the
         new quads, in one `bulk_load` — and swapping it in with one atomic rename (Linux
         `renameat2(RENAME_EXCHANGE)`). `bulk_load` is not transactional, but a kill leaves
-        either the old directory in place (the half-built one lies beside it, removed by the
-        next swap) or the new one whole. Then the same quads go into the in-memory copy.
+        either the old directory in place (the half-built one lies beside it, removed when the
+        store is next opened) or the new one whole. Then the same quads go into the in-memory copy.
 
         Returns False, with nothing written, where the file system cannot exchange two
         directories (the caller then writes with `add_graphs`).
@@ -332,12 +334,12 @@ class EmbeddedStore:
                 )
             if not data:
                 return True
-            fresh = self.path.with_name(f".{self.path.name}.fresh")
-            shutil.rmtree(fresh, ignore_errors=True)  # left by a load killed before its swap
+            fresh = self._fresh_path()
+            shutil.rmtree(fresh, ignore_errors=True)
             try:
                 built = ox.Store(str(fresh))
-                built.bulk_load(self._disk.dump(format=ox.RdfFormat.N_QUADS) + data,
-                                format=ox.RdfFormat.N_QUADS)  # fmt: skip
+                held_now = self._disk.dump(format=ox.RdfFormat.N_QUADS) or b""
+                built.bulk_load(held_now + data, format=ox.RdfFormat.N_QUADS)
                 built.flush()
                 del built  # closes it: RocksDB writes nothing more into the directory
             except (OSError, SyntaxError, ValueError) as exc:
@@ -362,6 +364,10 @@ class EmbeddedStore:
             self._pool.renew()
             self._sparql_pool.renew()
         return True
+
+    def _fresh_path(self) -> Path:
+        """Where `swap_in_graphs` builds the next store: beside it, on the same file system."""
+        return self.path.with_name(f".{self.path.name}.fresh")
 
     def clear(self) -> None:
         """Remove every graph, in one transaction."""
