@@ -12,6 +12,7 @@ from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 from ccmkg.loaders.emit import digest
+from ccmkg.loaders.tripleset import TripleSet
 from ccmkg.model.iri import IriScheme
 from ccmkg.model.terms import CCM
 from ccmkg.model.vocab import vocabulary
@@ -29,6 +30,11 @@ QUERY = """PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT ?m ?p ?o ?passage ?g WHERE {
   GRAPH ?g { ?m ?p ?o . OPTIONAL { ?m prov:wasDerivedFrom ?passage } }
 }"""
+
+# The values any graph gives a meeting's property: one row per value, however many documents
+# state it, so that the rows of QUERY (one per graph and passage) are read only for a value
+# that differs from ours (a conflict), not for every document that agrees.
+VALUES_QUERY = "SELECT DISTINCT ?o WHERE { GRAPH ?g { ?m ?p ?o } }"
 
 
 PASSAGE_QUERY = """PREFIX oa: <http://www.w3.org/ns/oa#>
@@ -58,7 +64,7 @@ def passage_context(store: Lookup, passage: URIRef, cache: PassageCache | None =
     return cache[passage]
 
 
-def _meetings(graph: Graph) -> list[URIRef]:
+def _meetings(graph: Graph | TripleSet) -> list[URIRef]:
     return sorted(
         {
             m
@@ -71,7 +77,7 @@ def _meetings(graph: Graph) -> list[URIRef]:
 
 def cross_document_conflicts(
     store: Lookup,
-    graph: Graph,
+    graph: Graph | TripleSet,
     exclude: set[str],
     doc_graph_prefix: str,
     base: str,
@@ -93,7 +99,13 @@ def cross_document_conflicts(
             if not ours:
                 continue
             theirs: dict[Node, set[URIRef]] = {}
-            rows = store.select(QUERY, {"m": meeting, "p": prop}).rows
+            about_it = {"m": meeting, "p": prop}
+            stated = {r.get("o") for r in store.select(VALUES_QUERY, about_it).rows}
+            rows = [
+                row
+                for value in sorted((v for v in stated if v is not None and v not in ours), key=str)
+                for row in store.select(QUERY, {"m": meeting, "p": prop, "o": value}).rows
+            ]
             for row in rows:
                 g = row.get("g")
                 if g is None or str(g) in exclude or not str(g).startswith(doc_graph_prefix):

@@ -26,6 +26,7 @@ from ccmkg.loaders.crossdoc import PassageCache, passage_context
 from ccmkg.loaders.emit import digest
 from ccmkg.loaders.gazetteer import PersonIndex
 from ccmkg.loaders.records import ActorRef, Extraction, Passage, PersonRef
+from ccmkg.loaders.tripleset import TripleSet
 from ccmkg.model.iri import IriScheme
 from ccmkg.model.terms import CCM
 from ccmkg.store import Store
@@ -262,7 +263,7 @@ def resolve_persons(extraction: Extraction, index: KnownPersons) -> list[PersonM
 
 
 def record_matches(
-    graph: Graph, matches: list[PersonMatch], base: str, sha16: str, document: URIRef
+    graph: Graph | TripleSet, matches: list[PersonMatch], base: str, sha16: str, document: URIRef
 ) -> None:
     """Add one `ccm:PersonMatch` per match to the document's graph; a merged person is named
     by the known name (foaf:name) and keeps this spelling as schema:alternateName."""
@@ -293,7 +294,7 @@ def record_matches(
 
 def link_match_evidence(
     store: Lookup,
-    graph: Graph,
+    graph: Graph | TripleSet,
     exclude: set[str],
     doc_graph_prefix: str,
     passages: PassageCache | None = None,

@@ -31,7 +31,7 @@ from rdflib.compare import isomorphic
 from ccmkg.errors import BadParameter, InputError
 from ccmkg.loaders.checking import Validate, Verdict, check_text, default_validator, subjects_of
 from ccmkg.loaders.crossdoc import PassageCache, cross_document_conflicts
-from ccmkg.loaders.emit import Emitted, emit, graph_iri, ontology_graph_iri
+from ccmkg.loaders.emit import Emitted, emit, emit_set, graph_iri, ontology_graph_iri
 from ccmkg.loaders.parallel import (
     Emission,
     Extracted,
@@ -56,6 +56,7 @@ from ccmkg.loaders.report import (
     ReviewFinding,
     Status,
 )
+from ccmkg.loaders.tripleset import TripleSet
 from ccmkg.model.iri import IriScheme, base_with_slash
 from ccmkg.model.namespaces import CCM_NS
 from ccmkg.model.vocab import ontology_graph
@@ -202,6 +203,7 @@ def load_paths(
         store, base, check, known, person_index(store),
         batch or settings.load_batch, progress, len(sources), swap,
     )  # fmt: skip
+    loader.light = validate is None  # the package's shapes: emit into sets, check text
     workers = settings.load_workers or default_workers()
     speculate = extractor is None and validate is None  # the package's own reading and shapes
     extracted = extract_all(
@@ -271,6 +273,7 @@ class _Loader:
         self.report = LoadReport()
         self.prefix = IriScheme(base).prefix("document-graph")
         self.passages: PassageCache = {}  # other documents' passages, looked up once
+        self.light = False  # emit into a TripleSet, checked as text (the package's validator)
 
     def load(self, source: Source, extracted: Extracted) -> None:
         """Prepare one document; stage it if new, else commit the batch and write it alone."""
@@ -343,8 +346,13 @@ class _Loader:
                 or person_keys(extraction) != emission.person_keys
             ):
                 emission = None  # the worker's graph is not this one: emit it here
-                emitted = emit(extraction, self.base)
-                record_matches(emitted.graph, person_matches, self.base, sha[:16], emitted.document)
+                graph: Graph | TripleSet
+                if self.light:
+                    emitted, graph = emit_set(extraction, self.base)
+                else:
+                    emitted = emit(extraction, self.base)
+                    graph = emitted.graph
+                record_matches(graph, person_matches, self.base, sha[:16], emitted.document)
         except Exception as exc:  # a document we cannot read must not stop the others
             if isinstance(exc, _Failed):
                 message, where = exc.args
@@ -363,16 +371,27 @@ class _Loader:
             prepared, verdict = self._from_worker(source, target, previous, emission, lookup)
         else:
             across, context = cross_document_conflicts(
-                lookup, emitted.graph, exclude, self.prefix, self.base, self.passages
+                lookup, graph, exclude, self.prefix, self.base, self.passages
             )
             emitted.conflicts.extend(across)
             seen_in, evidence = link_match_evidence(
-                lookup, emitted.graph, exclude, self.prefix, self.passages
+                lookup, graph, exclude, self.prefix, self.passages
             )
             context += evidence
-            verdict = self.check(emitted.graph, context)
-            count = len(emitted.graph)
-            prepared = _Prepared(source, target, previous, emitted, count, person_matches, seen_in)
+            text = None
+            if isinstance(graph, TripleSet):  # the package's shapes: checked as text
+                try:
+                    text = ntriples(graph)
+                except (ValueError, BadParameter) as exc:
+                    self._reject(path, f"the store refused its triples: {exc}")
+                    return None
+                verdict = check_text(text, subjects_of(graph), context)
+            else:
+                verdict = self.check(graph, context)
+            count = len(graph)
+            prepared = _Prepared(
+                source, target, previous, emitted, count, person_matches, seen_in, text
+            )
         conforms, details = verdict
         if not conforms:
             shown = details[:MAX_REPORTED_RESULTS]
