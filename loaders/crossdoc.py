@@ -17,6 +17,7 @@ from ccmkg.model.iri import IriScheme
 from ccmkg.model.terms import CCM
 from ccmkg.model.vocab import vocabulary
 from ccmkg.store.base import Lookup
+from ccmkg.store.rdfterms import ntriples
 
 # Properties a meeting has one value of: two documents that disagree on one are in conflict.
 FUNCTIONAL: dict[URIRef, str] = {
@@ -45,12 +46,12 @@ CONSTRUCT { ?p ?a ?b . ?s ?c ?d . ?doc a ?t } WHERE {
 }"""
 
 
-PassageCache = dict[URIRef, Graph]
+PassageCache = dict[URIRef, str]
 
 
-def passage_context(store: Lookup, passage: URIRef, cache: PassageCache | None = None) -> Graph:
-    """Another document's passage, its selectors and its document's type: what validating a
-    graph that links to it needs to see.
+def passage_context(store: Lookup, passage: URIRef, cache: PassageCache | None = None) -> str:
+    """Another document's passage, its selectors and its document's type, as N-Triples: what
+    validating a graph that links to it needs to see (text: joined without building graphs).
 
     `cache`: answers kept for one load, so that a passage many documents link to is looked up
     once. Sound because a passage's IRI is minted from its document's checksum and span: the
@@ -58,9 +59,9 @@ def passage_context(store: Lookup, passage: URIRef, cache: PassageCache | None =
     callers link only passages their queries just found in the store or the staged batch).
     """
     if cache is None:
-        return store.construct(PASSAGE_QUERY, {"p": passage})
+        return ntriples(store.construct(PASSAGE_QUERY, {"p": passage}))
     if passage not in cache:
-        cache[passage] = store.construct(PASSAGE_QUERY, {"p": passage})
+        cache[passage] = ntriples(store.construct(PASSAGE_QUERY, {"p": passage}))
     return cache[passage]
 
 
@@ -82,17 +83,18 @@ def cross_document_conflicts(
     doc_graph_prefix: str,
     base: str,
     passages: PassageCache | None = None,
-) -> tuple[list[str], Graph]:
+) -> tuple[list[str], str]:
     """Add to `graph` a ccm:Conflict per meeting property another loaded document contradicts.
 
     `exclude`: graphs that are not "another document" (this one, its earlier versions).
     `passages`: the load's cache of other documents' passages (`passage_context`).
 
     Returns one line per conflict for the load report, and the other documents' passages the
-    conflicts link to (what validating `graph` needs to see, without writing it again).
+    conflicts link to as N-Triples (what validating `graph` needs to see, without writing it
+    again).
     """
     found: list[str] = []
-    context = Graph()
+    linked: dict[URIRef, str] = {}
     for meeting in _meetings(graph):
         for prop, about in FUNCTIONAL.items():
             ours = set(graph.objects(meeting, prop))
@@ -134,6 +136,7 @@ def cross_document_conflicts(
                 graph.add((node, CCM.conflictingClaim, p))
             for other in others:
                 graph.add((node, CCM.conflictingClaim, other))
-                context += passage_context(store, other, passages)
+                if other not in linked:
+                    linked[other] = passage_context(store, other, passages)
             found.append(f"{about} of {meeting}: {' vs '.join(values)} (another document)")
-    return found, context
+    return found, "".join(linked.values())

@@ -298,14 +298,14 @@ def link_match_evidence(
     exclude: set[str],
     doc_graph_prefix: str,
     passages: PassageCache | None = None,
-) -> tuple[list[str], Graph]:
+) -> tuple[list[str], str]:
     """Link each PersonMatch of `graph` to the passages and documents of the known person in
     the other documents already stored (`ccm:matchEvidence`, `ccm:otherDocument`).
 
     Returns the documents per match (for the load summary) and the linked passages' triples
     (what validating `graph` needs to see, without writing them again).
     """
-    context = Graph()
+    linked: dict[URIRef, str] = {}
     lines: list[str] = []
     nodes = {n for n in graph.subjects(RDF.type, CCM.PersonMatch) if isinstance(n, URIRef)}
     for node in sorted(nodes):
@@ -321,11 +321,12 @@ def link_match_evidence(
             if isinstance(passage, URIRef) and isinstance(doc, URIRef):
                 graph.add((node, CCM.matchEvidence, passage))
                 graph.add((node, CCM.otherDocument, doc))
-                context += passage_context(store, passage, passages)
+                if passage not in linked:
+                    linked[passage] = passage_context(store, passage, passages)
                 docs.add(doc)
         if docs:
             lines.append(f"{known}: seen in {', '.join(sorted(str(d) for d in docs))}")
-    return lines, context
+    return lines, "".join(linked.values())
 
 
 __all__ = [

@@ -377,7 +377,7 @@ class _Loader:
             seen_in, evidence = link_match_evidence(
                 lookup, graph, exclude, self.prefix, self.passages
             )
-            context += evidence
+            context += evidence  # N-Triples
             text = None
             if isinstance(graph, TripleSet):  # the package's shapes: checked as text
                 try:
@@ -387,7 +387,8 @@ class _Loader:
                     return None
                 verdict = check_text(text, subjects_of(graph), context)
             else:
-                verdict = self.check(graph, context)
+                borrowed = graph_from_triples(triples_of(context)) if context else None
+                verdict = self.check(graph, borrowed)
             count = len(graph)
             prepared = _Prepared(
                 source, target, previous, emitted, count, person_matches, seen_in, text
