@@ -340,9 +340,12 @@ class _Loader:
             extraction.document.file_name = path.name
             person_matches = resolve_persons(extraction, self.people)
             emission = extracted.emission
+            # Flagged pairs alone (no person re-keyed or merged) only add PersonMatch nodes:
+            # the worker's graph stays right, with the package's own checks.
+            flags_only = self.light and all(m.decision != "merged" for m in person_matches)
             if (
                 emission is None
-                or person_matches
+                or (person_matches and not flags_only)
                 or person_keys(extraction) != emission.person_keys
             ):
                 emission = None  # the worker's graph is not this one: emit it here
@@ -368,7 +371,9 @@ class _Loader:
             return None
         exclude = {target, *previous}
         if emission is not None:
-            prepared, verdict = self._from_worker(source, target, previous, emission, lookup)
+            prepared, verdict = self._from_worker(
+                source, target, previous, emission, lookup, person_matches
+            )
         else:
             across, context = cross_document_conflicts(
                 lookup, graph, exclude, self.prefix, self.base, self.passages
@@ -406,29 +411,46 @@ class _Loader:
         return prepared
 
     def _from_worker(
-        self, source: Source, target: str, previous: set[str], em: Emission, lookup: Lookup
+        self,
+        source: Source,
+        target: str,
+        previous: set[str],
+        em: Emission,
+        lookup: Lookup,
+        matches: list[PersonMatch],
     ) -> tuple[_Prepared, Verdict]:
         """A document a worker emitted and checked, with no person re-keyed: only conflicts
-        with other documents are added here (from its meeting triples), and the document is
-        checked again only if they added something. No PersonMatch: no evidence to link."""
-        meetings = Graph()
+        with other documents (from its meeting triples) and the pairs of persons flagged for
+        review (`matches`, with their evidence) are added here, and the document is checked
+        again only if they added something."""
+        exclude = {target, *previous}
+        meetings = TripleSet()
         for triple in em.meetings:
             meetings.add(triple)
         before = set(meetings)
         across, context = cross_document_conflicts(
-            lookup, meetings, {target, *previous}, self.prefix, self.base, self.passages
+            lookup, meetings, exclude, self.prefix, self.base, self.passages
         )
-        added = Graph()
+        added = TripleSet()
         for triple in meetings:
             if triple not in before:
                 added.add(triple)
+        seen_in: list[str] = []
+        if matches:
+            sha = source.sha256
+            record_matches(added, matches, self.base, sha[:16], em.emitted.document)
+            seen_in, evidence = link_match_evidence(
+                lookup, added, exclude, self.prefix, self.passages
+            )
+            context += evidence
         text = em.ntriples + (ntriples(added) if len(added) else "")
         verdict = em.verdict
         if len(added) or len(context):
             verdict = check_text(text, em.subjects | set(subjects_of(added)), context)
         em.emitted.conflicts.extend(across)
         count = em.count + len(added)
-        return _Prepared(source, target, previous, em.emitted, count, [], [], text), verdict
+        prepared = _Prepared(source, target, previous, em.emitted, count, matches, seen_in, text)
+        return prepared, verdict
 
     def _write_alone(self, prepared: _Prepared) -> None:
         """One `replace_graphs` call: the document, and its earlier versions dropped."""
