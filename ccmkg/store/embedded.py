@@ -354,7 +354,13 @@ class EmbeddedStore:
                 self._disk = ox.Store(str(self.path))
                 shutil.rmtree(fresh, ignore_errors=True)
                 return False
-            self._disk = ox.Store(str(self.path))
+            try:
+                self._disk = ox.Store(str(self.path))
+            except OSError as exc:  # written and whole on disk; this process cannot go on
+                raise StoreError(
+                    f"The load was written, but the store could not be reopened: {exc}",
+                    hint="Restart: the store directory holds the new data.",
+                ) from exc
             shutil.rmtree(fresh, ignore_errors=True)  # the old store
             try:  # `load` is one transaction here too: readers never see part of it
                 self._mem.load(data, format=ox.RdfFormat.N_QUADS)
