@@ -5,10 +5,13 @@ Guarantees:
   UnreadableFile naming it, and the store is unchanged;
 - each document goes into its own named graph `{base}graph/doc/{sha16}`. A new document is
   staged and written with the others of its batch in ONE `store.add_graphs` call (the bulk
-  path: all of the batch or none of it); a document that replaces a graph (an earlier version
-  of the same file name — the catalogue is the store itself: `ccm:fileName` on each document
-  node — or the same bytes again) is written alone with ONE `store.replace_graphs` call that
-  drops the old graph, so loading a file twice never duplicates it. Lookups across documents
+  path: all of the batch or none of it) — or, for a large first load into a store holding no
+  document, all documents in one piece, bulk-loaded into a fresh store directory that is
+  swapped in atomically (`EmbeddedStore.swap_in_graphs`); a document that replaces a graph
+  (an earlier version of the same file name — the catalogue is the store itself:
+  `ccm:fileName` on each document node — or the same bytes again) is written alone with ONE
+  `store.replace_graphs` call that drops the old graph, so loading a file twice never
+  duplicates it. Lookups across documents
   (conflicts, persons) see the staged documents too, so both paths give the same graphs;
 - extraction (a pure function of the bytes) runs in worker processes, results in input order;
 - a document whose triples break a SHACL shape (ontology + shapes) is rejected, with the
