@@ -11,7 +11,10 @@ bounded in memory, and a /sparql answer in size. See docs/decisions/store.md.
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import os
+import shutil
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -177,6 +180,8 @@ class EmbeddedStore:
                 f"Cannot open the embedded store at {self.path}: {exc}",
                 hint=_open_hint(str(exc), settings),
             ) from exc
+        # A store half-built by a swap that was killed: ours now that we hold the lock.
+        shutil.rmtree(self._fresh_path(), ignore_errors=True)
         self._mem = ox.Store()
         self._dataset = _Dataset(base_iri=settings.base_iri)
         dump = self._disk.dump(format=ox.RdfFormat.N_QUADS)
@@ -305,6 +310,76 @@ class EmbeddedStore:
             self._pool.renew()
             self._sparql_pool.renew()
 
+    def swap_in_graphs(self, graphs: Mapping[str, str]) -> bool:
+        """All or nothing, for large first loads: add new named graphs (N-Triples text as
+        pyoxigraph writes it, one triple per line) and their triples to the default graph by
+        building a fresh store directory beside this one — what the store holds now plus the
+        new quads, in one `bulk_load` — and swapping it in with one atomic rename (Linux
+        `renameat2(RENAME_EXCHANGE)`). `bulk_load` is not transactional, but a kill leaves
+        either the old directory in place (the half-built one lies beside it, removed when the
+        store is next opened) or the new one whole. Then the same quads go into the in-memory copy.
+
+        Returns False, with nothing written, where the file system cannot exchange two
+        directories (the caller then writes with `add_graphs`).
+
+        Raises:
+            BadParameter: a graph is already in the store, or a text is not N-Triples with
+                one triple per line; nothing was written.
+            StoreError: nothing was written.
+        """
+        data = _nquads_with_union(graphs)
+        with self._write_lock:
+            if self._disk is None:
+                raise StoreError("The store is closed.")
+            held = sorted(g for g in graphs if self._mem.contains_named_graph(ox.NamedNode(g)))
+            if held:
+                raise BadParameter(
+                    f"graphs already in the store: {', '.join(held[:3])}",
+                    hint="replace_graphs replaces a graph; swap_in_graphs only adds new ones.",
+                )
+            if not data:
+                return True
+            fresh = self._fresh_path()
+            shutil.rmtree(fresh, ignore_errors=True)
+            try:
+                built = ox.Store(str(fresh))
+                held_now = self._disk.dump(format=ox.RdfFormat.N_QUADS) or b""
+                built.bulk_load(held_now + data, format=ox.RdfFormat.N_QUADS)
+                built.flush()
+                del built  # closes it: RocksDB writes nothing more into the directory
+            except (OSError, SyntaxError, ValueError) as exc:
+                shutil.rmtree(fresh, ignore_errors=True)
+                raise StoreError(f"The write failed and nothing was stored: {exc}") from exc
+            self._disk.flush()
+            self._disk = None  # closed before its directory moves: RocksDB writes by path
+            try:
+                _exchange(fresh, self.path)
+            except OSError:
+                log.warning("cannot exchange %s and %s; writing by transactions", fresh, self.path)
+                self._disk = ox.Store(str(self.path))
+                shutil.rmtree(fresh, ignore_errors=True)
+                return False
+            try:
+                self._disk = ox.Store(str(self.path))
+            except OSError as exc:  # written and whole on disk; this process cannot go on
+                raise StoreError(
+                    f"The load was written, but the store could not be reopened: {exc}",
+                    hint="Restart: the store directory holds the new data.",
+                ) from exc
+            shutil.rmtree(fresh, ignore_errors=True)  # the old store
+            try:  # `load` is one transaction here too: readers never see part of it
+                self._mem.load(data, format=ox.RdfFormat.N_QUADS)
+            except Exception:
+                log.exception("in-memory load failed after the swap; reloading")
+                self._reload_memory()
+            self._pool.renew()
+            self._sparql_pool.renew()
+        return True
+
+    def _fresh_path(self) -> Path:
+        """Where `swap_in_graphs` builds the next store: beside it, on the same file system."""
+        return self.path.with_name(f".{self.path.name}.fresh")
+
     def clear(self) -> None:
         """Remove every graph, in one transaction."""
         self._write("DROP ALL")
@@ -379,6 +454,49 @@ class EmbeddedStore:
                 self._disk.flush()
                 # Dropping the last reference closes RocksDB and releases its lock file.
                 self._disk = None
+
+
+def _nquads_with_union(graphs: Mapping[str, str]) -> bytes:
+    """N-Quads of new named graphs given as N-Triples text (one triple per line), then their
+    triples once each in the default graph (the de-duplicated union; see `replace_update`).
+
+    Raises:
+        BadParameter: a graph name is not an IRI, or a text has a line that is not one
+            triple ending with " .".
+    """
+    named: list[str] = []
+    union: set[str] = set()
+    for name, text in graphs.items():
+        if not text:
+            continue
+        try:
+            iri = ox.NamedNode(name)
+        except ValueError as exc:
+            raise BadParameter(f"Not a valid graph IRI: {name!r} ({exc})") from exc
+        if not text.endswith(" .\n") or text.count("\n") != text.count(" .\n"):
+            raise BadParameter(f"not N-Triples with one triple per line: graph {name}")
+        named.append(text.replace(" .\n", f" {iri} .\n"))
+        union.update(text.splitlines(keepends=True))
+    return ("".join(named) + "".join(union)).encode("utf-8")
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two directories in one atomic step (Linux `renameat2` with RENAME_EXCHANGE).
+
+    Raises:
+        OSError: the system or file system cannot (not Linux, old glibc, some file systems).
+    """
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except AttributeError as exc:
+        raise OSError("renameat2 is not available") from exc
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, os.strerror(errno))
 
 
 def _open_hint(error: str, settings: Settings) -> str:
