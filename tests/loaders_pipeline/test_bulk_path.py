@@ -82,6 +82,7 @@ def test_the_corpus_loads_to_the_same_dataset_by_batch_and_one_by_one(tmp_path: 
     assert one_reports == bulk_reports == swap_reports
 
 
+@pytest.mark.slow  # every variant through the three write paths: ~30 s
 def test_a_synthetic_batch_with_updates_and_repeats_gives_the_same_dataset(
     tmp_path: Path,
 ) -> None:
