@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -138,6 +139,12 @@ def _worker_main(
 ) -> None:
     """Child loop: receive a request, run it, send ("ok", value, retire) or an error."""
     _enter_child(conn.fileno(), nice)
+    # The inherited Python objects are the parent's: a collection here would walk them all and
+    # copy every page of the parent's heap (copy-on-write). Frozen, the collector skips them.
+    gc.freeze()
+    start = getattr(handler, "start", None)
+    if start is not None:
+        start()  # e.g. open the store it reads; before the limit, which is for the queries
     _limit_memory(memory_bytes)
     start_rss = _memory()[1]
     start_private = _private_bytes()
@@ -175,11 +182,12 @@ def death_cause(exitcode: int | None) -> str:
     return "exit"
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     conn: Connection
     generation: int
+    handler: Handler
     niced: bool = False  # lowered in priority while it ran a long query: retires after it
 
     def stop(self) -> None:
@@ -202,8 +210,14 @@ class QueryPool:
         memory_bytes: int | None = None,
         nice: int = 0,
         nice_after_s: float = 0.0,
+        prepare: Callable[[], Handler] | None = None,
     ) -> None:
-        """`nice`: the CPU niceness of a worker, from its start (`nice_after_s` 0) or once its
+        """`prepare`: called under the fork lock before each fork, it gives the handler of that
+        worker (e.g. one bound to the snapshot of the data it must read); without it every
+        worker runs `handler`. A handler with a `start()` method has it called in the child
+        before the first request.
+
+        `nice`: the CPU niceness of a worker, from its start (`nice_after_s` 0) or once its
         query has run `nice_after_s` seconds: a cheap query then pays no priority penalty, an
         expensive one yields the CPU as before, and its worker retires after the answer (an
         unprivileged process cannot lower its niceness again)."""
@@ -213,19 +227,22 @@ class QueryPool:
         self._nice = nice
         self._nice_after_s = nice_after_s
         self._fork_lock = fork_lock
+        self._prepare = prepare
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
+        self._live: set[_Worker] = set()  # idle and busy
         self._count = 0  # workers alive or being forked, idle or busy
         self._generation = 0
         self._closed = False
 
     def _fork(self) -> _Worker:
         with self._fork_lock:
+            handler = self._handler if self._prepare is None else self._prepare()
             parent_conn, child_conn = _ctx.Pipe(duplex=True)
             process = _ctx.Process(
                 target=_worker_main,
                 args=(
-                    self._handler,
+                    handler,
                     child_conn,
                     self._memory_bytes,
                     0 if self._nice_after_s > 0 else self._nice,
@@ -234,7 +251,20 @@ class QueryPool:
             )
             process.start()
             child_conn.close()
-            return _Worker(process, parent_conn, self._generation)
+            worker = _Worker(process, parent_conn, self._generation, handler)
+            with self._cond:
+                self._live.add(worker)
+            return worker
+
+    def handlers(self) -> list[Handler]:
+        """The handlers of the workers alive now, idle or busy (what they still read)."""
+        with self._cond:
+            return [w.handler for w in self._live if w.process.is_alive()]
+
+    def _stop(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._cond:
+            self._live.discard(worker)
 
     def start(self) -> None:
         """Fork the workers now, so that the first queries do not pay for it."""
@@ -261,7 +291,7 @@ class QueryPool:
             stale, self._idle = self._idle, []
             self._count -= len(stale)
         for worker in stale:
-            worker.stop()
+            self._stop(worker)
 
     def _acquire(self, deadline: float | None) -> _Worker:
         while True:
@@ -274,7 +304,7 @@ class QueryPool:
                         if worker.generation == self._generation and worker.process.is_alive():
                             return worker
                         self._count -= 1
-                        worker.stop()
+                        self._stop(worker)
                         continue
                     if self._count < self.size:
                         self._count += 1
@@ -303,10 +333,10 @@ class QueryPool:
                 retire = False
             self._cond.notify()
         if retire:
-            worker.stop()
+            self._stop(worker)
 
     def _discard(self, worker: _Worker) -> None:
-        worker.stop()
+        self._stop(worker)
         with self._cond:
             self._count -= 1
             self._cond.notify()
@@ -393,7 +423,7 @@ class QueryPool:
             self._count -= len(idle)
             self._cond.notify_all()
         for worker in idle:
-            worker.stop()
+            self._stop(worker)
 
 
 # --- one job in a one-shot child ------------------------------------------------------------
