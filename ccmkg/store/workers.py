@@ -1,10 +1,11 @@
 """A pool of forked query workers: the hard time limit for engines that cannot be cancelled.
 
 pyoxigraph offers no way to stop a running query from Python. So queries that must finish
-by a deadline run in a child process forked from the process that holds the in-memory store
-(copy-on-write: the fork is instant and shares the data pages). At the deadline the child is
-killed with SIGKILL and a fresh one is forked; the server itself never waits longer than the
-limit. After every committed write the pool is renewed so that children see the new data.
+by a deadline run in a forked child process (the fork is instant; the embedded store gives each
+child a handler that reads a read-only checkpoint of the committed data, see snapshots.py). At
+the deadline the child is killed with SIGKILL and a fresh one is forked; the server itself
+never waits longer than the limit. After every committed write the pool is renewed so that
+children see the new data.
 
 Workers are forked only while the owner's write lock is held, so no child is ever born in the
 middle of a write to the store it inherits.
@@ -53,9 +54,9 @@ _PAGE = os.sysconf("SC_PAGE_SIZE")
 # A worker whose resident memory grew by more than this since it started retires after its
 # answer: the allocator rarely gives freed memory back, a fresh fork starts small.
 RETIRE_GROWTH_BYTES = 256 * 1024 * 1024
-# A worker whose *private* memory grew by more than this (it copied inherited pages the query
-# walked) retires too: a fresh fork shares every page with the server again. Checked only
-# after queries longer than PRIVATE_CHECK_AFTER_S, which are the ones that walk a lot.
+# A worker whose *private* memory grew by more than this (what a query left allocated, or
+# inherited pages it wrote to and so copied) retires too: a fresh fork starts small. Checked
+# only after queries longer than PRIVATE_CHECK_AFTER_S, which are the ones that walk a lot.
 RETIRE_PRIVATE_BYTES = 64 * 1024 * 1024
 PRIVATE_CHECK_AFTER_S = 0.05
 
@@ -70,9 +71,9 @@ def _memory() -> tuple[int, int]:
 def _private_bytes() -> int:
     """Memory this process holds alone (USS): pages it wrote, the inherited ones it copied.
 
-    Reading pyoxigraph's in-memory store writes to the pages it walks (a full scan of a 1M
-    store makes a worker's copy of ~500 MB private), which RSS does not show: a forked page
-    is resident before and after its copy. Costs a walk of the page tables (~10 ms at 1 GB),
+    RSS does not show an inherited page the process wrote to (copied): it was resident before
+    and after its copy. (Reading a pyoxigraph in-memory store writes to every page it walks,
+    which is why workers no longer share one: snapshots.py.) Costs a walk of the page tables,
     so it is read only after a long query.
     """
     private = 0
