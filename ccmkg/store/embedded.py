@@ -246,7 +246,14 @@ class EmbeddedStore:
     def _reader(self) -> _Reader:
         """The handler of a worker about to be forked (the pool holds the write lock): it reads
         the checkpoint of the current version; checkpoints no worker reads any more go."""
-        path = self._snapshots.current(self._open_disk(), self._version)
+        try:
+            path = self._snapshots.current(self._open_disk(), self._version)
+        except OSError as exc:  # e.g. the disk is full
+            raise StoreError(
+                f"Cannot make the read checkpoint of the store: {exc}",
+                hint=f"Queries read a checkpoint made inside {self.path}: it needs a little "
+                "free space and hard links on that file system.",
+            ) from exc
         in_use = [h.path for pool in (self._pool, self._sparql_pool) for h in pool.handlers()
                   if isinstance(h, _Reader)]  # fmt: skip
         self._snapshots.prune(in_use)
