@@ -85,9 +85,10 @@ class BodyLimits:
         received = 0
         body_done = False
         started = False
+        refused = False  # the body broke a limit: whoever answers, the connection then ends
 
         async def bounded_receive() -> Message:
-            nonlocal received, body_done
+            nonlocal received, body_done, refused
             if body_done:
                 return await receive()  # e.g. waiting for a disconnect while streaming
             remaining = deadline - loop.time()
@@ -96,6 +97,7 @@ class BodyLimits:
                     raise TimeoutError
                 message = await asyncio.wait_for(receive(), remaining)
             except TimeoutError:
+                refused = True
                 raise RequestTimeout(
                     f"The request body was not complete after {self.settings.body_timeout_s:g}"
                     " s (CCMKG_BODY_TIMEOUT_S).",
@@ -104,6 +106,7 @@ class BodyLimits:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    refused = True
                     raise too_large(f"more than {limit}")
                 body_done = not message.get("more_body", False)
             return message
@@ -112,6 +115,9 @@ class BodyLimits:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                if refused:  # the rest of the body is never read: no next request can follow
+                    headers = [(k, v) for k, v in message.get("headers", []) if k != b"connection"]
+                    message = {**message, "headers": [*headers, (b"connection", b"close")]}
             await send(message)
 
         try:

@@ -181,6 +181,7 @@ def main() -> None:
             "CCMKG_QUERY_TIMEOUT_S": str(args.query_timeout),
             "CCMKG_QUERY_WORKERS": str(args.workers),
             "CCMKG_SPARQL_WORKERS": str(args.sparql_workers),
+            "CCMKG_SPARQL_CACHE_MB": "0",  # every /sparql query computed: the load is the point
         }
         app = start_app_process(env, Path(tmp) / "server.log", log_level="warning")
         try:

@@ -4,6 +4,7 @@
     python bench/validate.py --quick           # pyshacl, hybrid only at the smallest size; 1 run
     python bench/validate.py --sizes 100000 --runs 5 --engines shacl,pyshacl,pyrudof
     python bench/validate.py --sizes 1000000 --engines sparql,shacl   # 1M: × the previous engine
+    python bench/validate.py --sizes 1000000 --profile   # the 10 costliest queries of `sparql`
 
 Each engine validates the same data against the packaged shapes + ontology (inference none),
 with a handful of seeded defects, so each run also checks that every engine's verdicts (the
@@ -13,13 +14,17 @@ engine takes (an rdflib Graph for pyshacl, N-Triples text for `shacl` and pyrudo
 `sparql` a pyoxigraph store already holding data + ontology, as the served store does: its
 queries run on the store's indexes). `sparql+load` times the same engine with the loading of
 the text into a fresh store included. The ratio column is against pyshacl when it ran at that
-size, else against the previous engine (`shacl`). Prints a markdown table.
+size, else against the previous engine (`shacl`). Runs go round robin over the engines, so a
+load that drifts during the run meets each engine alike. `cpu s` is the process CPU time of
+the same span, every thread counted: the work done, steadier than the wall clock on a shared
+machine (an engine on two cores can show more CPU than wall seconds). Prints a markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import re
 import statistics
 import sys
 import time
@@ -122,8 +127,10 @@ def _verdicts(results: list[Result]) -> Counter[tuple[str | None, ...]]:
 
 def run_engine(
     name: str, validator: Validator | None, text: str, graph: Callable[[], object]
-) -> tuple[float, Counter[tuple[str | None, ...]] | None, int]:
-    """Seconds for one validation, the verdicts (None for pyrudof) and the result count."""
+) -> tuple[float, float, Counter[tuple[str | None, ...]] | None, int]:
+    """Seconds for one validation, its process CPU seconds (all threads: the work done, a
+    steadier figure than the wall clock on a shared machine), the verdicts (None for pyrudof)
+    and the result count."""
     if name == "pyrudof":
         import pyrudof
 
@@ -131,30 +138,89 @@ def run_engine(
         rudof = pyrudof.Rudof(pyrudof.RudofConfig())
         rudof.read_shacl(shapes)
         onto = _onto_text()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         rudof.read_data(text + onto, format=pyrudof.RDFFormat.NTriples)
         report = rudof.validate_shacl()
         elapsed = time.perf_counter() - start
-        return elapsed, None, len(report.violations)
+        return elapsed, time.process_time() - cpu, None, len(report.violations)
     assert validator is not None
     if name in ("sparql", "sparql+load"):
         import pyoxigraph as ox
 
         gc.collect()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         store = ox.Store()
         store.bulk_load((text + _onto_text()).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
         if name == "sparql":  # the store is already indexed: only the checks are timed
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
         report = validator.validate_store(store)
         elapsed = time.perf_counter() - start
-        return elapsed, _verdicts(report.results), len(report.results)
+        return elapsed, time.process_time() - cpu, _verdicts(report.results), len(report.results)
     data = DataGraph(_graph=graph() if name != "shacl" else None, _ntriples=text)  # type: ignore[arg-type]
     gc.collect()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     report = validator.validate(data)
     elapsed = time.perf_counter() - start
-    return elapsed, _verdicts(report.results), len(report.results)
+    return elapsed, time.process_time() - cpu, _verdicts(report.results), len(report.results)
+
+
+def profile(text: str, validator: Validator, top: int = 10) -> None:
+    """The `sparql` engine's queries one at a time on one thread, costliest first.
+
+    Rounds as in `run_checks`: the patterns of `needs`, the proof counts, the checks that
+    nothing ruled out; each query's seconds (and process CPU seconds: a steadier figure on a
+    shared machine).
+    """
+    import pyoxigraph as ox
+
+    from ccmkg.shacl_sparql import StoreSource, _count, _proved, proof_queries
+
+    store = ox.Store()
+    store.bulk_load((text + _onto_text()).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    source = StoreSource(store)
+    checks = validator._compiled.checks  # type: ignore[attr-defined]
+    timed: list[tuple[float, float, str, str]] = []
+
+    def timed_run(kind: str, label: str, run: Callable[[], object]) -> object:
+        wall, cpu = time.perf_counter(), time.process_time()
+        answer = run()
+        timed.append((time.perf_counter() - wall, time.process_time() - cpu, kind, label))
+        return answer
+
+    known = {
+        p: timed_run("exists", p[:60], lambda p=p: source.exists(p))
+        for p in sorted({p for c in checks for p in c.needs})
+    }
+    live = [c for c in checks if all(known[p] for p in c.needs)]
+    counts = {
+        q: timed_run("proof", _short(q), lambda q=q: _count(source, q)) for q in proof_queries(live)
+    }
+    todo = [c for c in live if not _proved(c, counts)]  # type: ignore[arg-type]
+    shared: dict[str, list[object]] = {}
+    for c in todo:
+        shared.setdefault(c.query, []).append(c)
+    for query, group in shared.items():
+        c = group[0]
+        components = "+".join(g.component.removesuffix("ConstraintComponent") for g in group)  # type: ignore[attr-defined]
+        label = f"{components} {c.shape} {c.path or ''}"  # type: ignore[attr-defined]
+        timed_run("check", label, lambda q=query: list(source.select(q)[1]))
+    for kind in ("exists", "proof", "check"):
+        rows = [t for t in timed if t[2] == kind]
+        print(f"{kind}: {len(rows)} queries, {sum(t[0] for t in rows):.2f} s, "
+              f"cpu {sum(t[1] for t in rows):.2f} s")  # fmt: skip
+    print(f"of {len(checks)} checks: {len(checks) - len(live)} without focus or values, "
+          f"{len(live) - len(todo)} proved empty by counts, {len(todo)} run "
+          f"in {len(shared)} queries\n")  # fmt: skip
+    print("| s | cpu s | round | query |\n| ---: | ---: | --- | --- |")
+    for wall, cpu, kind, label in sorted(timed, reverse=True)[:top]:
+        print(f"| {wall:.3f} | {cpu:.3f} | {kind} | {label} |")
+    print()
+
+
+def _short(query: str) -> str:
+    """A count query made readable: IRIs by their local names, the class path as `a`."""
+    text = query.replace(f"{RDF_TYPE}/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*", "a")
+    return re.sub(r"<[^<>]*?([^<>/#]+)>", r"\1", text).removeprefix("SELECT ")
 
 
 def _shape_paths() -> list[Path]:
@@ -182,17 +248,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--quick", action="store_true", help="pyshacl and hybrid only at the smallest size; 1 run"
     )
+    ap.add_argument(
+        "--profile", action="store_true", help="print the 10 costliest queries of `sparql` only"
+    )
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.profile:
+        for size in sizes:
+            print(f"## {size:,} triples\n")
+            profile(synth(size)[0], Validator.from_package("sparql"))
+        return 0
     engines = args.engines.split(",")
     runs = 1 if args.quick else args.runs
     validators = {
         e: Validator.from_package(e.removesuffix("+load")) for e in engines if e != "pyrudof"
     }
     print(f"shapes: {len(_shape_paths())} files; runs: {runs} (median)\n")
-    head = "| triples | engine | median s | triples/s | speed-up | results | same verdicts |"
+    head = (
+        "| triples | engine | median s | cpu s | triples/s | speed-up | results | same verdicts |"
+    )
     print(head)
-    print("| ---: | --- | ---: | ---: | ---: | ---: | --- |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |")
     ok = True
     for size in sizes:
         text, defects = synth(size)
@@ -205,18 +281,23 @@ def main(argv: list[str] | None = None) -> int:
             return cached["g"]
 
         times: dict[str, float] = {}
+        cpus: dict[str, float] = {}
         verdicts: dict[str, Counter[tuple[str | None, ...]] | None] = {}
         counts: dict[str, int] = {}
-        for engine in engines:
-            if engine in ("pyshacl", "hybrid") and args.quick and size != min(sizes):
-                continue
-            samples = []
-            for _ in range(runs):
-                seconds, verdict, count = run_engine(engine, validators.get(engine), text, graph)
-                samples.append(seconds)
-            times[engine], verdicts[engine], counts[engine] = (
-                statistics.median(samples), verdict, count,
-            )  # fmt: skip
+        todo = [
+            e for e in engines
+            if not (e in ("pyshacl", "hybrid") and args.quick and size != min(sizes))
+        ]  # fmt: skip
+        samples: dict[str, list[tuple[float, float]]] = {e: [] for e in todo}
+        for _ in range(runs):  # round robin: a load that drifts meets every engine alike
+            for engine in todo:
+                seconds, cpu, verdicts[engine], counts[engine] = run_engine(
+                    engine, validators.get(engine), text, graph
+                )
+                samples[engine].append((seconds, cpu))
+        for engine in todo:
+            times[engine] = statistics.median(t for t, _ in samples[engine])
+            cpus[engine] = statistics.median(c for _, c in samples[engine])
         ref = "pyshacl" if "pyshacl" in times else "shacl"
         base = times.get(ref)
         for engine, seconds in times.items():
@@ -229,10 +310,10 @@ def main(argv: list[str] | None = None) -> int:
                 same = "yes" if verdicts[engine] == verdicts[ref] else "NO"
                 ok &= same == "yes"
             print(
-                f"| {n:,} | {engine} | {seconds:.2f} | {n / seconds:,.0f} | {ratio} "
-                f"| {counts[engine]} | {same} |"
+                f"| {n:,} | {engine} | {seconds:.2f} | {cpus[engine]:.2f} | {n / seconds:,.0f} "
+                f"| {ratio} | {counts[engine]} | {same} |"
             )
-        print(f"| {n:,} | (seeded defects) | | | | {defects} | |")
+        print(f"| {n:,} | (seeded defects) | | | | | {defects} | |")
         del text, cached
         gc.collect()
     return 0 if ok else 1

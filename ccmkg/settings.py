@@ -76,6 +76,13 @@ class Settings(BaseSettings):
         description="Documents written per all-or-nothing batch by the loader's bulk path "
         "(1: one write per document).",
     )
+    load_swap_min: int = Field(
+        default=100,
+        ge=1,
+        description="A load of at least this many documents into a store holding no document "
+        "yet is written in one piece: bulk-loaded into a fresh store directory swapped in "
+        "atomically (embedded store).",
+    )
     load_workers: int = Field(
         default=0, ge=0, description="Processes that extract documents in a load (0: one per core)."
     )
@@ -103,6 +110,11 @@ class Settings(BaseSettings):
     )
     max_response_bytes: int = Field(
         default=32 * 1024 * 1024, gt=0, description="Largest /sparql answer body."
+    )
+    sparql_cache_mb: int = Field(
+        default=32,
+        ge=0,
+        description="/sparql answers kept until the next write, served with an ETag (0: off).",
     )
 
     # Limits and credentials of the write API.

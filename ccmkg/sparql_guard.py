@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from ccmkg.errors import PayloadTooLarge, QueryRejected
 from ccmkg.model.namespaces import PREFIXES
@@ -60,10 +61,10 @@ class Counts:
     patterns: int  # separators of triple patterns (`.` `;` `,` outside parentheses)
 
 
-def count_constructs(text: str) -> Counts:
+def count_constructs(text: str | list[Token]) -> Counts:
     """One pass over the tokens: the sizes the engine builds flat chains from."""
     operators = groups = patterns = parens = 0
-    for tok in tokens(text):
+    for tok in tokens(text) if isinstance(text, str) else text:
         if tok.kind == "other":
             if tok.text in _OPERATOR_CHARS:
                 operators += 1
@@ -113,10 +114,10 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
-def nesting_depth(text: str) -> int:
+def nesting_depth(text: str | list[Token]) -> int:
     """Deepest nesting of brackets (plus runs of `!`), counted outside strings, IRIs, comments."""
     depth = deepest = run = 0
-    for tok in tokens(text):
+    for tok in tokens(text) if isinstance(text, str) else text:
         if tok.kind == "iri":
             # Conservative: brackets inside an IRI token count too, so that no lexer
             # disagreement about `<` can hide nesting from this check.
@@ -163,6 +164,10 @@ def scan(text: str) -> QueryInfo:
         QueryRejected: it is an update, or not a query at all.
     """
     toks = tokens(text)
+    return _scan(toks, nesting_depth(toks))
+
+
+def _scan(toks: list[Token], depth_of_text: int) -> QueryInfo:
     word, index = _first_keyword(toks)
     if word in UPDATE_KEYWORDS:
         raise QueryRejected(
@@ -207,7 +212,7 @@ def scan(text: str) -> QueryInfo:
         word,
         has_dataset,
         tuple(services),
-        nesting_depth(text),
+        depth_of_text,
         tuple(graphs["FROM"]),
         tuple(graphs["NAMED"]),
     )
@@ -233,26 +238,61 @@ def check_query(
 ) -> QueryInfo:
     """Everything /sparql checks before the engine sees the text.
 
+    A text that passed is remembered with the limits it passed (`_passed`): clients send the
+    same queries again and again, and the scan is most of what /sparql costs the server per
+    request. Only passes are remembered, so every refusal is computed afresh.
+
     Raises:
         PayloadTooLarge: the text exceeds `max_bytes`.
         QueryRejected: too deeply nested, too many operators, groups or triple patterns
             (each message names its limit), an update, or SERVICE to an endpoint not allowed.
     """
+    limits = (
+        max_bytes, max_depth, tuple(service_allowlist), max_operators, max_groups, max_patterns
+    )  # fmt: skip
+    if len(text) <= REMEMBER_MAX_CHARS:
+        return _passed(text, limits)
+    return _check(text, *limits)
+
+
+# Texts up to this size are remembered once they pass (at most REMEMBERED of them): the named
+# queries are 1–10 KB; a 100 KB text is rare and is scanned each time.
+REMEMBER_MAX_CHARS = 16_384
+REMEMBERED = 512
+
+
+@lru_cache(maxsize=REMEMBERED)
+def _passed(text: str, limits: tuple[Any, ...]) -> QueryInfo:
+    """`_check` of a text that passes, cached (a refusal raises, and lru_cache keeps nothing)."""
+    return _check(text, *limits)
+
+
+def _check(
+    text: str,
+    max_bytes: int,
+    max_depth: int,
+    service_allowlist: tuple[str, ...],
+    max_operators: int | None,
+    max_groups: int | None,
+    max_patterns: int | None,
+) -> QueryInfo:
     size = len(text.encode("utf-8"))
     if size > max_bytes:
         raise PayloadTooLarge(
             f"The query is {size} bytes; the limit is {max_bytes} bytes (CCMKG_MAX_QUERY_BYTES).",
             hint="Shorten the query, e.g. move long VALUES lists into several queries.",
         )
-    # Depth first: it is computed by a linear scan and must run before anything recursive.
-    depth = nesting_depth(text)
+    # One tokenisation (a regular expression: linear, nothing recursive) for every count.
+    # Depth first: it must be known before anything recursive runs.
+    toks = tokens(text)
+    depth = nesting_depth(toks)
     if depth > max_depth:
         raise QueryRejected(
             f"The query nests brackets {depth} levels deep; the limit is {max_depth} "
             "(CCMKG_MAX_QUERY_DEPTH).",
             hint="Flatten nested groups or expressions.",
         )
-    counts = count_constructs(text)
+    counts = count_constructs(toks)
     for found, limit, what, setting, hint in (
         (counts.operators, max_operators,
          "operator symbols (arithmetic, logical, comparison, property-path steps)",
@@ -268,7 +308,7 @@ def check_query(
             raise QueryRejected(
                 f"The query has {found} {what}; the limit is {limit} ({setting}).", hint=hint
             )
-    info = scan(text)
+    info = _scan(toks, depth)
     check_services(info.services, service_allowlist)
     return info
 

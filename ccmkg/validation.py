@@ -17,6 +17,7 @@ Nothing here reads a file except the shapes and ontology it is given, nor opens 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,15 +32,19 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from ccmkg.errors import QueryTimeout
 from ccmkg.rdf_input import TURTLE, ParsedRdf, ntriples_to_rdflib, parse_file, parse_rdf
 from ccmkg.shacl_sparql import (
     Check,
+    Source,
     Unsupported,
     Violation,
     compile_shapes,
     run_checks,
     to_rdflib,
 )
+from ccmkg.store.base import Store
+from ccmkg.store.rdfterms import to_oxigraph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -373,7 +378,7 @@ class SparqlShapes:
                 store.bulk_load(text, ox.RdfFormat.N_TRIPLES)
         return self.run_store(store)
 
-    def run_store(self, store: ox.Store) -> EngineRun:
+    def run_store(self, store: ox.Store | Source) -> EngineRun:
         """Validate what `store`'s default graph holds, with its indexes as they are."""
         found = run_checks(store, self.checks)
         results = [self._result(v) for v in found]
@@ -396,6 +401,41 @@ class SparqlShapes:
             shape=_display(_named_shape(self.shapes, c.shape)),
             component=c.component,
         )
+
+
+class PortSource:
+    """Our store port (embedded or remote) as a place to run compiled checks.
+
+    Why: a served store is reached through `Store.select`, which bounds each query in a
+    killable worker when given a time limit; one deadline covers the whole validation.
+    """
+
+    def __init__(self, store: Store, timeout_s: float | None = None) -> None:
+        self.store = store
+        self.timeout_s = timeout_s
+        self.deadline = None if timeout_s is None else time.monotonic() + timeout_s
+
+    def _left(self) -> float | None:
+        if self.deadline is None:
+            return None
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise QueryTimeout(
+                f"Validating the store took longer than the time limit of {self.timeout_s:g} s.",
+                hint="Validate from the command line (ccmkg validate --store), with no limit.",
+            )
+        return left
+
+    def exists(self, pattern: str) -> bool:
+        found = self.store.select(f"SELECT * WHERE {{ {pattern} }} LIMIT 1", timeout_s=self._left())
+        return bool(found.rows)
+
+    def select(self, query: str) -> tuple[set[str], list[dict[str, Any]]]:
+        found = self.store.select(query, timeout_s=self._left())
+        rows = [
+            {k: None if v is None else to_oxigraph(v) for k, v in row.items()} for row in found.rows
+        ]
+        return set(found.variables), rows
 
 
 def _ox_display(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
@@ -512,19 +552,23 @@ class Validator:
 
         return Report(results=results, engine=self.engine, _graph=graph)
 
-    def validate_store(self, store: ox.Store) -> Report:
-        """Validate everything a pyoxigraph store's default graph holds, in place.
+    def validate_store(self, store: ox.Store | Store, *, timeout_s: float | None = None) -> Report:
+        """Validate everything a store's default graph holds, in place.
 
         For the `sparql` engine only (the compiled shapes run on the store's own indexes);
-        the store must hold the ontology too (the embedded store keeps it in its default
-        graph, the union of the named graphs).
+        the store must hold the ontology too (ours keep it in the default graph, the union of
+        the named graphs). `store`: a pyoxigraph store (queried here, on every core) or our
+        store port (embedded or remote; its queries go through `select`, each within what is
+        left of `timeout_s` for the whole validation).
 
         Raises:
             ValueError: this validator's engine cannot run on a store.
+            QueryTimeout: `timeout_s` passed before the last check ran.
         """
         if not isinstance(self._compiled, SparqlShapes):
             raise ValueError(f"engine {self.engine!r} cannot validate a store in place")
-        run = self._compiled.run_store(store)
+        source = store if isinstance(store, ox.Store) else PortSource(store, timeout_s)
+        run = self._compiled.run_store(source)
         results = sorted(run.results, key=_order)
         return Report(results=results, engine=self.engine, _graph=run.graph)
 

@@ -12,6 +12,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from ccmkg.api.main import create_app
+from ccmkg.api.serving import server_config
 from ccmkg.settings import Settings
 from ccmkg.store import Store
 
@@ -52,9 +53,14 @@ def serve_instance(app: FastAPI, *, log_level: str = "warning") -> Iterator[str]
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     log_config = None if log_level == "info" else uvicorn.config.LOGGING_CONFIG
-    config = uvicorn.Config(
-        app, log_level=log_level, log_config=log_config, lifespan="on", timeout_graceful_shutdown=5
-    )
+    # The production configuration (our h11 protocol: header deadline, lingering close) when
+    # the app carries its settings, so that tests see what `ccmkg serve` serves.
+    settings = getattr(app.state, "settings", None)
+    options = {"log_level": log_level, "log_config": log_config, "lifespan": "on"}
+    if isinstance(settings, Settings):
+        config = server_config(app, settings, **options)
+    else:
+        config = uvicorn.Config(app, timeout_graceful_shutdown=5, **options)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

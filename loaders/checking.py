@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from rdflib import Graph, URIRef
 
+from ccmkg.loaders.tripleset import TripleSet
 from ccmkg.resources import shape_files
 from ccmkg.store.rdfterms import ntriples
 
@@ -20,7 +21,7 @@ Verdict = tuple[bool, list[str]]  # (conforms, violation lines)
 Validate = Callable[[Graph, Graph | None], Verdict]
 
 
-def check_text(data: str, subjects: Iterable[str], context: Graph | None = None) -> Verdict:
+def check_text(data: str, subjects: Iterable[str], context: Graph | str | None = None) -> Verdict:
     """A document's N-Triples against the shapes, with `context` (other documents' nodes it
     links to) mixed in; results about those borrowed nodes are left to their documents.
 
@@ -33,6 +34,10 @@ def check_text(data: str, subjects: Iterable[str], context: Graph | None = None)
     validator = package_validator()
     if context is None or not len(context):
         report = validator.validate(data)
+    elif isinstance(context, str):  # N-Triples too: one text, the union of both graphs
+        mine = set(data.splitlines(keepends=True))
+        borrowed = [t for t in dict.fromkeys(context.splitlines(keepends=True)) if t not in mine]
+        report = validator.validate(data + "".join(borrowed), focus=set(subjects))
     else:
         report = validator.validate(data, context=context, focus=set(subjects))
     details = [
@@ -43,7 +48,7 @@ def check_text(data: str, subjects: Iterable[str], context: Graph | None = None)
     return report.conforms, details
 
 
-def subjects_of(graph: Graph) -> Iterable[str]:
+def subjects_of(graph: Graph | TripleSet) -> Iterable[str]:
     return (str(s) for s in graph.subjects() if isinstance(s, URIRef))
 
 

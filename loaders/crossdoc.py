@@ -12,10 +12,12 @@ from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 from ccmkg.loaders.emit import digest
+from ccmkg.loaders.tripleset import TripleSet
 from ccmkg.model.iri import IriScheme
 from ccmkg.model.terms import CCM
 from ccmkg.model.vocab import vocabulary
 from ccmkg.store.base import Lookup
+from ccmkg.store.rdfterms import ntriples
 
 # Properties a meeting has one value of: two documents that disagree on one are in conflict.
 FUNCTIONAL: dict[URIRef, str] = {
@@ -30,6 +32,11 @@ SELECT ?m ?p ?o ?passage ?g WHERE {
   GRAPH ?g { ?m ?p ?o . OPTIONAL { ?m prov:wasDerivedFrom ?passage } }
 }"""
 
+# The values any graph gives a meeting's property: one row per value, however many documents
+# state it, so that the rows of QUERY (one per graph and passage) are read only for a value
+# that differs from ours (a conflict), not for every document that agrees.
+VALUES_QUERY = "SELECT DISTINCT ?o WHERE { GRAPH ?g { ?m ?p ?o } }"
+
 
 PASSAGE_QUERY = """PREFIX oa: <http://www.w3.org/ns/oa#>
 CONSTRUCT { ?p ?a ?b . ?s ?c ?d . ?doc a ?t } WHERE {
@@ -39,7 +46,26 @@ CONSTRUCT { ?p ?a ?b . ?s ?c ?d . ?doc a ?t } WHERE {
 }"""
 
 
-def _meetings(graph: Graph) -> list[URIRef]:
+PassageCache = dict[URIRef, str]
+
+
+def passage_context(store: Lookup, passage: URIRef, cache: PassageCache | None = None) -> str:
+    """Another document's passage, its selectors and its document's type, as N-Triples: what
+    validating a graph that links to it needs to see (text: joined without building graphs).
+
+    `cache`: answers kept for one load, so that a passage many documents link to is looked up
+    once. Sound because a passage's IRI is minted from its document's checksum and span: the
+    triples about it come with those bytes and cannot change while they stay loaded (and the
+    callers link only passages their queries just found in the store or the staged batch).
+    """
+    if cache is None:
+        return ntriples(store.construct(PASSAGE_QUERY, {"p": passage}))
+    if passage not in cache:
+        cache[passage] = ntriples(store.construct(PASSAGE_QUERY, {"p": passage}))
+    return cache[passage]
+
+
+def _meetings(graph: Graph | TripleSet) -> list[URIRef]:
     return sorted(
         {
             m
@@ -51,24 +77,37 @@ def _meetings(graph: Graph) -> list[URIRef]:
 
 
 def cross_document_conflicts(
-    store: Lookup, graph: Graph, exclude: set[str], doc_graph_prefix: str, base: str
-) -> tuple[list[str], Graph]:
+    store: Lookup,
+    graph: Graph | TripleSet,
+    exclude: set[str],
+    doc_graph_prefix: str,
+    base: str,
+    passages: PassageCache | None = None,
+) -> tuple[list[str], str]:
     """Add to `graph` a ccm:Conflict per meeting property another loaded document contradicts.
 
     `exclude`: graphs that are not "another document" (this one, its earlier versions).
+    `passages`: the load's cache of other documents' passages (`passage_context`).
 
     Returns one line per conflict for the load report, and the other documents' passages the
-    conflicts link to (what validating `graph` needs to see, without writing it again).
+    conflicts link to as N-Triples (what validating `graph` needs to see, without writing it
+    again).
     """
     found: list[str] = []
-    context = Graph()
+    linked: dict[URIRef, str] = {}
     for meeting in _meetings(graph):
         for prop, about in FUNCTIONAL.items():
             ours = set(graph.objects(meeting, prop))
             if not ours:
                 continue
             theirs: dict[Node, set[URIRef]] = {}
-            rows = store.select(QUERY, {"m": meeting, "p": prop}).rows
+            about_it = {"m": meeting, "p": prop}
+            stated = {r.get("o") for r in store.select(VALUES_QUERY, about_it).rows}
+            rows = [
+                row
+                for value in sorted((v for v in stated if v is not None and v not in ours), key=str)
+                for row in store.select(QUERY, {"m": meeting, "p": prop, "o": value}).rows
+            ]
             for row in rows:
                 g = row.get("g")
                 if g is None or str(g) in exclude or not str(g).startswith(doc_graph_prefix):
@@ -97,6 +136,7 @@ def cross_document_conflicts(
                 graph.add((node, CCM.conflictingClaim, p))
             for other in others:
                 graph.add((node, CCM.conflictingClaim, other))
-                context += store.construct(PASSAGE_QUERY, {"p": other})
+                if other not in linked:
+                    linked[other] = passage_context(store, other, passages)
             found.append(f"{about} of {meeting}: {' vs '.join(values)} (another document)")
-    return found, context
+    return found, "".join(linked.values())

@@ -24,11 +24,11 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, URIRef
 from rdflib.term import Node
 
 from ccmkg.loaders.checking import Verdict, check_text, subjects_of
-from ccmkg.loaders.emit import Emitted, emit
+from ccmkg.loaders.emit import Emitted, emit_set
 from ccmkg.loaders.records import Extraction
 from ccmkg.model.vocab import vocabulary
 from ccmkg.store.rdfterms import ntriples
@@ -95,15 +95,14 @@ def _extract_and_emit(base: str, item: tuple[Path, bytes]) -> Extracted:
     x.document.sha256 = hashlib.sha256(raw).hexdigest()
     x.document.file_name = path.name
     try:
-        emitted = emit(x, base)
+        emitted, graph = emit_set(x, base)
+        text = ntriples(graph)
     except Exception:  # the loading process emits again and reports it there
         return got
-    graph = emitted.graph
-    text = ntriples(graph)
     kinds = {URIRef(k.iri) for k in vocabulary().meeting_kinds}
     meetings = {m for k in kinds for m in graph.subjects(RDF.type, k) if isinstance(m, URIRef)}
     emission = Emission(
-        emitted=replace(emitted, graph=Graph()),
+        emitted=emitted,
         ntriples=text,
         count=len(graph),
         meetings=tuple(t for m in sorted(meetings) for t in graph.triples((m, None, None))),

@@ -22,10 +22,11 @@ from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import FOAF, PROV
 
-from ccmkg.loaders.crossdoc import PASSAGE_QUERY
+from ccmkg.loaders.crossdoc import PassageCache, passage_context
 from ccmkg.loaders.emit import digest
 from ccmkg.loaders.gazetteer import PersonIndex
 from ccmkg.loaders.records import ActorRef, Extraction, Passage, PersonRef
+from ccmkg.loaders.tripleset import TripleSet
 from ccmkg.model.iri import IriScheme
 from ccmkg.model.terms import CCM
 from ccmkg.store import Store
@@ -262,7 +263,7 @@ def resolve_persons(extraction: Extraction, index: KnownPersons) -> list[PersonM
 
 
 def record_matches(
-    graph: Graph, matches: list[PersonMatch], base: str, sha16: str, document: URIRef
+    graph: Graph | TripleSet, matches: list[PersonMatch], base: str, sha16: str, document: URIRef
 ) -> None:
     """Add one `ccm:PersonMatch` per match to the document's graph; a merged person is named
     by the known name (foaf:name) and keeps this spelling as schema:alternateName."""
@@ -292,15 +293,19 @@ def record_matches(
 
 
 def link_match_evidence(
-    store: Lookup, graph: Graph, exclude: set[str], doc_graph_prefix: str
-) -> tuple[list[str], Graph]:
+    store: Lookup,
+    graph: Graph | TripleSet,
+    exclude: set[str],
+    doc_graph_prefix: str,
+    passages: PassageCache | None = None,
+) -> tuple[list[str], str]:
     """Link each PersonMatch of `graph` to the passages and documents of the known person in
     the other documents already stored (`ccm:matchEvidence`, `ccm:otherDocument`).
 
     Returns the documents per match (for the load summary) and the linked passages' triples
     (what validating `graph` needs to see, without writing them again).
     """
-    context = Graph()
+    linked: dict[URIRef, str] = {}
     lines: list[str] = []
     nodes = {n for n in graph.subjects(RDF.type, CCM.PersonMatch) if isinstance(n, URIRef)}
     for node in sorted(nodes):
@@ -316,11 +321,12 @@ def link_match_evidence(
             if isinstance(passage, URIRef) and isinstance(doc, URIRef):
                 graph.add((node, CCM.matchEvidence, passage))
                 graph.add((node, CCM.otherDocument, doc))
-                context += store.construct(PASSAGE_QUERY, {"p": passage})
+                if passage not in linked:
+                    linked[passage] = passage_context(store, passage, passages)
                 docs.add(doc)
         if docs:
             lines.append(f"{known}: seen in {', '.join(sorted(str(d) for d in docs))}")
-    return lines, context
+    return lines, "".join(linked.values())
 
 
 __all__ = [

@@ -5,10 +5,13 @@ Guarantees:
   UnreadableFile naming it, and the store is unchanged;
 - each document goes into its own named graph `{base}graph/doc/{sha16}`. A new document is
   staged and written with the others of its batch in ONE `store.add_graphs` call (the bulk
-  path: all of the batch or none of it); a document that replaces a graph (an earlier version
-  of the same file name — the catalogue is the store itself: `ccm:fileName` on each document
-  node — or the same bytes again) is written alone with ONE `store.replace_graphs` call that
-  drops the old graph, so loading a file twice never duplicates it. Lookups across documents
+  path: all of the batch or none of it) — or, for a large first load into a store holding no
+  document, all documents in one piece, bulk-loaded into a fresh store directory that is
+  swapped in atomically (`EmbeddedStore.swap_in_graphs`); a document that replaces a graph
+  (an earlier version of the same file name — the catalogue is the store itself:
+  `ccm:fileName` on each document node — or the same bytes again) is written alone with ONE
+  `store.replace_graphs` call that drops the old graph, so loading a file twice never
+  duplicates it. Lookups across documents
   (conflicts, persons) see the staged documents too, so both paths give the same graphs;
 - extraction (a pure function of the bytes) runs in worker processes, results in input order;
 - a document whose triples break a SHACL shape (ontology + shapes) is rejected, with the
@@ -25,14 +28,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from ccmkg.errors import BadParameter, InputError
 from ccmkg.loaders.checking import Validate, Verdict, check_text, default_validator, subjects_of
-from ccmkg.loaders.crossdoc import cross_document_conflicts
-from ccmkg.loaders.emit import Emitted, emit, graph_iri, ontology_graph_iri
+from ccmkg.loaders.crossdoc import PassageCache, cross_document_conflicts
+from ccmkg.loaders.emit import Emitted, emit, emit_set, graph_iri, ontology_graph_iri
 from ccmkg.loaders.parallel import (
     Emission,
     Extracted,
@@ -57,13 +59,14 @@ from ccmkg.loaders.report import (
     ReviewFinding,
     Status,
 )
+from ccmkg.loaders.tripleset import TripleSet
 from ccmkg.model.iri import IriScheme, base_with_slash
 from ccmkg.model.namespaces import CCM_NS
 from ccmkg.model.vocab import ontology_graph
 from ccmkg.settings import Settings
 from ccmkg.store.base import Lookup, Store
-from ccmkg.store.rdfterms import graph_from_triples, ntriples, oxigraph_triples
-from ccmkg.store.staging import Staging
+from ccmkg.store.rdfterms import graph_from_triples, ntriples
+from ccmkg.store.staging import Staging, triples_of
 
 DOCUMENT_SUFFIXES = (".txt",)
 MAX_REPORTED_RESULTS = 20
@@ -180,7 +183,10 @@ def load_paths(
     """Load documents (files or folders) into `store`, each all or nothing.
 
     New documents are written by batches of `batch` (default `settings.load_batch`), each
-    batch in one all-or-nothing `Store.add_graphs` call; a document that replaces a graph
+    batch in one all-or-nothing `Store.add_graphs` call — or, when the store holds no
+    document yet and at least `settings.load_swap_min` files are given, all in one piece:
+    bulk-loaded into a fresh store directory swapped in atomically (where the store can,
+    `SwapStore`); a document that replaces a graph
     already in the store (a changed or reloaded file) is written on its own with
     `replace_graphs`, after the batch before it. Both paths give the same graphs.
 
@@ -193,10 +199,14 @@ def load_paths(
     sources = read_all(expand(paths))
     check = validate or default_validator()
     ensure_ontology(store, base)
+    known = catalogue(store, base)
+    # A large load into a store holding no document yet: one piece, bulk-loaded and swapped in.
+    swap = not known and len(sources) >= settings.load_swap_min
     loader = _Loader(
-        store, base, check, catalogue(store, base), person_index(store),
-        batch or settings.load_batch, progress, len(sources),
+        store, base, check, known, person_index(store),
+        batch or settings.load_batch, progress, len(sources), swap,
     )  # fmt: skip
+    loader.light = validate is None  # the package's shapes: emit into sets, check text
     workers = settings.load_workers or default_workers()
     speculate = extractor is None and validate is None  # the package's own reading and shapes
     extracted = extract_all(
@@ -222,15 +232,22 @@ class _Prepared:
     count: int  # triples
     matches: list[PersonMatch]
     seen_in: list[str]
-    triples: list[ox.Triple] | None = None  # set when emitted by a worker
+    ntriples: str | None = None  # set when emitted by a worker
 
-    def quads(self) -> list[ox.Triple]:
-        if self.triples is None:
-            self.triples = oxigraph_triples(self.emitted.graph)
-        return self.triples
+    def text(self) -> str:
+        """N-Triples written by pyoxigraph (what the store takes without Python terms).
+
+        Raises:
+            ValueError: a term the store cannot hold.
+        """
+        if self.ntriples is None:
+            self.ntriples = ntriples(self.emitted.graph)
+        return self.ntriples
 
     def graph(self) -> Graph:
-        return self.emitted.graph if self.triples is None else graph_from_triples(self.triples)
+        if self.ntriples is None:
+            return self.emitted.graph
+        return graph_from_triples(triples_of(self.ntriples))
 
 
 class _Loader:
@@ -246,17 +263,20 @@ class _Loader:
         batch: int,
         progress: Progress | None,
         total: int,
+        swap: bool = False,
     ) -> None:
         self.store, self.base, self.check = store, base, check
         self.known, self.people, self.batch = known, people, batch
         self.held = {g for gs in known.values() for g in gs}  # document graphs in the store
-        self.staging = Staging(store)
+        self.staging = Staging(store, swap=swap)
         self.staged: list[_Prepared] = []
         self.waiting: list[Path] = []  # handled since the last commit, for `progress`
         self.progress, self.total, self.done = progress, total, 0
         self.loaded_now: dict[str, Path] = {}
         self.report = LoadReport()
         self.prefix = IriScheme(base).prefix("document-graph")
+        self.passages: PassageCache = {}  # other documents' passages, looked up once
+        self.light = False  # emit into a TripleSet, checked as text (the package's validator)
 
     def load(self, source: Source, extracted: Extracted) -> None:
         """Prepare one document; stage it if new, else commit the batch and write it alone."""
@@ -270,7 +290,7 @@ class _Loader:
         prepared = self._prepare(source, extracted, target, previous, lookup)
         if prepared is not None and bulk:
             try:
-                self.staging.add(target, prepared.quads())
+                self.staging.add(target, prepared.text())
             except (ValueError, BadParameter) as exc:  # a term the store cannot hold
                 self._reject(path, f"the store refused its triples: {exc}")
             else:
@@ -280,7 +300,7 @@ class _Loader:
         elif prepared is not None:
             self._write_alone(prepared)
         self.waiting.append(path)
-        if not bulk or len(self.staging) >= self.batch:
+        if not bulk or (not self.staging.swap and len(self.staging) >= self.batch):
             self.commit()
 
     def commit(self) -> None:
@@ -289,7 +309,8 @@ class _Loader:
         Raises:
             StoreError: nothing of the batch was written.
         """
-        self.staging.commit()
+        if self.staging.commit():
+            self.staging.swap = False  # the store holds documents now: by batches from here on
         for prepared in self.staged:
             self._record(prepared)
         self.staged = []
@@ -322,14 +343,22 @@ class _Loader:
             extraction.document.file_name = path.name
             person_matches = resolve_persons(extraction, self.people)
             emission = extracted.emission
+            # Flagged pairs alone (no person re-keyed or merged) only add PersonMatch nodes:
+            # the worker's graph stays right, with the package's own checks.
+            flags_only = self.light and all(m.decision != "merged" for m in person_matches)
             if (
                 emission is None
-                or person_matches
+                or (person_matches and not flags_only)
                 or person_keys(extraction) != emission.person_keys
             ):
                 emission = None  # the worker's graph is not this one: emit it here
-                emitted = emit(extraction, self.base)
-                record_matches(emitted.graph, person_matches, self.base, sha[:16], emitted.document)
+                graph: Graph | TripleSet
+                if self.light:
+                    emitted, graph = emit_set(extraction, self.base)
+                else:
+                    emitted = emit(extraction, self.base)
+                    graph = emitted.graph
+                record_matches(graph, person_matches, self.base, sha[:16], emitted.document)
         except Exception as exc:  # a document we cannot read must not stop the others
             if isinstance(exc, _Failed):
                 message, where = exc.args
@@ -345,17 +374,33 @@ class _Loader:
             return None
         exclude = {target, *previous}
         if emission is not None:
-            prepared, verdict = self._from_worker(source, target, previous, emission, lookup)
+            prepared, verdict = self._from_worker(
+                source, target, previous, emission, lookup, person_matches
+            )
         else:
             across, context = cross_document_conflicts(
-                lookup, emitted.graph, exclude, self.prefix, self.base
+                lookup, graph, exclude, self.prefix, self.base, self.passages
             )
             emitted.conflicts.extend(across)
-            seen_in, evidence = link_match_evidence(lookup, emitted.graph, exclude, self.prefix)
-            context += evidence
-            verdict = self.check(emitted.graph, context)
-            count = len(emitted.graph)
-            prepared = _Prepared(source, target, previous, emitted, count, person_matches, seen_in)
+            seen_in, evidence = link_match_evidence(
+                lookup, graph, exclude, self.prefix, self.passages
+            )
+            context += evidence  # N-Triples
+            text = None
+            if isinstance(graph, TripleSet):  # the package's shapes: checked as text
+                try:
+                    text = ntriples(graph)
+                except (ValueError, BadParameter) as exc:
+                    self._reject(path, f"the store refused its triples: {exc}")
+                    return None
+                verdict = check_text(text, subjects_of(graph), context)
+            else:
+                borrowed = graph_from_triples(triples_of(context)) if context else None
+                verdict = self.check(graph, borrowed)
+            count = len(graph)
+            prepared = _Prepared(
+                source, target, previous, emitted, count, person_matches, seen_in, text
+            )
         conforms, details = verdict
         if not conforms:
             shown = details[:MAX_REPORTED_RESULTS]
@@ -369,30 +414,46 @@ class _Loader:
         return prepared
 
     def _from_worker(
-        self, source: Source, target: str, previous: set[str], em: Emission, lookup: Lookup
+        self,
+        source: Source,
+        target: str,
+        previous: set[str],
+        em: Emission,
+        lookup: Lookup,
+        matches: list[PersonMatch],
     ) -> tuple[_Prepared, Verdict]:
         """A document a worker emitted and checked, with no person re-keyed: only conflicts
-        with other documents are added here (from its meeting triples), and the document is
-        checked again only if they added something. No PersonMatch: no evidence to link."""
-        meetings = Graph()
+        with other documents (from its meeting triples) and the pairs of persons flagged for
+        review (`matches`, with their evidence) are added here, and the document is checked
+        again only if they added something."""
+        exclude = {target, *previous}
+        meetings = TripleSet()
         for triple in em.meetings:
             meetings.add(triple)
         before = set(meetings)
         across, context = cross_document_conflicts(
-            lookup, meetings, {target, *previous}, self.prefix, self.base
+            lookup, meetings, exclude, self.prefix, self.base, self.passages
         )
-        added = Graph()
+        added = TripleSet()
         for triple in meetings:
             if triple not in before:
                 added.add(triple)
+        seen_in: list[str] = []
+        if matches:
+            sha = source.sha256
+            record_matches(added, matches, self.base, sha[:16], em.emitted.document)
+            seen_in, evidence = link_match_evidence(
+                lookup, added, exclude, self.prefix, self.passages
+            )
+            context += evidence
         text = em.ntriples + (ntriples(added) if len(added) else "")
         verdict = em.verdict
         if len(added) or len(context):
             verdict = check_text(text, em.subjects | set(subjects_of(added)), context)
         em.emitted.conflicts.extend(across)
-        triples = [q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)]
         count = em.count + len(added)
-        return _Prepared(source, target, previous, em.emitted, count, [], [], triples), verdict
+        prepared = _Prepared(source, target, previous, em.emitted, count, matches, seen_in, text)
+        return prepared, verdict
 
     def _write_alone(self, prepared: _Prepared) -> None:
         """One `replace_graphs` call: the document, and its earlier versions dropped."""

@@ -10,6 +10,9 @@ Fixtures for other test packages:
   module share, for modules whose tests only read what their fixture wrote (the fast loop:
   one load and one app per module instead of one per test). Its remote store is an
   `oxigraph serve` of its own, since every `store` test clears the session's server.
+- `corpus_reference_template` (session): a closed embedded store holding the bundled corpus
+  and the reference data, built once per test process, with the reference load's report;
+  modules open private copies of it (`devtools.rel_support.copy_store`).
 Nothing is ever skipped for want of a server: a missing `oxigraph` binary fails loudly.
 """
 
@@ -32,6 +35,9 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from ccmkg.loaders.pipeline import load_paths  # noqa: E402
+from ccmkg.loaders.reference.load import ReferenceReport, load_reference  # noqa: E402
+from ccmkg.resources import corpus_files  # noqa: E402
 from ccmkg.settings import Settings  # noqa: E402
 from ccmkg.store import Store, open_store  # noqa: E402
 from ccmkg.store.remote import RemoteStore  # noqa: E402
@@ -133,3 +139,18 @@ def module_backend(
     """Settings and an empty store on each backend in turn, shared by one module's tests."""
     with private_backend(request.param, tmp_path_factory.mktemp(request.param)) as backend:
         yield backend
+
+
+@pytest.fixture(scope="session")
+def corpus_reference_template(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, ReferenceReport]:
+    location = tmp_path_factory.mktemp("corpus-reference") / "store"
+    settings = Settings(store=str(location), query_workers=1)
+    store = open_store(settings)
+    try:
+        load_paths(store, settings, corpus_files())
+        report = load_reference(store, settings)
+    finally:
+        store.close()
+    return location, report

@@ -6,7 +6,8 @@ the body. Errors are JSON {"code", "message", "hint"} like everywhere in the API
 
 The body is bounded by the BodyLimits middleware while it streams (api/limits.py); each
 client may run CCMKG_SPARQL_PER_CLIENT queries at once (429), all clients together
-CCMKG_SPARQL_WORKERS + CCMKG_SPARQL_QUEUE (503 busy).
+CCMKG_SPARQL_WORKERS + CCMKG_SPARQL_QUEUE (503 busy). On the embedded store, answers are
+kept until the next write and carry an ETag (api/sparql_cache.py, CCMKG_SPARQL_CACHE_MB).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from fastapi.responses import Response
 from ccmkg.api.limits import client_key
 from ccmkg.api.rest.listing import TRUNCATED_HEADER
 from ccmkg.api.rest.models import ErrorBody
+from ccmkg.api.sparql_cache import AnswerCache, Key, etag_of, matches
 from ccmkg.errors import (
     InputError,
     NotAcceptable,
@@ -203,6 +205,7 @@ SPARQL_ROUTE: dict[str, Any] = dict(
             "description": "Malformed or refused query (update, SERVICE, "
             "too deep, too many operators, groups or patterns).",
         },
+        304: {"description": "Not modified: If-None-Match names the current answer's ETag."},
         406: {**_ERROR, "description": "No acceptable result format."},
         413: {**_ERROR, "description": "Query text or request body too large."},
         415: {**_ERROR, "description": "POST body neither a form nor a SPARQL query."},
@@ -226,14 +229,25 @@ async def sparql(request: Request) -> Response:
     store: Store = request.app.state.store
     query, default_graphs, named_graphs = await _read_request(request, settings)
     accept = request.headers.get("accept")
+    cache = answer_cache(request.app.state, settings, store)
+    key: Key | None = None
+    if cache is not None:
+        # The generation is read before the query runs: a write during it makes the answer
+        # stale at once. A cached answer passed the guard under these same settings.
+        generation: int = getattr(store, "data_generation", -1)
+        key = (generation, query, tuple(default_graphs), tuple(named_graphs), accept or "")
+        hit = cache.get(key)
+        if hit is not None:
+            return _answer(hit.result, settings, hit.etag, request.headers.get("if-none-match"))
 
-    def checked_and_run() -> ProtocolResult:
-        # One thread hop for both (each hop costs the event loop a context switch per request):
-        # the guard scan is linear but a 100 KB text still takes milliseconds.
+    def checked_and_run() -> tuple[ProtocolResult, str | None]:
+        # One thread hop for the guard, the query and the ETag (each hop costs the event loop
+        # a context switch per request): the guard scan is linear, but a 100 KB text still
+        # takes milliseconds, and so does the digest of a large answer.
         info = check_query_within(query, settings)
         media_type = negotiate(accept, PREFERRED[info.form])
         try:
-            return store.protocol_query(
+            result = store.protocol_query(
                 query,
                 media_type,
                 default_graph_uris=default_graphs or None,
@@ -246,16 +260,44 @@ async def sparql(request: Request) -> Response:
             if plain is exc:
                 raise
             raise plain from exc
+        return result, None if cache is None else etag_of(result.body)
 
     with request.app.state.sparql_admission.admit(client_key(request.scope)):
-        result = await run_in_threadpool(checked_and_run)
+        result, etag = await run_in_threadpool(checked_and_run)
     if len(result.body) > settings.max_response_bytes:  # a remote store's answer
         raise ResponseTooLarge(
             f"The answer is {len(result.body)} bytes; the limit is "
             f"{settings.max_response_bytes} bytes (CCMKG_MAX_RESPONSE_BYTES).",
             hint="Add a LIMIT, select fewer variables, or avoid building long strings.",
         )
+    if cache is not None and key is not None and etag is not None:
+        cache.put(key, result, etag)
+    return _answer(result, settings, etag, request.headers.get("if-none-match"))
+
+
+def answer_cache(state: Any, settings: Settings, store: Store) -> AnswerCache | None:
+    """The app's cache of answers; None when it is off or the store has no data generation."""
+    if not settings.sparql_cache_mb or not hasattr(store, "data_generation"):
+        return None
+    cache: AnswerCache | None = getattr(state, "sparql_cache", None)
+    if cache is None:
+        cache = state.sparql_cache = AnswerCache(settings.sparql_cache_mb * 2**20)
+    return cache
+
+
+def _answer(
+    result: ProtocolResult,
+    settings: Settings,
+    etag: str | None = None,
+    if_none_match: str | None = None,
+) -> Response:
+    """The HTTP answer: the body in its media type, the truncation headers, the ETag (304
+    without a body when the client holds that answer already)."""
     headers = {"Vary": "Accept", **result.headers}
+    if etag is not None:
+        headers["ETag"] = etag
+        if matches(if_none_match, etag):
+            return Response(status_code=304, headers=headers)
     headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
     if result.truncated:
         headers[LEGACY_TRUNCATED_HEADER] = "true"

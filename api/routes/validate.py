@@ -3,6 +3,9 @@
 The body is parsed and validated in a process of its own (ccmkg.ingest.check_upload), at
 most CCMKG_VALIDATE_WORKERS at once: a body that crashes the parser or needs gigabytes costs
 that process, never the server.
+
+GET /validate/store: everything the store holds, checked in place (the shapes as SPARQL
+queries, engine `sparql`), admitted and time-limited like a /sparql query.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ccmkg.api.deps import get_settings, get_store
+from ccmkg.api.limits import client_key
 from ccmkg.api.rest.models import ErrorBody
 from ccmkg.errors import Busy, NotAcceptable
 from ccmkg.ingest import CheckedUpload, check_upload
@@ -172,3 +176,40 @@ async def validate(
         request, settings, store, validator, want_turtle=media == "text/turtle"
     )
     return report_response(checked.report, media)
+
+
+@router.get(
+    "/validate/store",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The SHACL report of the whole store, JSON or Turtle.",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/turtle": {"schema": {"type": "string"}},
+            },
+        },
+        406: {**_ERROR, "description": "The report comes as JSON or Turtle only."},
+        429: {**_ERROR, "description": "This client runs too many queries at once."},
+        503: {**_ERROR, "description": "The validation ran past CCMKG_QUERY_TIMEOUT_S "
+              "(query-timeout), or every query slot is busy (busy)."},
+    },
+)  # fmt: skip
+async def validate_store(
+    request: Request,
+    settings: Settings = Depends(get_settings),
+    store: Store = Depends(get_store),
+) -> Response:
+    """Validate everything the store holds against the package's shapes. Nothing is written.
+
+    The shapes run as SPARQL queries on the store's own indexes, in its killable query
+    workers; the whole validation gets CCMKG_QUERY_TIMEOUT_S, the limit of one /sparql
+    query, and is admitted like one (CCMKG_SPARQL_PER_CLIENT, CCMKG_SPARQL_WORKERS).
+    """
+    media = negotiate_report(request.headers.get("accept"))
+    validator = package_validator("sparql")
+    with request.app.state.sparql_admission.admit(client_key(request.scope)):
+        report = await run_in_threadpool(
+            validator.validate_store, store, timeout_s=settings.query_timeout_s
+        )
+    return report_response(report, media)

@@ -2,7 +2,8 @@
 
 Exit status: 0 conforms, 1 violations, 2 unreadable input (the message names the file, line
 and column). With --store, the files are checked together with what that store already holds
-about the IRIs they mention, as POST /validate does.
+about the IRIs they mention, as POST /validate does. With --store and no files, everything
+the store holds is checked in place (the `sparql` engine: the shapes as queries on the store).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rdflib import Graph
@@ -130,7 +131,10 @@ def emit(report: Report, output: Output, validator: Validator, parsed: ParsedRdf
 
 
 def run(
-    files: Annotated[list[Path], typer.Argument(help="RDF files to check, validated together.")],
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="RDF files to check, validated together (none: the whole --store)."),
+    ] = None,
     fmt: FormatOption = None,
     output: Annotated[
         Output, typer.Option("--output", "-o", help="text, json, or turtle (sh:ValidationReport).")
@@ -142,6 +146,11 @@ def run(
     ] = None,
     store: StoreOption = None,
 ) -> None:
+    if not files:
+        if store is None:
+            console.print("[bold red]nothing to check[/bold red]: give RDF files, or --store")
+            raise typer.Exit(EXIT_UNREADABLE)
+        validate_whole_store(store, shapes, output)
     parsed, errors = read_files(files, fmt)
     if errors:
         print_errors(errors)
@@ -166,4 +175,34 @@ def run(
         finally:
             opened.close()
     emit(report, output, validator, data)
+    raise typer.Exit(EXIT_CONFORMS if report.conforms else EXIT_VIOLATIONS)
+
+
+def validate_whole_store(store: str, shapes: list[Path] | None, output: Output) -> NoReturn:
+    """Everything the store holds against the shapes, in place; exits with the verdict."""
+    from ccmkg.store import open_store
+
+    if shapes:
+        from ccmkg.resources import ontology_file
+
+        onto = ontology_file()
+        validator = Validator.from_files(shapes, onto if onto.exists() else None, "sparql")
+    else:
+        validator = package_validator("sparql")
+    opened = open_store(settings_for(store))
+    try:
+        try:
+            report = validator.validate_store(opened)
+        except ValueError as exc:  # shapes the compiler does not take
+            console.print(f"[bold red]cannot check a store with these shapes[/bold red]: {exc}")
+            raise typer.Exit(EXIT_UNREADABLE) from None
+        triples = opened.triple_count() if output is Output.text else 0
+    finally:
+        opened.close()
+    if output is Output.json:
+        typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    elif output is Output.turtle:
+        typer.echo(report.turtle)
+    else:
+        print_text(report, validator, f"store {store}", triples)
     raise typer.Exit(EXIT_CONFORMS if report.conforms else EXIT_VIOLATIONS)

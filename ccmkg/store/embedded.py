@@ -14,9 +14,12 @@ answer in size. See docs/decisions/store.md.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
+import os
+import shutil
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,6 +182,40 @@ class _Reader:
         return _handle(self._store, request)
 
 
+class _Readers:
+    """Calls reading the on-disk handle in the server's threads, and the one write that must
+    wait until there are none (`swap_in_graphs` closes the handle and moves its directory)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._reading = 0
+        self._exclusive = False
+
+    @contextlib.contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._exclusive)
+            self._reading += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._reading -= 1
+                self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._cond:
+            self._exclusive = True
+            self._cond.wait_for(lambda: self._reading == 0)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._exclusive = False
+                self._cond.notify_all()
+
+
 def _rows(variables: list[str], raw: list[tuple[Any, ...]], truncated: bool) -> Rows:
     """rdflib rows from pyoxigraph ones. Each distinct term is converted once: a list's rows
     repeat the same labels, dates and quotes, and building an rdflib Literal parses its value
@@ -216,8 +253,11 @@ class EmbeddedStore:
                 f"Cannot open the embedded store at {self.path}: {exc}",
                 hint=_open_hint(str(exc), settings),
             ) from exc
+        # A store half-built by a swap that was killed: ours now that we hold the lock.
+        shutil.rmtree(self._fresh_path(), ignore_errors=True)
         self._dataset = _Dataset(base_iri=settings.base_iri)
         self._write_lock = threading.RLock()
+        self._readers = _Readers()
         self._version = 0  # committed writes since open: names the workers' checkpoint
         self._snapshots = Snapshots(self.path)
         self._max_response_bytes = settings.max_response_bytes
@@ -276,21 +316,25 @@ class EmbeddedStore:
     ) -> Rows:
         """SELECT with values substituted; in a worker process when a time limit is given."""
         if timeout_s is None:
-            return _rows(*_select_rows(self._open_disk(), query, bindings, max_rows, self._dataset))
+            with self._readers.shared():
+                answer = _select_rows(self._open_disk(), query, bindings, max_rows, self._dataset)
+            return _rows(*answer)
         request = ("select", (query, bindings, max_rows, self._dataset))
         return _rows(*self._pool.run(request, timeout_s))
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
-        result = _run(self._open_disk(), query, bindings, self._dataset)
-        if not isinstance(result, ox.QueryBoolean):
-            raise QueryRejected("Expected an ASK query.")
-        return bool(result)
+        with self._readers.shared():
+            result = _run(self._open_disk(), query, bindings, self._dataset)
+            if not isinstance(result, ox.QueryBoolean):
+                raise QueryRejected("Expected an ASK query.")
+            return bool(result)
 
     def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph:
-        result = _run(self._open_disk(), query, bindings, self._dataset)
-        if not isinstance(result, ox.QueryTriples):
-            raise QueryRejected("Expected a CONSTRUCT or DESCRIBE query.")
-        return graph_from_triples(result)
+        with self._readers.shared():
+            result = _run(self._open_disk(), query, bindings, self._dataset)
+            if not isinstance(result, ox.QueryTriples):
+                raise QueryRejected("Expected a CONSTRUCT or DESCRIBE query.")
+            return graph_from_triples(result)
 
     def protocol_query(
         self,
@@ -308,10 +352,16 @@ class EmbeddedStore:
         )
         args = (query, media_type, dataset, max_rows, self._max_response_bytes)
         if timeout_s is None:
-            body, truncated = _protocol(self._open_disk(), *args)
+            with self._readers.shared():
+                body, truncated = _protocol(self._open_disk(), *args)
         else:
             body, truncated = self._sparql_pool.run(("protocol", args), timeout_s)
         return ProtocolResult(body=body, media_type=media_type, truncated=truncated)
+
+    @property
+    def data_generation(self) -> int:
+        """Bumped by every committed write (the pools are renewed): a key for answer caches."""
+        return self._sparql_pool.generation
 
     # Writes ----------------------------------------------------------------------------
 
@@ -351,6 +401,78 @@ class EmbeddedStore:
             except (OSError, ValueError) as exc:
                 raise StoreError(f"The write failed and nothing was stored: {exc}") from exc
             self._committed()
+
+    def swap_in_graphs(self, graphs: Mapping[str, str]) -> bool:
+        """All or nothing, for large first loads: add new named graphs (N-Triples text as
+        pyoxigraph writes it, one triple per line) and their triples to the default graph by
+        building a fresh store directory beside this one — what the store holds now plus the
+        new quads, in one `bulk_load` — and swapping it in with one atomic rename (Linux
+        `renameat2(RENAME_EXCHANGE)`). `bulk_load` is not transactional, but a kill leaves
+        either the old directory in place (the half-built one lies beside it, removed when the
+        store is next opened) or the new one whole. In-process readers of the on-disk handle
+        are waited for, and wait, while the directories move (an open handle writes by path).
+
+        Returns False, with nothing written, where the file system cannot exchange two
+        directories (the caller then writes with `add_graphs`).
+
+        Raises:
+            BadParameter: a graph is already in the store, or a text is not N-Triples with
+                one triple per line; nothing was written.
+            StoreError: nothing was written.
+        """
+        data = _nquads_with_union(graphs)
+        with self._write_lock:
+            if self._disk is None:
+                raise StoreError("The store is closed.")
+            disk = self._disk
+            held = sorted(g for g in graphs if disk.contains_named_graph(ox.NamedNode(g)))
+            if held:
+                raise BadParameter(
+                    f"graphs already in the store: {', '.join(held[:3])}",
+                    hint="replace_graphs replaces a graph; swap_in_graphs only adds new ones.",
+                )
+            if not data:
+                return True
+            fresh = self._fresh_path()
+            shutil.rmtree(fresh, ignore_errors=True)
+            try:
+                built = ox.Store(str(fresh))
+                held_now = self._disk.dump(format=ox.RdfFormat.N_QUADS) or b""
+                built.bulk_load(held_now + data, format=ox.RdfFormat.N_QUADS)
+                built.flush()
+                del built  # closes it: RocksDB writes nothing more into the directory
+            except (OSError, SyntaxError, ValueError) as exc:
+                shutil.rmtree(fresh, ignore_errors=True)
+                raise StoreError(f"The write failed and nothing was stored: {exc}") from exc
+            with self._readers.exclusive():
+                self._disk.flush()
+                del disk
+                self._disk = None  # closed before its directory moves: RocksDB writes by path
+                try:
+                    _exchange(fresh, self.path)
+                except OSError:
+                    log.warning(
+                        "cannot exchange %s and %s; writing by transactions", fresh, self.path
+                    )
+                    self._disk = ox.Store(str(self.path))
+                    shutil.rmtree(fresh, ignore_errors=True)
+                    return False
+                try:
+                    self._disk = ox.Store(str(self.path))
+                except OSError as exc:  # written and whole on disk; this process cannot go on
+                    raise StoreError(
+                        f"The load was written, but the store could not be reopened: {exc}",
+                        hint="Restart: the store directory holds the new data.",
+                    ) from exc
+            # The old store, with the checkpoints of the workers that read it (a busy one keeps
+            # its open files until it retires).
+            shutil.rmtree(fresh, ignore_errors=True)
+            self._committed()
+        return True
+
+    def _fresh_path(self) -> Path:
+        """Where `swap_in_graphs` builds the next store: beside it, on the same file system."""
+        return self.path.with_name(f".{self.path.name}.fresh")
 
     def clear(self) -> None:
         """Remove every graph, in one transaction."""
@@ -402,12 +524,15 @@ class EmbeddedStore:
             name = ox.NamedNode(graph)
         except ValueError as exc:
             raise BadParameter(f"Not a valid graph IRI: {graph!r}") from exc
-        return graph_from_triples(self._open_disk().quads_for_pattern(None, None, None, name))
+        with self._readers.shared():
+            return graph_from_triples(self._open_disk().quads_for_pattern(None, None, None, name))
 
     def dump_nquads(self) -> bytes:
         """The named graphs; the default graph is derived from them, so it is left out."""
-        named = (q for q in self._open_disk() if not isinstance(q.graph_name, ox.DefaultGraph))
-        return ox.serialize(named, format=ox.RdfFormat.N_QUADS) or b""
+        with self._readers.shared():
+            disk = self._open_disk()
+            named = (q for q in disk if not isinstance(q.graph_name, ox.DefaultGraph))
+            return ox.serialize(named, format=ox.RdfFormat.N_QUADS) or b""
 
     def close(self) -> None:
         """Stop the workers and release the store directory for another process (idempotent)."""
@@ -424,6 +549,49 @@ class EmbeddedStore:
 def _unprepared(request: Any) -> Any:
     """Never called: every worker gets its own handler from `EmbeddedStore._reader`."""
     raise StoreError("a query worker was started without its snapshot")
+
+
+def _nquads_with_union(graphs: Mapping[str, str]) -> bytes:
+    """N-Quads of new named graphs given as N-Triples text (one triple per line), then their
+    triples once each in the default graph (the de-duplicated union; see `replace_update`).
+
+    Raises:
+        BadParameter: a graph name is not an IRI, or a text has a line that is not one
+            triple ending with " .".
+    """
+    named: list[str] = []
+    union: set[str] = set()
+    for name, text in graphs.items():
+        if not text:
+            continue
+        try:
+            iri = ox.NamedNode(name)
+        except ValueError as exc:
+            raise BadParameter(f"Not a valid graph IRI: {name!r} ({exc})") from exc
+        if not text.endswith(" .\n") or text.count("\n") != text.count(" .\n"):
+            raise BadParameter(f"not N-Triples with one triple per line: graph {name}")
+        named.append(text.replace(" .\n", f" {iri} .\n"))
+        union.update(text.splitlines(keepends=True))
+    return ("".join(named) + "".join(union)).encode("utf-8")
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two directories in one atomic step (Linux `renameat2` with RENAME_EXCHANGE).
+
+    Raises:
+        OSError: the system or file system cannot (not Linux, old glibc, some file systems).
+    """
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except AttributeError as exc:
+        raise OSError("renameat2 is not available") from exc
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, os.strerror(errno))
 
 
 def _open_hint(error: str, settings: Settings) -> str:

@@ -67,8 +67,9 @@ def graph_from_triples(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
     return g
 
 
-def ntriples(graph: Graph) -> str:
-    """N-Triples text of an rdflib graph, written by pyoxigraph (fast and strictly escaped)."""
+def ntriples(graph: Iterable[tuple[Node, Node, Node]]) -> str:
+    """N-Triples text of an rdflib graph (or any rdflib triples), written by pyoxigraph (fast
+    and strictly escaped)."""
     triples = [
         ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
         for s, p, o in graph

@@ -16,6 +16,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
+from json.encoder import encode_basestring as _string  # JSON string, as dumps writes it
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -82,13 +83,59 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _json_text(term: object) -> str:
+    """`_dumps(_json_term(term))`, written directly (the same text, ~3× faster)."""
+    if type(term) is ox.NamedNode:
+        return '{"type":"uri","value":' + _string(term.value) + "}"
+    if type(term) is ox.Literal:
+        value = '{"type":"literal","value":' + _string(term.value)
+        if term.language:
+            return value + ',"xml:lang":' + _string(term.language) + "}"
+        if term.datatype.value != _XSD_STRING:
+            return value + ',"datatype":' + _string(term.datatype.value) + "}"
+        return value + "}"
+    if type(term) is ox.BlankNode:
+        return '{"type":"bnode","value":' + _string(term.value) + "}"
+    return _dumps(_json_term(term))  # RDF-star triples, and the TypeError of a non-term
+
+
+class _Memo(dict[object, str]):
+    """The text of each distinct term of one answer, written once: rows repeat their terms
+    (on the corpus's named queries 4,642 terms in 224 rows are 332 distinct ones)."""
+
+    def __init__(self, render: Callable[[object], str]) -> None:
+        super().__init__()
+        self.render = render
+
+    def __missing__(self, term: object) -> str:
+        text = self[term] = self.render(term)
+        return text
+
+
 def _json(variables: list[str], rows: Iterable[Row]) -> Iterator[str]:
     # Piece by piece, the same text as json.dumps of the whole document.
     yield '{"head":{"vars":' + _dumps(variables) + '},"results":{"bindings":['
-    for i, row in enumerate(rows):
-        binding = {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
-        yield ("," if i else "") + _dumps(binding)
+    keys = [_dumps(v) + ":" for v in variables]
+    term = _Memo(_json_text)
+    sep = ""
+    for row in rows:
+        yield (
+            sep
+            + "{"
+            + ",".join([k + term[t] for k, t in zip(keys, row, strict=True) if t is not None])
+            + "}"
+        )
+        sep = ","
     yield "]}}"
+
+
+# Line ends and tabs as character references: an XML parser turns a raw CR LF into LF, and
+# some (pyoxigraph's among them) trim whitespace at the end of a text node.
+_XML_WHITESPACE = {"\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
+
+
+def _xml_text(value: str) -> str:
+    return escape(value, _XML_WHITESPACE)
 
 
 def _xml_term(term: object) -> str:
@@ -98,11 +145,12 @@ def _xml_term(term: object) -> str:
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            lang = quoteattr(term.language)
+            return f"<literal xml:lang={lang}>{_xml_text(term.value)}</literal>"
         if term.datatype.value != _XSD_STRING:
             dt = quoteattr(term.datatype.value)
-            return f"<literal datatype={dt}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
+            return f"<literal datatype={dt}>{_xml_text(term.value)}</literal>"
+        return f"<literal>{_xml_text(term.value)}</literal>"
     if isinstance(term, ox.Triple):
         return (
             f"<triple><subject>{_xml_term(term.subject)}</subject>"
@@ -118,13 +166,13 @@ _XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql
 def _xml(variables: list[str], rows: Iterable[Row]) -> Iterator[str]:
     yield _XML_HEAD + "<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
     yield "</head><results>"
+    opens = [f"<binding name={quoteattr(v)}>" for v in variables]
+    term = _Memo(lambda t: _xml_term(t) + "</binding>")
     for row in rows:
-        out = ["<result>"]
-        for v, t in zip(variables, row, strict=True):
-            if t is not None:
-                out.append(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
-        out.append("</result>")
-        yield "".join(out)
+        yield "<result>" + "".join(
+            [o + term[t] for o, t in zip(opens, row, strict=True) if t is not None]
+        )
+        yield "</result>"
     yield "</results></sparql>\n"
 
 
@@ -142,8 +190,9 @@ def _csv(variables: list[str], rows: Iterable[Row]) -> Iterator[str]:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(variables)
+    value = _Memo(_csv_value)
     for row in rows:
-        writer.writerow([_csv_value(t) for t in row])
+        writer.writerow(["" if t is None else value[t] for t in row])
         yield buf.getvalue()
         buf.seek(0)
         buf.truncate()
@@ -153,8 +202,9 @@ def _csv(variables: list[str], rows: Iterable[Row]) -> Iterator[str]:
 def _tsv(variables: list[str], rows: Iterable[Row]) -> Iterator[str]:
     # TSV carries terms in N-Triples syntax, which pyoxigraph's str() writes escaped.
     yield "\t".join(f"?{v}" for v in variables) + "\n"
+    text = _Memo(str)
     for row in rows:
-        yield "\t".join("" if t is None else str(t) for t in row) + "\n"
+        yield "\t".join(["" if t is None else text[t] for t in row]) + "\n"
 
 
 class _Budget:
@@ -258,5 +308,4 @@ def cap(items: Iterable[object], max_rows: int | None) -> tuple[list, bool]:  # 
 def solution_rows(solutions: ox.QuerySolutions) -> tuple[list[str], Iterable[Row]]:
     """Variable names and a lazy row iterator of a pyoxigraph SELECT answer."""
     variables = [v.value for v in solutions.variables]
-    n = len(variables)
-    return variables, (tuple(s[i] for i in range(n)) for s in solutions)
+    return variables, map(tuple, solutions)  # a solution iterates its values in that order

@@ -3,7 +3,12 @@
 The loader's bulk path prepares documents one after another; each one's cross-document checks
 (conflicts, person evidence) must see the documents prepared before it in the same batch, as
 the one-write-per-document path does. `Staging` answers `select` and `construct` over the
-store *plus* the staged graphs, then writes them all with one `Store.add_graphs` call.
+store *plus* the staged graphs, then writes them all in one all-or-nothing call: by swapping
+in a freshly bulk-loaded store directory when asked to (`swap`, a large first load into a
+store that can: `SwapStore`), else with `Store.add_graphs`.
+
+Graphs are staged as N-Triples text (as pyoxigraph writes it): parsed by the engine, never
+turned into Python term objects on the way to the store.
 
 Precondition (the loader keeps it): a staged graph is new — absent from the store — so the
 two sides never hold the same graph and their answers simply add up.
@@ -11,7 +16,8 @@ two sides never hold the same graph and their answers simply add up.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -25,12 +31,29 @@ from ccmkg.store.rdfterms import graph_from_triples
 _UNION = _Dataset(union=True)
 
 
-class Staging:
-    """The store seen with a batch of not-yet-written graphs added (new graphs only)."""
+@runtime_checkable
+class SwapStore(Protocol):
+    """A store that can add many new graphs by building a fresh copy and swapping it in."""
 
-    def __init__(self, store: Store) -> None:
+    def swap_in_graphs(self, graphs: Mapping[str, str]) -> bool: ...
+
+
+def triples_of(text: str) -> list[ox.Triple]:
+    """N-Triples text as pyoxigraph triples (what `Store.add_graphs` takes)."""
+    return [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+
+
+class Staging:
+    """The store seen with a batch of not-yet-written graphs added (new graphs only).
+
+    `swap`: commit by `SwapStore.swap_in_graphs` (one bulk load, all of it or none), when the
+    store can; the loader sets it for a large load into a store holding no document yet.
+    """
+
+    def __init__(self, store: Store, *, swap: bool = False) -> None:
         self.store = store
-        self.graphs: dict[str, Sequence[ox.Triple]] = {}
+        self.swap = swap and isinstance(store, SwapStore)
+        self.graphs: dict[str, str] = {}  # graph → N-Triples text
         self._mem = ox.Store()
 
     def __contains__(self, graph: object) -> bool:
@@ -39,17 +62,21 @@ class Staging:
     def __len__(self) -> int:
         return len(self.graphs)
 
-    def add(self, graph: str, triples: Sequence[ox.Triple]) -> None:
-        """Stage one new graph.
+    def add(self, graph: str, text: str) -> None:
+        """Stage one new graph, given as N-Triples text.
 
         Raises:
-            ValueError: the graph is staged already, or a term cannot be stored.
+            ValueError: the graph is staged already, or its name or a term cannot be stored.
         """
         if graph in self.graphs:
             raise ValueError(f"graph staged twice: {graph}")
-        name = ox.NamedNode(graph)
-        self._mem.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-        self.graphs[graph] = triples
+        try:
+            self._mem.load(
+                text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph)
+            )
+        except SyntaxError as exc:
+            raise ValueError(str(exc)) from exc
+        self.graphs[graph] = text
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> Rows:
         """The store's rows, then the staged graphs' rows (GRAPH patterns see both)."""
@@ -77,7 +104,11 @@ class Staging:
         """
         names = list(self.graphs)
         if names:
-            self.store.add_graphs(self.graphs)
+            store = self.store
+            if not (
+                self.swap and isinstance(store, SwapStore) and store.swap_in_graphs(self.graphs)
+            ):
+                store.add_graphs({g: triples_of(t) for g, t in self.graphs.items()})
         self.discard()
         return names
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from ccmkg.errors import PayloadTooLarge, QueryRejected
-from ccmkg.sparql_guard import check_query, inject_values, nesting_depth, scan
+from ccmkg.sparql_guard import (
+    REMEMBER_MAX_CHARS,
+    check_query,
+    inject_values,
+    nesting_depth,
+    scan,
+)
 
 LIMITS = {"max_bytes": 10_000, "max_depth": 50}
 
@@ -109,3 +115,33 @@ def test_values_go_to_the_start_of_the_outer_where_group() -> None:
     short = inject_values("CONSTRUCT WHERE { ?a <p> ?b }", "VALUES ?a { <x> }")
     assert short.startswith("CONSTRUCT { ?a <p> ?b } WHERE {")
     assert short.index("VALUES") > short.index("WHERE")
+
+
+def test_a_remembered_pass_holds_only_for_the_limits_it_passed() -> None:
+    q = "SELECT * WHERE { { ?s ?p ?o } }"
+    assert check_query(q, **LIMITS).depth == 2
+    assert check_query(q, **LIMITS).depth == 2  # remembered
+    with pytest.raises(QueryRejected, match="levels deep"):
+        check_query(q, max_bytes=10_000, max_depth=1)
+    with pytest.raises(PayloadTooLarge):
+        check_query(q, max_bytes=10, max_depth=50)
+    service = "SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }"
+    assert check_query(service, **LIMITS, service_allowlist=["http://x/sparql"]).services
+    with pytest.raises(QueryRejected, match="allow-list"):
+        check_query(service, **LIMITS)
+
+
+def test_a_refusal_is_made_afresh_each_time() -> None:
+    q = "SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }"
+    for _ in range(3):
+        with pytest.raises(QueryRejected, match="SERVICE"):
+            check_query(q, **LIMITS)
+
+
+def test_a_long_text_gets_the_same_verdict_unremembered() -> None:
+    filler = "# " + "x" * (REMEMBER_MAX_CHARS + 10) + "\n"
+    q = "SELECT * FROM <http://g/1> WHERE { ?s ?p ?o }"
+    long, short = check_query(filler + q, max_bytes=10**6, max_depth=50), check_query(q, **LIMITS)
+    assert long == short
+    with pytest.raises(QueryRejected, match="levels deep"):
+        check_query(filler + "SELECT * WHERE " + "{" * 60, max_bytes=10**6, max_depth=50)

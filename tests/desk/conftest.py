@@ -9,21 +9,23 @@ import httpx
 import pytest
 
 from ccmkg.links import load_links
-from ccmkg.loaders.pipeline import load_paths
-from ccmkg.loaders.reference.load import load_reference
+from ccmkg.loaders.reference.load import ReferenceReport
 from ccmkg.resources import corpus_files
 from ccmkg.settings import Settings
 from ccmkg.store import Store, open_store
+from devtools.rel_support import copy_store
 from devtools.server import serve_app
 
 
 @pytest.fixture(scope="module")
-def desk_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Store]]:
-    folder = tmp_path_factory.mktemp("desk")
-    settings = Settings(store=str(folder / "store"), query_workers=1)
+def desk_store(
+    corpus_reference_template: tuple[Path, ReferenceReport],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Settings, Store]]:
+    """A private copy of the session's corpus-and-reference store, with the links, per module."""
+    location = copy_store(corpus_reference_template[0], tmp_path_factory.mktemp("desk") / "store")
+    settings = Settings(store=str(location), query_workers=1)
     store = open_store(settings)
-    load_paths(store, settings, corpus_files())
-    load_reference(store, settings)
     load_links(store, settings)
     yield settings, store
     store.close()

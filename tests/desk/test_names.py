@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import Result
+from typer.testing import CliRunner
 
+from ccmkg.cli import app as cli_app
 from tests.desk.conftest import ok
 
 # Spellings of one State a person may type, and the ISO3 each must resolve to.
@@ -131,12 +131,9 @@ def test_short_meeting_ids_in_rest_and_queries(http: httpx.Client) -> None:
     assert kinds and kinds == lower
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "ccmkg.cli", *args], capture_output=True, text=True, env=env,
-        timeout=120,
-    )  # fmt: skip
+def _cli(*args: str) -> Result:
+    """The real CLI, in this process (the subprocess and pipe behaviour is test_cli_sparql's)."""
+    return CliRunner().invoke(cli_app, list(args), env={"COLUMNS": "200"})
 
 
 def test_the_cli_takes_the_same_names(http: httpx.Client, store_copy: Path) -> None:
@@ -146,7 +143,7 @@ def test_the_cli_takes_the_same_names(http: httpx.Client, store_copy: Path) -> N
     def cli_rows(name: str, **params: str) -> list[dict]:
         args = [a for k, v in params.items() for a in ("-p", f"{k}={v}")]
         run = _cli("query", name, *args, "--format", "json", "--store", str(location))
-        assert run.returncode == 0, run.stderr
+        assert run.exit_code == 0, run.output
         return json.loads(run.stdout)
 
     def http_rows(name: str, **params: str) -> list[dict]:
@@ -165,4 +162,4 @@ def test_the_cli_takes_the_same_names(http: httpx.Client, store_copy: Path) -> N
         assert cli_rows(name, **typed) == expected, (name, typed)
     assert cli_rows("presidencies_in_order", state="NLD"), "NLD presided the 6MSP"
     bad = _cli("query", "presidencies_in_order", "-p", "state=Narnia", "--store", str(location))
-    assert bad.returncode == 2 and "Narnia" in bad.stderr
+    assert bad.exit_code == 2 and "Narnia" in bad.stderr

@@ -6,8 +6,10 @@ import os
 import sys
 
 
-def run_cli(args: list[str], progress_file: str) -> None:
-    """Run `ccmkg <args>` with stderr (one line per document written) going to a file."""
+def run_cli(args: list[str], progress_file: str, env: dict[str, str] | None = None) -> None:
+    """Run `ccmkg <args>` with stderr (one line per document written) going to a file, and
+    `env` added to the environment (settings are read from it when the command starts)."""
+    os.environ.update(env or {})
     out = open(progress_file, "w", buffering=1, encoding="utf-8")  # noqa: SIM115
     sys.stderr = out
     sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115

@@ -4,6 +4,7 @@ a document that fails is left out alone, a batch the store refuses is not writte
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -41,28 +42,44 @@ def summary(report: LoadReport) -> list[object]:
 
 
 def load_both(tmp_path: Path, steps: list[list[Path]], batch: int = 7):
-    """Each step loaded in turn into two stores: one document per write, in this process
-    (the reference path), and by batches with worker processes (the bulk path)."""
+    """Each step loaded in turn into three stores: one document per write, in this process
+    (the reference path); by batches with worker processes (the bulk path); and, the store
+    being empty, the first load in one piece, bulk-loaded into a fresh directory swapped in
+    (the swap path: its directory is another one afterwards, checked by its inode)."""
     out = []
-    for kind, options in (
-        ("one", {"batch": 1, "validate": default_validator()}),  # no worker emission either
-        ("bulk", {"batch": batch}),
+    for kind, options, swap_min in (
+        ("one", {"batch": 1, "validate": default_validator()}, 10_000),  # no workers either
+        ("bulk", {"batch": batch}, 10_000),
+        ("swap", {"batch": batch}, 2),
     ):
-        settings = Settings(store=str(tmp_path / kind), load_workers=2)
+        settings = Settings(store=str(tmp_path / kind), load_workers=2, load_swap_min=swap_min)
         store = open_store(settings)
         try:
-            reports = [load_paths(store, settings, step, **options) for step in steps]
+            reports, swapped = [], []
+            for step in steps:
+                inode = os.stat(tmp_path / kind).st_ino
+                reports.append(load_paths(store, settings, step, **options))
+                swapped.append(os.stat(tmp_path / kind).st_ino != inode)
+            assert swapped == [kind == "swap"] + [False] * (len(steps) - 1), kind
+            assert not list(tmp_path.glob(f".{kind}.*")), "a fresh directory was left behind"
             out.append((dataset(store), [summary(r) for r in reports]))
         finally:
             store.close()
+        reopened = open_store(settings)  # what is on disk is what was served
+        try:
+            assert dataset(reopened) == out[-1][0]
+        finally:
+            reopened.close()
     return out
 
 
 def test_the_corpus_loads_to_the_same_dataset_by_batch_and_one_by_one(tmp_path: Path) -> None:
-    (one, one_reports), (bulk, bulk_reports) = load_both(tmp_path, [list(corpus_files())])
-    assert one[0] == bulk[0]
-    assert one[1] == bulk[1] and len(one[1]) > 1000
-    assert one_reports == bulk_reports
+    (one, one_reports), (bulk, bulk_reports), (swap, swap_reports) = load_both(
+        tmp_path, [list(corpus_files())]
+    )
+    assert one[0] == bulk[0] == swap[0]
+    assert one[1] == bulk[1] == swap[1] and len(one[1]) > 1000
+    assert one_reports == bulk_reports == swap_reports
 
 
 def test_a_synthetic_batch_with_updates_and_repeats_gives_the_same_dataset(
@@ -84,10 +101,12 @@ def test_a_synthetic_batch_with_updates_and_repeats_gives_the_same_dataset(
     changed = sources[4]
     (second / changed.name).write_bytes(changed.read_bytes() + b"\nAmended.\n")
     shutil.copy(sources[5], second / sources[5].name)  # the same bytes again: reloaded
-    (one, one_reports), (bulk, bulk_reports) = load_both(tmp_path, [[first], [second]], 5)
-    assert one[0] == bulk[0]
-    assert one[1] == bulk[1]
-    assert one_reports == bulk_reports
+    (one, one_reports), (bulk, bulk_reports), (swap, swap_reports) = load_both(
+        tmp_path, [[first], [second]], 5
+    )
+    assert one[0] == bulk[0] == swap[0]
+    assert one[1] == bulk[1] == swap[1]
+    assert one_reports == bulk_reports == swap_reports
     statuses = {d[1] for r in bulk_reports for d in r[0]}
     assert statuses == {"new", "updated", "reloaded"}, "the test did not mix both paths"
     assert any("same file name" in str(w) for r in bulk_reports for w in r[2])

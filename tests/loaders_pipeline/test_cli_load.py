@@ -147,3 +147,62 @@ def test_kill_9_mid_load_leaves_only_complete_graphs(tmp_path):
             assert found[ontology_graph_iri(base)] == expected[ontology_graph_iri(base)]
         partial += 0 < len(docs_found) < len(expected) - 1
     assert partial >= 1, "no kill landed mid-load; the test proved nothing"
+
+
+SWAP_KILLS = 8
+
+
+@pytest.mark.slow  # kill -9 fault run
+def test_kill_9_during_a_swapped_first_load_leaves_the_store_as_it_was_or_complete(tmp_path):
+    """The swap path (a first load bulk-loaded into a fresh directory, then exchanged with the
+    store's in one rename; here for 2 documents and more) under SIGKILL: each kill lands at a
+    random moment after the fresh directory appears, i.e. while `bulk_load` (not
+    transactional) builds it, during the exchange, or after. The store is then either as it
+    was (no document: the ontology written before, or nothing) or complete, never part of
+    the load; and loading again over a killed store gives the clean result."""
+    docs = tmp_path / "docs"
+    _documents(docs, 8)
+    env = {"CCMKG_LOAD_SWAP_MIN": "2"}
+    clean_dir = tmp_path / "clean"
+    clean = open_store(Settings(store=str(clean_dir), load_swap_min=2))
+    try:
+        load_paths(clean, Settings(store=str(clean_dir), load_swap_min=2), [docs])
+        expected = clean.graphs()
+    finally:
+        clean.close()
+    documents = {g for g in expected if "/graph/doc/" in g}
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["ccmkg.cli", "loaders.pipeline", "loaders.extract", "kill_child"])
+    rng = random.Random()
+    outcomes = {"as it was": 0, "complete": 0}
+    during_build = 0
+    for attempt in range(SWAP_KILLS):
+        store_dir, progress = tmp_path / f"killed{attempt}", tmp_path / f"progress{attempt}"
+        fresh = tmp_path / f".killed{attempt}.fresh"
+        child = ctx.Process(
+            target=kill_child.run_cli,
+            args=(["load", str(docs), "--store", str(store_dir)], str(progress), env),
+        )
+        child.start()
+        while child.is_alive() and not fresh.exists():
+            time.sleep(0.0005)
+        time.sleep(rng.uniform(0, 0.08))
+        os.kill(child.pid, signal.SIGKILL)
+        child.join()
+        during_build += fresh.exists() and not _reported(progress)
+        found = graphs_of(store_dir)
+        docs_found = {g for g in found if "/graph/doc/" in g}
+        assert docs_found in (set(), documents), "part of a one-piece load is in the store"
+        if docs_found:
+            assert found == expected, "a graph is incomplete"
+            outcomes["complete"] += 1
+        else:
+            outcomes["as it was"] += 1
+        # loading again over what the kill left (perhaps a half-built fresh directory)
+        assert runner.invoke(app, ["load", str(docs), "--store", str(store_dir)]).exit_code == 0
+        assert graphs_of(store_dir) == expected
+        assert not fresh.exists()
+    assert during_build >= 1 and outcomes["as it was"] >= 1, (
+        f"no kill landed while the fresh store was being built; the test proved nothing "
+        f"({outcomes})"
+    )

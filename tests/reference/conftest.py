@@ -9,21 +9,22 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ccmkg.api.main import create_app
-from ccmkg.loaders.pipeline import load_paths
-from ccmkg.loaders.reference.load import ReferenceReport, load_reference
-from ccmkg.resources import corpus_files
+from ccmkg.loaders.reference.load import ReferenceReport
 from ccmkg.settings import Settings
 from ccmkg.store import Store, open_store
+from devtools.rel_support import copy_store
 
 
 @pytest.fixture(scope="module")
 def loaded(
+    corpus_reference_template: tuple[Path, ReferenceReport],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Settings, Store, ReferenceReport]]:
-    settings = Settings(store=str(tmp_path_factory.mktemp("ref") / "store"), query_workers=1)
+    """A private copy of the session's corpus-and-reference store, for this module."""
+    template, report = corpus_reference_template
+    location = copy_store(template, tmp_path_factory.mktemp("ref") / "store")
+    settings = Settings(store=str(location), query_workers=1)
     store = open_store(settings)
-    load_paths(store, settings, corpus_files())
-    report = load_reference(store, settings)
     yield settings, store, report
     store.close()
 

@@ -26,6 +26,11 @@ from devtools.rel_support import (
     start_app_process,
 )
 
+# Fault runs (the fast loop, `-m "not slow"`, skips them; CI runs them): a server in a process
+# of its own, fed hostile input or pushed to a limit. Marked by the fixture that starts that
+# process, so that a new test using it is marked too.
+PROCESS_FIXTURES = frozenset({"child", "shared_child", "timed"})
+
 QUERY_TIMEOUT_S = 2.0
 MAX_UPLOAD_BYTES = 256 * 1024
 
@@ -107,6 +112,14 @@ class Child:
         rows = r.json()["results"]["bindings"]
         graphs = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
         assert graphs == self.graphs_before, "the store changed"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if here in item.path.parents and PROCESS_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.slow)
 
 
 def child_env(store_dir: Path) -> dict[str, str]:

@@ -24,6 +24,8 @@ from ccmkg.resources import corpus_files
 from ccmkg.settings import Settings
 from ccmkg.store import Store, open_store
 
+pytestmark = pytest.mark.slow  # fuzzing (hypothesis), like schemathesis
+
 EXAMPLES = int(os.environ.get("CCMKG_FUZZ_EXAMPLES", "20"))
 CORPUS = [p.read_bytes() for p in corpus_files()]
 NOISE = [

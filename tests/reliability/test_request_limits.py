@@ -3,7 +3,7 @@
 - every body is bounded while it streams: a chunked /sparql body past its limit is refused
   with 413 without the server buffering it;
 - a body not complete in time is answered with 408; a connection that sends no complete
-  request headers is closed;
+  request headers is closed, and request headers past their bound are refused (400);
 - a client that drops its upload mid-body costs one log line, no traceback;
 - a secret in the query string never reaches the access log;
 - HEAD works wherever GET does; /docs has a CSP that lets its own page run;
@@ -16,6 +16,7 @@ import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import httpx
 import pytest
@@ -115,6 +116,51 @@ def test_idle_and_half_sent_connections_are_closed(timed: Child, sent: bytes) ->
     assert _read_all(sock) == b""  # closed by the server, well before the socket timeout
     sock.close()
     timed.assert_serving()
+
+
+@pytest.mark.parametrize(
+    "request_head",
+    [
+        b"GET /health HTTP/1.1\r\nHost: x\r\nX-Filler: " + b"f" * 70_000 + b"\r\n\r\n",
+        b"GET /health?x=" + b"q" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /health HTTP/1.1\r\nHost: x\r\n" + b"X-Many: header\r\n" * 6_000 + b"\r\n",
+    ],
+)
+def test_request_headers_past_their_bound_are_refused(timed: Child, request_head: bytes) -> None:
+    """The request line and headers are bounded to 64 KB (a longer query is POSTed)."""
+    sock = _connect(timed)
+    sock.sendall(request_head)
+    answer = _read_all(sock)  # the server answers, then closes
+    sock.close()
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+    timed.assert_serving()
+
+
+def test_a_get_of_a_20_kb_query_is_read(timed: Child) -> None:
+    query = "ASK { ?s ?p ?o }" + " " * 20_000  # a 60 KB URL: every space is %20
+    sock = _connect(timed)
+    sock.sendall(
+        f"GET /sparql?{urlencode({'query': query}, quote_via=quote)} HTTP/1.1\r\n"
+        "Host: x\r\nAccept: application/sparql-results+json\r\nConnection: close\r\n\r\n"
+        .encode()
+    )  # fmt: skip
+    answer = _read_all(sock)
+    sock.close()
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:300]
+
+
+def test_pipelined_requests_are_answered_in_order(timed: Child) -> None:
+    sock = _connect(timed)
+    sock.sendall(
+        b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Accept: application/sparql-results+json\r\nContent-Length: 6\r\n"
+        b"Connection: close\r\n\r\nASK {}"
+    )
+    answer = _read_all(sock)
+    sock.close()
+    assert answer.count(b"HTTP/1.1 200") == 2, answer[:500]
+    assert answer.rstrip().endswith(b"true}"), answer[-200:]
 
 
 def test_an_idle_keep_alive_connection_is_closed(timed: Child) -> None:

@@ -224,6 +224,7 @@ def test_every_html_page_gets_a_csp_and_every_response_nosniff(live: Live) -> No
 # --- logs ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a fault run: a server process of its own at DEBUG
 def test_no_secret_in_the_server_log(corpus_template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The real server in its own process, logging at DEBUG with access logs: exercise every
     way the token travels (right, wrong, near-miss, in the query string, in an error), then

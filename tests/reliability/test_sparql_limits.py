@@ -21,6 +21,8 @@ from devtools.rel_support import app_process, copy_store
 from tests.reliability.conftest import Child, child_env
 from tests.reliability.test_hostile_sparql import _refused
 
+pytestmark = pytest.mark.slow  # fault runs: servers of their own pushed past their limits
+
 JSON = "application/sparql-results+json"
 P = "PREFIX : <http://x.example/> "
 # The inputs, written compactly so that each stays under CCMKG_MAX_QUERY_BYTES.

@@ -28,6 +28,8 @@ from devtools.rel_support import AppProcess, app_process, copy_store
 from tests.reliability.conftest import Child, child_env
 from tests.reliability.test_broken_inputs import ENDPOINTS, _assert_refused, _post
 
+pytestmark = pytest.mark.slow  # fault runs: servers of their own pushed past their limits
+
 TRIPLE_TERMS = 20_000
 CONTEXT_TERMS = 30_000
 

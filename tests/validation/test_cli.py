@@ -92,3 +92,40 @@ def test_ingest_cli_writes_only_conformant_data(tmp_path: Path) -> None:
         assert opened.graphs() == {sub["graph"]: 3, sub["graph"] + "/provenance": 9}
     finally:
         opened.close()
+
+
+def test_validate_a_whole_store(tmp_path: Path, shapes_file: Path) -> None:
+    """`ccmkg validate --store DIR` with no files: the store's own data, checked in place."""
+    from ccmkg.rdf_input import TURTLE, parse_rdf
+    from ccmkg.settings import Settings
+    from ccmkg.store import open_store
+
+    store = str(tmp_path / "store")
+    opened = open_store(Settings(store=store))
+    try:
+        opened.replace_graphs({"https://ccm-kg.org/graph/g": parse_rdf(ttl(GOOD), TURTLE).graph})
+    finally:
+        opened.close()
+    args = ["validate", "--store", store, "--shapes", str(shapes_file)]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "conforms" in r.stdout and "engine sparql" in r.stdout
+
+    opened = open_store(Settings(store=store))
+    try:
+        opened.replace_graphs({"https://ccm-kg.org/graph/b": parse_rdf(ttl(BAD), TURTLE).graph})
+    finally:
+        opened.close()
+    r = runner.invoke(app, [*args, "-o", "json"])
+    report = json.loads(r.stdout)
+    assert (r.exit_code, report["counts"]["Violation"], report["engine"]) == (1, 1, "sparql")
+    assert report["results"][0]["focus"] == "https://ccm-kg.org/id/X"
+    # the packaged shapes too: the bad ISO code is the one violation
+    packaged = runner.invoke(app, ["validate", "--store", store, "-o", "json"])
+    assert packaged.exit_code == 1
+    assert [r["value"] for r in json.loads(packaged.stdout)["results"]] == ["fr"]
+
+
+def test_validate_needs_files_or_a_store() -> None:
+    r = runner.invoke(app, ["validate"])
+    assert r.exit_code == 2 and "give RDF files, or --store" in r.output

@@ -15,7 +15,8 @@ import yaml
 from rdflib import Graph
 
 from ccmkg.rdf_input import TURTLE, parse_rdf
-from ccmkg.shacl_sparql import Unsupported, compile_shapes
+from ccmkg.settings import Settings
+from ccmkg.shacl_sparql import StoreSource, Unsupported, compile_shapes, run_checks
 from ccmkg.validation import ENGINES, Report, SparqlShapes, Validator, package_validator
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "ontology" / "data"
@@ -77,6 +78,10 @@ def test_in_place_on_an_indexed_store_equals_handed_over_data() -> None:
     handed = validator.validate(text)
     assert defects == 2 and not in_place.conforms
     assert _verdicts(in_place) == _verdicts(handed) == _verdicts(package_validator().validate(text))
+    checks = validator._compiled.checks  # type: ignore[attr-defined]
+    one = Counter((v.check, v.focus, v.value) for v in run_checks(store, checks, workers=1))
+    four = Counter((v.check, v.focus, v.value) for v in run_checks(store, checks, workers=4))
+    assert one == four and sum(one.values()) == len(in_place.results)
 
 
 @pytest.mark.slow
@@ -122,3 +127,99 @@ def test_the_report_graph_says_what_the_results_say() -> None:
     assert not report.conforms
     assert "ends (ccm:endDate" in report.results[0].message  # {?end} filled in
     assert "sh:ValidationResult" in report.turtle and "sh:conforms false" in report.turtle
+
+
+COUNTED = b"""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+  sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:maxCount 1 ] ;
+  sh:property [ sh:path ex:q ; sh:class ex:D ] ;
+  sh:property [ sh:path ( ex:r ex:kind ) ; sh:hasValue ex:K ] .
+ex:X a sh:NodeShape ; sh:targetClass ex:M ; sh:xone ( [ sh:class ex:K1 ] [ sh:class ex:K2 ] ) .
+"""
+CONFORMING = b"""
+@prefix ex: <http://example.org/> .
+ex:a a ex:C ; ex:p 1 ; ex:q ex:d ; ex:r ex:ra . ex:d a ex:D . ex:ra ex:kind ex:K .
+ex:m1 a ex:M, ex:K1 . ex:m2 a ex:M, ex:K2 .
+"""
+# Outside the targets: two values of ex:p, a value of ex:q that is no ex:D, a node of both
+# kinds, an ex:r of another kind. Inside: ex:b has no ex:p nor ex:r, ex:m3 no kind. The
+# counts no longer prove anything, so every check runs, and finds only ex:b and ex:m3.
+TRICKY = b"""
+@prefix ex: <http://example.org/> .
+ex:z ex:p 1, 2 ; ex:r ex:zr . ex:zr ex:kind ex:K2 . ex:y ex:q "not a D" . ex:o a ex:K1, ex:K2 .
+ex:b a ex:C . ex:m3 a ex:M .
+"""
+
+
+class Recording(StoreSource):
+    """A pyoxigraph store that remembers which queries ran."""
+
+    def __init__(self, store: ox.Store) -> None:
+        super().__init__(store)
+        self.ran: list[str] = []
+
+    def select(self, query: str) -> tuple[set[str], object]:  # type: ignore[override]
+        self.ran.append(query)
+        return super().select(query)
+
+
+def _store(*turtle: bytes) -> ox.Store:
+    store = ox.Store()
+    for text in turtle:
+        store.load(text, ox.RdfFormat.TURTLE)
+    return store
+
+
+def test_counts_skip_only_the_checks_they_prove_empty() -> None:
+    shapes = parse_rdf(COUNTED, TURTLE, source="shapes").graph
+    checks = compile_shapes(shapes)
+    counted = {"MinCountConstraintComponent", "MaxCountConstraintComponent",
+               "ClassConstraintComponent", "XoneConstraintComponent",
+               "HasValueConstraintComponent"}  # fmt: skip
+    assert {c.component for c in checks if c.proof} == counted
+
+    source = Recording(_store(CONFORMING))
+    assert run_checks(source, checks) == []
+    assert not {c.query for c in checks if c.component in counted} & set(source.ran)
+
+    source = Recording(_store(CONFORMING, TRICKY))
+    found = run_checks(source, checks)
+    assert {c.query for c in checks if c.component in counted} <= set(source.ran)
+    assert {(v.check.component, v.focus.value) for v in found} == {
+        ("MinCountConstraintComponent", "http://example.org/b"),
+        ("HasValueConstraintComponent", "http://example.org/b"),
+        ("XoneConstraintComponent", "http://example.org/m3"),
+    }
+    # the kinds stay apart, yet ex:m3 has none: the cover count alone must let the check run
+    kindless = b"@prefix ex: <http://example.org/> . ex:m3 a ex:M ."
+    found = run_checks(_store(CONFORMING, kindless), checks)
+    assert [(v.check.component, v.focus.value) for v in found] == [
+        ("XoneConstraintComponent", "http://example.org/m3")
+    ]
+    data = parse_rdf(CONFORMING + TRICKY, TURTLE, source="data").graph
+    want = Validator(shapes, engine="pyshacl").validate(data)
+    assert _verdicts(Validator(shapes, engine="sparql").validate(data)) == _verdicts(want)
+
+
+@pytest.mark.parametrize("case", ["05-meeting-without-kind.ttl", "18-holding-two-holders.ttl",
+                                  "29-passage-without-source.ttl",
+                                  "31-passage-source-not-document.ttl"])  # fmt: skip
+def test_a_store_behind_the_port_gives_pyshacl_verdicts(tmp_path: Path, case: str) -> None:
+    """The served store's path: each query through `Store.select`, under one deadline."""
+    from ccmkg.resources import ontology_file
+    from ccmkg.store import open_store
+
+    data = _data(EXAMPLES / "valid.ttl", EXAMPLES / "invalid" / case)
+    onto = Graph().parse(ontology_file(), format="turtle")
+    store = open_store(Settings(store=str(tmp_path / "store"), query_workers=1))
+    try:
+        store.replace_graphs({"https://ccm-kg.org/graph/data": data,
+                              "https://ccm-kg.org/graph/ontology": onto})  # fmt: skip
+        got = package_validator("sparql").validate_store(store, timeout_s=120)
+    finally:
+        store.close()
+    want = package_validator("pyshacl").validate(data)
+    assert not got.conforms
+    assert _verdicts(got) == _verdicts(want)

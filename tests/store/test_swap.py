@@ -1,0 +1,77 @@
+"""EmbeddedStore.swap_in_graphs (the loader's one-piece first load): the same dataset as the
+transactional `add_graphs`, on disk and in memory, and nothing written when it refuses."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ccmkg.errors import BadParameter, StoreError
+from ccmkg.settings import Settings
+from ccmkg.store.embedded import EmbeddedStore
+from ccmkg.store.rdfterms import ntriples, oxigraph_triples
+from tests.helpers.data import G1, G2, sample_graphs
+
+
+def _open(path: Path) -> EmbeddedStore:
+    return EmbeddedStore(Settings(store=str(path), query_workers=1, sparql_workers=1))
+
+
+def _dataset(store: EmbeddedStore) -> tuple[set[str], set[object]]:
+    named = set(store.dump_nquads().decode("utf-8").splitlines())
+    return named, set(store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+
+
+def test_a_swap_gives_the_dataset_add_graphs_gives_and_keeps_what_was_there(
+    tmp_path: Path,
+) -> None:
+    graphs = sample_graphs()
+    shared = next(iter(graphs[G2]))
+    graphs[G1].add(shared)  # one triple in both graphs: once in the default graph
+    before = {"https://example.org/graph/before": graphs[G2]}
+    added, swapped = _open(tmp_path / "added"), _open(tmp_path / "swapped")
+    try:
+        for store in (added, swapped):
+            store.replace_graphs(before)
+        added.add_graphs({g: oxigraph_triples(t) for g, t in graphs.items()})
+        inode = os.stat(tmp_path / "swapped").st_ino
+        assert swapped.swap_in_graphs({g: ntriples(t) for g, t in graphs.items()})
+        assert os.stat(tmp_path / "swapped").st_ino != inode, "no new directory swapped in"
+        assert _dataset(swapped) == _dataset(added)
+        assert swapped.graphs() == added.graphs()
+        expected = _dataset(added)
+    finally:
+        added.close()
+        swapped.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["added", "swapped"]
+    reopened = _open(tmp_path / "swapped")  # the disk holds what memory served
+    try:
+        assert _dataset(reopened) == expected
+    finally:
+        reopened.close()
+
+
+def test_a_swap_refuses_a_graph_already_there_or_bad_text_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    graphs = sample_graphs()
+    store = _open(tmp_path / "s")
+    try:
+        store.replace_graphs({G1: graphs[G1]})
+        before = _dataset(store)
+        inode = os.stat(tmp_path / "s").st_ino
+        with pytest.raises(BadParameter):
+            store.swap_in_graphs({G2: ntriples(graphs[G2]), G1: ntriples(graphs[G1])})
+        with pytest.raises(BadParameter):  # a line that is not one triple ending " ."
+            store.swap_in_graphs({G2: ntriples(graphs[G2]).replace(" .\n", "\n", 1)})
+        with pytest.raises(StoreError):  # two triples on one line: the parser refuses
+            store.swap_in_graphs({G2: ntriples(graphs[G2]).replace(" .\n", " .  ", 1)})
+        with pytest.raises(BadParameter):
+            store.swap_in_graphs({"not an iri": ntriples(graphs[G2])})
+        assert _dataset(store) == before
+        assert os.stat(tmp_path / "s").st_ino == inode
+        assert [p.name for p in tmp_path.iterdir()] == ["s"]
+    finally:
+        store.close()
