@@ -1,8 +1,9 @@
 """A pool of forked query workers: the hard time limit for engines that cannot be cancelled.
 
 pyoxigraph offers no way to stop a running query from Python. So queries that must finish
-by a deadline run in a forked child process (the fork is instant; the embedded store gives each
-child a handler that reads a read-only checkpoint of the committed data, see snapshots.py). At
+by a deadline run in a child process (forked from this one, or, for a handler the pool prepares
+per worker, from the forkserver: the embedded store gives each worker a handler that reads a
+read-only checkpoint of the committed data, see snapshots.py). At
 the deadline the child is killed with SIGKILL and a fresh one is forked; the server itself
 never waits longer than the limit. After every committed write the pool is renewed so that
 children see the new data.
@@ -50,6 +51,13 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Any], Any]
 
 _ctx = multiprocessing.get_context("fork")
+# Workers that open a native store themselves (RocksDB) start from the forkserver: a clean,
+# single-threaded process. A fork of the server would inherit the locks its RocksDB threads
+# hold at that instant (compaction after a write), and the child's own open could wait on
+# them for ever (seen: a graph count stuck until its 60 s limit under a loaded test run).
+_CLEAN = multiprocessing.get_context("forkserver")
+# Imported once in the forkserver, so that a new worker starts in milliseconds.
+_CLEAN.set_forkserver_preload(["ccmkg.store.embedded"])
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 # A worker whose resident memory grew by more than this since it started retires after its
 # answer: the allocator rarely gives freed memory back, a fresh fork starts small.
@@ -215,8 +223,9 @@ class QueryPool:
     ) -> None:
         """`prepare`: called under the fork lock before each fork, it gives the handler of that
         worker (e.g. one bound to the snapshot of the data it must read); without it every
-        worker runs `handler`. A handler with a `start()` method has it called in the child
-        before the first request.
+        worker runs `handler`, forked from this process (it inherits what it reads). A prepared
+        handler is pickled to a child of the forkserver instead (a clean process, see `_CLEAN`)
+        and has its `start()` method, if any, called there before the first request.
 
         `nice`: the CPU niceness of a worker, from its start (`nice_after_s` 0) or once its
         query has run `nice_after_s` seconds: a cheap query then pays no priority penalty, an
@@ -239,8 +248,9 @@ class QueryPool:
     def _fork(self) -> _Worker:
         with self._fork_lock:
             handler = self._handler if self._prepare is None else self._prepare()
-            parent_conn, child_conn = _ctx.Pipe(duplex=True)
-            process = _ctx.Process(
+            ctx: Any = _ctx if self._prepare is None else _CLEAN
+            parent_conn, child_conn = ctx.Pipe(duplex=True)
+            process = ctx.Process(
                 target=_worker_main,
                 args=(
                     handler,
