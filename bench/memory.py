@@ -11,8 +11,11 @@ sends a few /sparql and REST requests (so that every worker has answered), then 
 set size) splits every shared page between the processes that map it, so the PSS of all
 processes adds up to what the serving system really holds; USS is what a process holds alone.
 bytes/triple divides the total PSS by the triples of the named graphs (the default-graph union
-is not counted as data). Also prints, for reference, an in-process pyoxigraph in-memory store
-holding the same file (the engine's own floor) and `oxigraph serve` on it when installed.
+is not counted as data). The store's files are read through the OS page cache, which PSS does
+not count (shared with every process, given back under pressure): their size on disk and how
+much of them is in the page cache are printed beside the total. Also prints, for reference, an
+in-process pyoxigraph in-memory store holding the same file (the engine's own floor) and
+`oxigraph serve` on it when installed.
 """
 
 from __future__ import annotations
@@ -145,6 +148,22 @@ def report(label: str, pids: list[tuple[str, int]], triples: int) -> int:
     return total
 
 
+def page_cache(store_dir: Path) -> None:
+    """The store directory's size, and how much of it the OS page cache holds (`fincore`)."""
+    files = [p for p in store_dir.iterdir() if p.is_file()]  # read checkpoints link to these
+    on_disk = sum(p.stat().st_size for p in files)
+    line = f"\nstore directory: {on_disk / 2**20:.0f} MB on disk"
+    if shutil.which("fincore"):
+        out = subprocess.run(
+            ["fincore", "--bytes", "--noheadings", "--output", "RES", *map(str, files)],
+            capture_output=True,
+            text=True,
+        )
+        cached = sum(int(x) for x in out.stdout.split() if x.isdigit())
+        line += f", {cached / 2**20:.0f} MB of its files in the OS page cache (not in PSS)"
+    print(line)
+
+
 def engine_floor(nquads: Path, triples: int, what: str) -> None:
     """A pyoxigraph in-memory store with `nquads`, in a child: its PSS growth."""
     code = (
@@ -192,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
                 (f"worker {name_of(p)[-20:]}", p) for p in descendants(proc.pid)
             ]
             report("ccmkg serve " + " ".join(args.env), pids, triples)
+            page_cache(store_dir)
         engine_floor(nquads, triples, "the served file, default-graph union included")
         if args.nquads is None:  # what the union costs: the named graphs alone
             engine_floor(named, triples, "the named graphs alone")

@@ -42,7 +42,7 @@ def persons(
 ) -> Response:
     """Each person with every spelling, and the documents that name them."""
     least = parse_int("min_documents", min_documents, 1, 10_000)
-    found = recurring.with_documents(service.persons(queries, q=q), queries, least)
+    found = recurring.with_documents(service.persons(queries, q=q), least)
     return page_answer(found, page)
 
 

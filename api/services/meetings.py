@@ -96,9 +96,9 @@ def meetings(
         if within(m.date, period.start, period.end) and (kind is None or m.kind == kind)
     ]
     if state:
-        attended = queries.run("api_actor_timeline", {"actor": state})
+        attended = queries.run("api_actor_meetings", {"actor": state})
         answers.append(attended)
-        iris = {text(r, "ref") or "" for r in attended.rows if text(r, "kind") == "attended"}
+        iris = {text(r, "meeting") or "" for r in attended.rows}
         items = [m for m in items if m.iri in iris]
     if person:
         attended = queries.run("api_person_meetings", {"person": _person_iri(queries, person)})

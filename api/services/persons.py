@@ -18,20 +18,30 @@ from ccmkg.store import Rows
 
 
 def _fold_persons(rows: Rows) -> list[dict[str, Any]]:
-    """One dict per person, shaped like `Person` plus `key` (its name key, for the search)."""
+    """One dict per person, shaped like `Person` plus `key` (its name key, for the search).
+
+    api_persons gives a person's own rows and, apart, one row per document naming them: the
+    name fields come from whichever row has them, the documents from the others."""
 
     def build(row: Row) -> dict[str, Any]:
         return {
             "id": text(row, "person"),
-            "name": text(row, "name"),
-            "key": text(row, "nameKey"),
+            "name": None,
+            "key": None,
             "spellings": [],
             "alternate_names": [],
             "honorifics": [],
             "needs_review": False,
+            "documents": [],
         }
 
     def more(item: dict[str, Any], row: Row) -> None:
+        doc = text(row, "doc")
+        if doc is not None:
+            add_unique(item, "documents", document_ref(row))
+            return
+        item["name"] = item["name"] or text(row, "name")
+        item["key"] = item["key"] or text(row, "nameKey")
         add_unique(item, "spellings", text(row, "spelling"))
         add_unique(item, "alternate_names", text(row, "alternateName"))
         add_unique(item, "honorifics", text(row, "honorific"))
@@ -39,9 +49,17 @@ def _fold_persons(rows: Rows) -> list[dict[str, Any]]:
 
     items = fold_rows(rows.rows, "person", build, more)
     for item in items:
+        del item["sources"]  # fold_rows reads the document rows as passages: not a person's
         honorifics = item.pop("honorifics")
         item["honorific"] = honorifics[0] if honorifics else None
+        # Date order, undated first (as SPARQL orders an unbound date), then by IRI.
+        item["documents"].sort(key=lambda d: (d["date"] or "", d["id"]))
     return items
+
+
+def document_ref(row: Row) -> dict[str, Any]:
+    """The row's document as a `DocumentRef`-shaped dict."""
+    return {"id": text(row, "doc"), "title": text(row, "docTitle"), "date": day(row, "docDate")}
 
 
 def _matches(item: dict[str, Any], q: str) -> bool:

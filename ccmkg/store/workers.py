@@ -1,10 +1,12 @@
 """A pool of forked query workers: the hard time limit for engines that cannot be cancelled.
 
 pyoxigraph offers no way to stop a running query from Python. So queries that must finish
-by a deadline run in a child process forked from the process that holds the in-memory store
-(copy-on-write: the fork is instant and shares the data pages). At the deadline the child is
-killed with SIGKILL and a fresh one is forked; the server itself never waits longer than the
-limit. After every committed write the pool is renewed so that children see the new data.
+by a deadline run in a child process (forked from this one, or, for a handler the pool prepares
+per worker, from the forkserver: the embedded store gives each worker a handler that reads a
+read-only checkpoint of the committed data, see snapshots.py). At
+the deadline the child is killed with SIGKILL and a fresh one is forked; the server itself
+never waits longer than the limit. After every committed write the pool is renewed so that
+children see the new data.
 
 Workers are forked only while the owner's write lock is held, so no child is ever born in the
 middle of a write to the store it inherits.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -48,13 +51,20 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Any], Any]
 
 _ctx = multiprocessing.get_context("fork")
+# Workers that open a native store themselves (RocksDB) start from the forkserver: a clean,
+# single-threaded process. A fork of the server would inherit the locks its RocksDB threads
+# hold at that instant (compaction after a write), and the child's own open could wait on
+# them for ever (seen: a graph count stuck until its 60 s limit under a loaded test run).
+_CLEAN = multiprocessing.get_context("forkserver")
+# Imported once in the forkserver, so that a new worker starts in milliseconds.
+_CLEAN.set_forkserver_preload(["ccmkg.store.embedded"])
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 # A worker whose resident memory grew by more than this since it started retires after its
 # answer: the allocator rarely gives freed memory back, a fresh fork starts small.
 RETIRE_GROWTH_BYTES = 256 * 1024 * 1024
-# A worker whose *private* memory grew by more than this (it copied inherited pages the query
-# walked) retires too: a fresh fork shares every page with the server again. Checked only
-# after queries longer than PRIVATE_CHECK_AFTER_S, which are the ones that walk a lot.
+# A worker whose *private* memory grew by more than this (what a query left allocated, or
+# inherited pages it wrote to and so copied) retires too: a fresh fork starts small. Checked
+# only after queries longer than PRIVATE_CHECK_AFTER_S, which are the ones that walk a lot.
 RETIRE_PRIVATE_BYTES = 64 * 1024 * 1024
 PRIVATE_CHECK_AFTER_S = 0.05
 
@@ -69,9 +79,9 @@ def _memory() -> tuple[int, int]:
 def _private_bytes() -> int:
     """Memory this process holds alone (USS): pages it wrote, the inherited ones it copied.
 
-    Reading pyoxigraph's in-memory store writes to the pages it walks (a full scan of a 1M
-    store makes a worker's copy of ~500 MB private), which RSS does not show: a forked page
-    is resident before and after its copy. Costs a walk of the page tables (~10 ms at 1 GB),
+    RSS does not show an inherited page the process wrote to (copied): it was resident before
+    and after its copy. (Reading a pyoxigraph in-memory store writes to every page it walks,
+    which is why workers no longer share one: snapshots.py.) Costs a walk of the page tables,
     so it is read only after a long query.
     """
     private = 0
@@ -138,6 +148,12 @@ def _worker_main(
 ) -> None:
     """Child loop: receive a request, run it, send ("ok", value, retire) or an error."""
     _enter_child(conn.fileno(), nice)
+    # The inherited Python objects are the parent's: a collection here would walk them all and
+    # copy every page of the parent's heap (copy-on-write). Frozen, the collector skips them.
+    gc.freeze()
+    start = getattr(handler, "start", None)
+    if start is not None:
+        start()  # e.g. open the store it reads; before the limit, which is for the queries
     _limit_memory(memory_bytes)
     start_rss = _memory()[1]
     start_private = _private_bytes()
@@ -175,11 +191,12 @@ def death_cause(exitcode: int | None) -> str:
     return "exit"
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     conn: Connection
     generation: int
+    handler: Handler
     niced: bool = False  # lowered in priority while it ran a long query: retires after it
 
     def stop(self) -> None:
@@ -202,8 +219,15 @@ class QueryPool:
         memory_bytes: int | None = None,
         nice: int = 0,
         nice_after_s: float = 0.0,
+        prepare: Callable[[], Handler] | None = None,
     ) -> None:
-        """`nice`: the CPU niceness of a worker, from its start (`nice_after_s` 0) or once its
+        """`prepare`: called under the fork lock before each fork, it gives the handler of that
+        worker (e.g. one bound to the snapshot of the data it must read); without it every
+        worker runs `handler`, forked from this process (it inherits what it reads). A prepared
+        handler is pickled to a child of the forkserver instead (a clean process, see `_CLEAN`)
+        and has its `start()` method, if any, called there before the first request.
+
+        `nice`: the CPU niceness of a worker, from its start (`nice_after_s` 0) or once its
         query has run `nice_after_s` seconds: a cheap query then pays no priority penalty, an
         expensive one yields the CPU as before, and its worker retires after the answer (an
         unprivileged process cannot lower its niceness again)."""
@@ -213,19 +237,23 @@ class QueryPool:
         self._nice = nice
         self._nice_after_s = nice_after_s
         self._fork_lock = fork_lock
+        self._prepare = prepare
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
+        self._live: set[_Worker] = set()  # idle and busy
         self._count = 0  # workers alive or being forked, idle or busy
         self._generation = 0
         self._closed = False
 
     def _fork(self) -> _Worker:
         with self._fork_lock:
-            parent_conn, child_conn = _ctx.Pipe(duplex=True)
-            process = _ctx.Process(
+            handler = self._handler if self._prepare is None else self._prepare()
+            ctx: Any = _ctx if self._prepare is None else _CLEAN
+            parent_conn, child_conn = ctx.Pipe(duplex=True)
+            process = ctx.Process(
                 target=_worker_main,
                 args=(
-                    self._handler,
+                    handler,
                     child_conn,
                     self._memory_bytes,
                     0 if self._nice_after_s > 0 else self._nice,
@@ -234,7 +262,20 @@ class QueryPool:
             )
             process.start()
             child_conn.close()
-            return _Worker(process, parent_conn, self._generation)
+            worker = _Worker(process, parent_conn, self._generation, handler)
+            with self._cond:
+                self._live.add(worker)
+            return worker
+
+    def handlers(self) -> list[Handler]:
+        """The handlers of the workers alive now, idle or busy (what they still read)."""
+        with self._cond:
+            return [w.handler for w in self._live if w.process.is_alive()]
+
+    def _stop(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._cond:
+            self._live.discard(worker)
 
     def start(self) -> None:
         """Fork the workers now, so that the first queries do not pay for it."""
@@ -261,7 +302,7 @@ class QueryPool:
             stale, self._idle = self._idle, []
             self._count -= len(stale)
         for worker in stale:
-            worker.stop()
+            self._stop(worker)
 
     def _acquire(self, deadline: float | None) -> _Worker:
         while True:
@@ -274,7 +315,7 @@ class QueryPool:
                         if worker.generation == self._generation and worker.process.is_alive():
                             return worker
                         self._count -= 1
-                        worker.stop()
+                        self._stop(worker)
                         continue
                     if self._count < self.size:
                         self._count += 1
@@ -303,10 +344,10 @@ class QueryPool:
                 retire = False
             self._cond.notify()
         if retire:
-            worker.stop()
+            self._stop(worker)
 
     def _discard(self, worker: _Worker) -> None:
-        worker.stop()
+        self._stop(worker)
         with self._cond:
             self._count -= 1
             self._cond.notify()
@@ -393,7 +434,7 @@ class QueryPool:
             self._count -= len(idle)
             self._cond.notify_all()
         for worker in idle:
-            worker.stop()
+            self._stop(worker)
 
 
 # --- one job in a one-shot child ------------------------------------------------------------

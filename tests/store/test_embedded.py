@@ -182,3 +182,59 @@ def test_unlimited_select_runs_in_process(tmp_path: Path) -> None:
         assert rows == [{"m": EX.meeting2}]
     finally:
         s.close()
+
+
+SNAPSHOTS = "ccmkg-read-snapshots"
+THREE_WAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_a_busy_worker_keeps_reading_its_checkpoint_across_writes(tmp_path: Path) -> None:
+    """Workers read a checkpoint of the version they were forked at: a write while a query
+    runs neither disturbs it (its checkpoint stays until it is done) nor is seen by it."""
+    s = _open(tmp_path)
+    try:
+        s.replace_graphs({G1: many_triples(200)})
+        answers: list[object] = []
+        slow = threading.Thread(
+            target=lambda: answers.append(s.select(THREE_WAY, timeout_s=120).rows[0]["n"])
+        )
+        slow.start()
+        time.sleep(0.5)  # the 8M-row count runs (seconds) in its worker
+        for n in (5, 6):  # two writes, each followed by a query in a freshly forked worker
+            s.replace_graphs({G1: many_triples(n)})
+            count = s.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", timeout_s=30)
+            assert count.rows[0]["n"] == Literal(n)
+        slow.join()
+        assert answers == [Literal(200**3)]
+    finally:
+        s.close()
+
+
+def test_checkpoints_no_worker_reads_are_removed(tmp_path: Path) -> None:
+    s = _open(tmp_path)
+    root = tmp_path / SNAPSHOTS
+    try:
+        for n in (2, 3, 4, 5):
+            s.replace_graphs({G1: many_triples(n)})
+            s.select("SELECT * WHERE { ?s ?p ?o }", timeout_s=30)
+        # The idle workers of older versions were retired by the writes; what is left is the
+        # checkpoint of the last version (and none of the three before it).
+        assert sorted(p.name for p in root.iterdir()) == ["v4"]
+    finally:
+        s.close()
+    assert not root.exists()
+
+
+def test_checkpoints_left_by_a_killed_server_are_removed_at_open(tmp_path: Path) -> None:
+    s = _open(tmp_path)
+    s.replace_graphs({G1: many_triples(3)})
+    s.select("SELECT * WHERE { ?s ?p ?o }", timeout_s=30)
+    s.close()
+    left = tmp_path / SNAPSHOTS / "v7"
+    left.mkdir(parents=True)  # as a kill -9 leaves them
+    again = _open(tmp_path)
+    try:
+        assert not left.exists()
+        assert again.select("SELECT * WHERE { ?s ?p ?o }", timeout_s=30).rows
+    finally:
+        again.close()

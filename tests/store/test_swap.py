@@ -4,6 +4,7 @@ transactional `add_graphs`, on disk and in memory, and nothing written when it r
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -74,4 +75,42 @@ def test_a_swap_refuses_a_graph_already_there_or_bad_text_and_writes_nothing(
         assert os.stat(tmp_path / "s").st_ino == inode
         assert [p.name for p in tmp_path.iterdir()] == ["s"]
     finally:
+        store.close()
+
+
+def test_reads_during_a_swap_wait_for_it_and_queries_after_it_see_the_new_store(
+    tmp_path: Path,
+) -> None:
+    """The server's own reads use the on-disk handle the swap closes and moves: they wait
+    while the directories move, never fail; workers read a checkpoint of the new store."""
+    graphs = sample_graphs()
+    store = _open(tmp_path / "store")
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    errors: list[BaseException] = []
+    seen: set[int] = set()
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            try:
+                seen.add(int(store.select(count).rows[0]["n"]))
+            except BaseException as exc:  # collected and asserted below
+                errors.append(exc)
+                return
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    try:
+        for t in readers:
+            t.start()
+        assert store.swap_in_graphs({g: ntriples(t) for g, t in graphs.items()})
+        done.set()
+        for t in readers:
+            t.join()
+        total = sum(len(t) for t in graphs.values())
+        assert errors == []
+        assert seen <= {0, total}
+        limited = store.select(count, timeout_s=30).rows[0]["n"]
+        assert int(limited) == total
+    finally:
+        done.set()
         store.close()
