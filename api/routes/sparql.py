@@ -13,6 +13,7 @@ kept until the next write and carry an ETag (api/sparql_cache.py, CCMKG_SPARQL_C
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -270,9 +271,20 @@ async def sparql(request: Request) -> Response:
             f"{settings.max_response_bytes} bytes (CCMKG_MAX_RESPONSE_BYTES).",
             hint="Add a LIMIT, select fewer variables, or avoid building long strings.",
         )
-    if cache is not None and key is not None and etag is not None:
+    if cache is not None and key is not None and etag is not None and repeatable(query):
         cache.put(key, result, etag)
     return _answer(result, settings, etag, request.headers.get("if-none-match"))
+
+
+# A query whose answer can differ between two runs over the same data: the time, random
+# values, fresh blank nodes or IRIs, another endpoint's data. A false match (the word inside
+# a literal or an IRI) only means one answer is not kept.
+_UNREPEATABLE = re.compile(r"(?i)\b(?:SERVICE|NOW|RAND|UUID|STRUUID|BNODE)\b")
+
+
+def repeatable(query: str) -> bool:
+    """Whether the same query over the same data gives the same answer (so it may be kept)."""
+    return _UNREPEATABLE.search(query) is None
 
 
 def answer_cache(state: Any, settings: Settings, store: Store) -> AnswerCache | None:

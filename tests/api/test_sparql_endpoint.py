@@ -353,6 +353,19 @@ def test_answers_are_kept_until_the_next_write(fresh_client: httpx.Client, store
     assert _states(after) == []
 
 
+def test_an_answer_that_differs_between_runs_is_never_kept(client: httpx.Client) -> None:
+    """Fresh identifiers (and the time, random values, other endpoints) are computed anew."""
+    query = "SELECT (STRUUID() AS ?id) WHERE {}"
+    headers = {"Accept": "application/sparql-results+json"}
+    ids = {
+        client.get("/sparql", params={"query": query}, headers=headers).json()["results"][
+            "bindings"
+        ][0]["id"]["value"]
+        for _ in range(3)
+    }
+    assert len(ids) == 3
+
+
 def test_refusals_are_never_kept(fresh_client: httpx.Client, store: Store) -> None:
     deep = "SELECT * WHERE " + "{" * 60 + "}" * 60
     for _ in range(2):
