@@ -38,8 +38,9 @@ from ccmkg.model.iri import DEFAULT_BASE_IRI, IriScheme, meeting_key
 from ccmkg.model.resolve import resolver
 from ccmkg.model.vocab import vocabulary
 from ccmkg.resources import queries_dir
-from ccmkg.sparql_guard import check_services, scan
+from ccmkg.sparql_guard import check_services, inject_values, scan
 from ccmkg.store.base import Rows, Store
+from ccmkg.store.rdfterms import values_block
 
 PARAM_TYPES = (
     *("iri", "state", "area", "date", "year", "gyear", "integer", "string"),
@@ -72,6 +73,13 @@ class NamedQuery:
     example: Mapping[str, str]
     text: str
     path: Path
+    # How parameters are bound on the embedded store: "substitution" (pyoxigraph's, the
+    # default) or "values" (a VALUES block at the start of the WHERE group, as on a remote
+    # store). The header's `bind:` chooses, per query, by measurement: pyoxigraph plans a
+    # substituted constant without knowing it is bound, so a query whose best start is the
+    # bound term can be 30x slower with substitution (api_deadlines: 42 ms vs 1.2 ms for one
+    # State on the corpus), while others are slower with VALUES (docs/decisions/queries.md).
+    bind: str = "substitution"
 
     def as_doc(self) -> dict[str, Any]:
         """The documentation as plain data (for GET /queries and `ccmkg query --list`)."""
@@ -173,10 +181,12 @@ class Catalogue:
             QueryTimeout, StoreError: from the store.
         """
         check_services(scan(self.get(name).text).services, service_allowlist)
+        query = self.get(name)
         bindings = self.bindings(name, params)
-        return store.select(
-            self.get(name).text, bindings=bindings, max_rows=max_rows, timeout_s=timeout_s
-        )
+        text = query.text
+        if query.bind == "values" and bindings:
+            text, bindings = inject_values(text, values_block(bindings)), {}
+        return store.select(text, bindings=bindings, max_rows=max_rows, timeout_s=timeout_s)
 
     def _convert(self, param: Param, raw: str) -> Node:
         converter = _CONVERTERS[param.type]
@@ -300,6 +310,7 @@ _CONVERTERS: dict[str, Callable[[Catalogue, str], Node]] = {
 # Query files
 
 
+BIND_MODES = frozenset({"substitution", "values"})
 _EMPTY_STORE = pyoxigraph.Store()
 
 
@@ -348,6 +359,9 @@ def parse_query_file(path: Path) -> NamedQuery:
             Param(str(pname), ptype, bool(spec.get("required", False)), spec.get("doc", ""))
         )
     projected = _projection(text, where)
+    bind = str(header.get("bind", "substitution"))
+    if bind not in BIND_MODES:
+        raise InputError(f"{where}: bind must be one of {sorted(BIND_MODES)}, not {bind!r}")
     column_docs = {str(k): str(v) for k, v in (header.get("columns") or {}).items()}
     if tuple(column_docs) != projected:
         raise InputError(
@@ -368,6 +382,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         example={str(k): str(v) for k, v in (header.get("example") or {}).items()},
         text=text,
         path=path,
+        bind=bind,
     )
 
 

@@ -22,7 +22,7 @@ def _load(base_iri: str) -> Catalogue:
 
 
 def catalogue(base_iri: str) -> Catalogue:
-    """The catalogue, parsed once: rdflib's query parser is not thread-safe, hence the lock."""
+    """The catalogue, parsed once (the lock: two first requests at once would both parse it)."""
     with _LOADING:
         return _load(base_iri)
 

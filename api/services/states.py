@@ -174,7 +174,7 @@ def state(queries: Queries, state_iri: str, *, as_of: dt.date | None = None) -> 
             "List States with GET /states; load the reference data with `ccmkg load --reference`.",
         )
     deadlines = deadline_service.deadlines(queries, state=state_iri, as_of=as_of)
-    presided = queries.run("meeting_presidents")
+    presided = queries.run("meeting_presidents", {"state": state_iri})
     timeline = queries.run("api_actor_timeline", {"actor": state_iri})
     held, attended = _timeline(timeline)
     answers = (rows, *deadlines.answers, presided, timeline)

@@ -1,0 +1,60 @@
+"""`bind: values` in a query's header: the same rows as pyoxigraph's substitution, bound the
+way the planner can start from (ccmkg/catalogue.py NamedQuery.bind)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ccmkg.catalogue import Catalogue, parse_query_file, to_records
+from ccmkg.errors import InputError
+from ccmkg.loaders.reference.load import ReferenceReport
+from ccmkg.settings import Settings
+from ccmkg.store import Store, open_store
+from devtools.rel_support import copy_store
+
+CATALOGUE = Catalogue.load()
+BY_VALUES = sorted(q.name for q in CATALOGUE.queries.values() if q.bind == "values")
+
+
+@pytest.fixture(scope="module")
+def loaded(
+    corpus_reference_template: tuple[Path, ReferenceReport],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Store]:
+    location = copy_store(corpus_reference_template[0], tmp_path_factory.mktemp("bind") / "s")
+    store = open_store(Settings(store=str(location), query_workers=1))
+    yield store
+    store.close()
+
+
+def test_some_queries_bind_by_values() -> None:
+    assert BY_VALUES, "no query header says bind: values"
+
+
+@pytest.mark.parametrize("name", BY_VALUES)
+def test_values_and_substitution_give_the_same_rows(loaded: Store, name: str) -> None:
+    query = CATALOGUE.get(name)
+    bindings = CATALOGUE.bindings(name, query.example)
+    by_values = to_records(CATALOGUE.run(loaded, name, query.example))
+    substituted = to_records(loaded.select(query.text, bindings=bindings))
+    assert _multiset(by_values) == _multiset(substituted)  # a query without ORDER BY
+
+
+def _multiset(records: list[dict]) -> list[str]:
+    return sorted(json.dumps(r, sort_keys=True) for r in records)
+
+
+def test_the_deadlines_of_a_state_are_found_by_values(loaded: Store) -> None:
+    rows = CATALOGUE.run(loaded, "api_deadlines", {"state": "LAO"}).rows
+    assert rows and {str(r["iso3"]) for r in rows} == {"LAO"}
+
+
+def test_an_unknown_binding_mode_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "q.rq"
+    path.write_text("# title: t\n# columns: {s: x}\n# bind: magic\nSELECT ?s WHERE { ?s ?p ?o }\n")
+    with pytest.raises(InputError, match="bind must be one of"):
+        parse_query_file(path)
