@@ -58,11 +58,21 @@ def _honorific_rx() -> re.Pattern[str]:
 
 def split_honorific(written: str) -> tuple[str | None, str]:
     """('H.E. Mr.', 'Jane Doe') from the name as written; (None, name) when it has no title."""
-    text = " ".join(written.split())
+    text = _without_sentence_stop(" ".join(written.split()))
     match = _honorific_rx().match(text)
     if not match or not match.group("h").strip():
         return None, text
     return " ".join(match.group("h").split()), text[match.end() :].strip()
+
+
+def _without_sentence_stop(name: str) -> str:
+    """A name read at the end of a sentence, without the sentence's full stop: "Ana Ruiz
+    Mendoza." is Ana Ruiz Mendoza. An initial or a short abbreviation keeps its dot ("Effron
+    C.", "Jr.")."""
+    if not name.endswith("."):
+        return name
+    last = name.rsplit(" ", 1)[-1].rstrip(".")
+    return name.rstrip(".") if len(last) >= 3 and "." not in last else name
 
 
 def person_key(name: str) -> str:

@@ -112,3 +112,17 @@ def test_a_demonym_two_states_share_is_never_guessed() -> None:
 
     for form in ("Congolese", "Dominican", "Korean", "Guinean", "American"):
         assert resolver().state_adjective(form) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "bare"),
+    [
+        ("Ana Ruiz Mendoza.", "Ana Ruiz Mendoza"),  # a name that ends a sentence
+        ("H.E. Mr. Félix Baumann.", "Félix Baumann"),
+        ("Encyla T. C.", "Encyla T. C."),  # an initial keeps its dot
+        ("John Smith Jr.", "John Smith Jr."),  # so does a short abbreviation
+    ],
+)
+def test_a_sentence_stop_is_not_part_of_a_name(written: str, bare: str) -> None:
+    assert split_honorific(written)[1] == bare
+    assert person_key(written) == person_key(bare)
