@@ -84,11 +84,38 @@ class LingeringTransport:
             self._timer = None
 
 
-class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with a deadline for the request line and headers."""
+class HeaderDeadline:
+    """The request line and headers of each request are due `header_timeout_s` after the
+    connection opened (or the previous response ended); past it the connection is closed.
+    Mixed into both uvicorn protocols, which say when they are waiting for headers."""
 
     header_timeout_s = 10.0
     _header_timer: asyncio.TimerHandle | None = None
+    loop: asyncio.AbstractEventLoop
+    transport: asyncio.Transport
+
+    def _awaiting_headers(self) -> bool:
+        raise NotImplementedError
+
+    def _arm_header_timer(self) -> None:
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_later(self.header_timeout_s, self._header_timeout)
+
+    def _cancel_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _header_timeout(self) -> None:
+        self._header_timer = None
+        if self._awaiting_headers() and not self.transport.is_closing():
+            log.info("closing a connection that sent no complete request headers in %g s",
+                     self.header_timeout_s)  # fmt: skip
+            self.transport.close()
+
+
+class GuardedH11Protocol(HeaderDeadline, H11Protocol):
+    """uvicorn's h11 protocol with a deadline for the request line and headers."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._lingering_transport = LingeringTransport(
@@ -116,21 +143,8 @@ class GuardedH11Protocol(H11Protocol):
         self._lingering_transport.cancel()
         super().connection_lost(exc)
 
-    def _arm_header_timer(self) -> None:
-        if self._header_timer is None:
-            self._header_timer = self.loop.call_later(self.header_timeout_s, self._header_timeout)
-
-    def _cancel_header_timer(self) -> None:
-        if self._header_timer is not None:
-            self._header_timer.cancel()
-            self._header_timer = None
-
-    def _header_timeout(self) -> None:
-        self._header_timer = None
-        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
-            log.info("closing a connection that sent no complete request headers in %g s",
-                     self.header_timeout_s)  # fmt: skip
-            self.transport.close()
+    def _awaiting_headers(self) -> bool:
+        return self.conn.their_state is h11.IDLE
 
 
 class HeadersTooLarge(httptools.HttpParserError):
@@ -140,13 +154,11 @@ class HeadersTooLarge(httptools.HttpParserError):
 MAX_HEADER_BYTES = 64 * 1024  # request line and headers, counted as the parser reads them
 
 
-class GuardedHttpToolsProtocol(HttpToolsProtocol):
+class GuardedHttpToolsProtocol(HeaderDeadline, HttpToolsProtocol):
     """uvicorn's httptools protocol with the deadline and the lingering close of
     `GuardedH11Protocol`, and a size bound for the request line and headers."""
 
-    header_timeout_s = 10.0
     max_header_bytes = MAX_HEADER_BYTES
-    _header_timer: asyncio.TimerHandle | None = None
     _header_bytes = 0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -189,26 +201,13 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._lingering_transport.cancel()
         super().connection_lost(exc)
 
+    def _awaiting_headers(self) -> bool:
+        return True  # the timer runs only between a message's begin and its headers' end
+
     def _count_header_bytes(self, size: int) -> None:
         self._header_bytes += size
         if self._header_bytes > self.max_header_bytes:
             raise HeadersTooLarge(f"request line and headers over {self.max_header_bytes} bytes")
-
-    def _arm_header_timer(self) -> None:
-        if self._header_timer is None:
-            self._header_timer = self.loop.call_later(self.header_timeout_s, self._header_timeout)
-
-    def _cancel_header_timer(self) -> None:
-        if self._header_timer is not None:
-            self._header_timer.cancel()
-            self._header_timer = None
-
-    def _header_timeout(self) -> None:
-        self._header_timer = None
-        if not self.transport.is_closing():
-            log.info("closing a connection that sent no complete request headers in %g s",
-                     self.header_timeout_s)  # fmt: skip
-            self.transport.close()
 
 
 PARSERS: dict[str, type[asyncio.Protocol]] = {
