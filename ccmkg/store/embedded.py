@@ -387,12 +387,7 @@ class EmbeddedStore:
         quads = graph_quads(graphs)
         with self._write_lock:
             disk = self._open_disk()
-            held = sorted(g for g in graphs if disk.contains_named_graph(ox.NamedNode(g)))
-            if held:
-                raise BadParameter(
-                    f"graphs already in the store: {', '.join(held[:3])}",
-                    hint="replace_graphs replaces a graph; add_graphs only adds new ones.",
-                )
+            _refuse_held(disk, graphs, "add_graphs")
             if not quads:
                 return
             try:
@@ -425,12 +420,7 @@ class EmbeddedStore:
             if self._disk is None:
                 raise StoreError("The store is closed.")
             disk = self._disk
-            held = sorted(g for g in graphs if disk.contains_named_graph(ox.NamedNode(g)))
-            if held:
-                raise BadParameter(
-                    f"graphs already in the store: {', '.join(held[:3])}",
-                    hint="replace_graphs replaces a graph; swap_in_graphs only adds new ones.",
-                )
+            _refuse_held(disk, graphs, "swap_in_graphs")
             if not data:
                 return True
             fresh = self._fresh_path()
@@ -549,6 +539,20 @@ class EmbeddedStore:
 def _unprepared(request: Any) -> Any:
     """Never called: every worker gets its own handler from `EmbeddedStore._reader`."""
     raise StoreError("a query worker was started without its snapshot")
+
+
+def _refuse_held(disk: ox.Store, graphs: Iterable[str], method: str) -> None:
+    """Adding is only for new graphs: name the ones the store holds already.
+
+    Raises:
+        BadParameter: some of `graphs` are in the store.
+    """
+    held = sorted(g for g in graphs if disk.contains_named_graph(ox.NamedNode(g)))
+    if held:
+        raise BadParameter(
+            f"graphs already in the store: {', '.join(held[:3])}",
+            hint=f"replace_graphs replaces a graph; {method} only adds new ones.",
+        )
 
 
 def _nquads_with_union(graphs: Mapping[str, str]) -> bytes:
