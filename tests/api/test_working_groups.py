@@ -15,22 +15,29 @@ import pytest
 from ccmkg.loaders.pipeline import load_paths
 from ccmkg.resources import corpus_files
 from ccmkg.settings import Settings
-from ccmkg.store import Store
+from ccmkg.store import open_store
 from devtools.server import serve_app
 
 BASE = "https://ccm-kg.org/"
 LOG = Path(__file__).parents[1] / "data" / "variants" / "wg-variant-activity-log.txt"
 
 
-@pytest.fixture
-def api(embedded_store: Store, tmp_path: Path) -> Iterator[httpx.Client]:
-    settings = Settings(store=str(tmp_path / "unused"), base_iri=BASE)
-    minutes = [f for f in corpus_files() if f.name.startswith("001")]
-    report = load_paths(embedded_store, settings, [LOG, *minutes])
-    assert report.ok, report.rejected
-    assert report.facts["working-group-report"] == 12
-    with serve_app(settings, embedded_store) as url, httpx.Client(base_url=url) as client:
-        yield client
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """One loaded store and server for the module: its tests only read."""
+    settings = Settings(
+        store=str(tmp_path_factory.mktemp("wg") / "store"), base_iri=BASE, query_workers=1
+    )
+    store = open_store(settings)
+    try:
+        minutes = [f for f in corpus_files() if f.name.startswith("001")]
+        report = load_paths(store, settings, [LOG, *minutes])
+        assert report.ok, report.rejected
+        assert report.facts["working-group-report"] == 12
+        with serve_app(settings, store) as url, httpx.Client(base_url=url) as client:
+            yield client
+    finally:
+        store.close()
 
 
 def _texts() -> dict[str, str]:
