@@ -19,11 +19,11 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from ccmkg.loaders.pipeline import load_paths
-from ccmkg.loaders.reference.load import load_reference
-from ccmkg.resources import corpus_files, ontology_file
+from ccmkg.loaders.reference.load import ReferenceReport
+from ccmkg.resources import ontology_file
 from ccmkg.settings import Settings
 from ccmkg.store import open_store
+from devtools.rel_support import copy_store
 from devtools.server import serve_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,15 +80,18 @@ class Api:
 
 
 @pytest.fixture(scope="module", params=["corpus", "synthetic"])
-def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+def api(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    corpus_reference_template: tuple[Path, ReferenceReport],
+) -> Iterator[Api]:
     directory = tmp_path_factory.mktemp(request.param) / "store"
     if request.param == "synthetic":
         _synth_store(directory)
+    else:  # the corpus loaded with the reference data (the session's, copied)
+        copy_store(corpus_reference_template[0], directory)
     settings = Settings(store=str(directory), base_iri=BASE, query_workers=1)
     store = open_store(settings)
-    if request.param == "corpus":
-        load_paths(store, settings, corpus_files())
-        load_reference(store, settings)
     try:
         with serve_app(settings, store) as url, httpx.Client(base_url=url, timeout=120) as c:
             yield Api(c)
