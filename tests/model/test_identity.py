@@ -90,6 +90,10 @@ def test_names_fold_alike() -> None:
     assert slug("Clearance & Risk Reduction!") == "clearance-and-risk-reduction"
     assert split_honorific("H.E. Mr. Jan Example") == ("H.E. Mr.", "Jan Example")
     assert person_key("Ambassador Anna van der Berg") == person_key("H.E. Anna Van der Berg")
+    # a title glued to the name, after another title (as printed in a UN press release)
+    assert split_honorific("Honorable Dr.Jan Example") == ("Honorable Dr.", "Jan Example")
+    assert split_honorific("Hon. Jan Example") == ("Hon.", "Jan Example")
+    assert split_honorific("Hong Example")[0] is None  # a title is a whole word
 
 
 def test_every_demonym_row_names_a_known_state_and_resolves() -> None:
