@@ -88,23 +88,34 @@ def negotiated_format(request: Request) -> Format:
 
 
 class Listing(Generic[Item]):
-    """The items of a list answer, all of them (not yet paged), and the answers they came from.
+    """The items of a list answer, and the answers they came from.
 
+    Either every item (`offset` 0, `total` None), or a window of them: the items from `offset`
+    on of a list of `total` (a list that reads its passages for the page only, issue #16).
     `truncated` is True when any of those answers was cut by the store's row cap; there is no
     other way to set it, so a list read from a cut answer always says so.
     """
 
-    __slots__ = ("answers", "items")
+    __slots__ = ("answers", "items", "offset", "total")
 
-    def __init__(self, items: Sequence[Item], *answers: Rows) -> None:
+    def __init__(
+        self, items: Sequence[Item], *answers: Rows, total: int | None = None, offset: int = 0
+    ) -> None:
         if not answers:
             raise TypeError("a Listing needs the store answers its items were read from")
         self.items: tuple[Item, ...] = tuple(items)
         self.answers: tuple[Rows, ...] = answers
+        self.offset = offset
+        self.total = len(self.items) if total is None else total
 
     @property
     def truncated(self) -> bool:
         return any(answer.truncated for answer in self.answers)
 
+    def window(self, offset: int, limit: int) -> tuple[Item, ...]:
+        """The items from `offset` (in the whole list), at most `limit` of them."""
+        start = max(0, offset - self.offset)
+        return self.items[start:][:limit] if offset >= self.offset else ()
+
     def __len__(self) -> int:
-        return len(self.items)
+        return self.total

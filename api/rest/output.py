@@ -81,9 +81,7 @@ def to_csv(items: Iterable[Mapping[str, Any]]) -> str:
 
 def page_answer(listing: Listing[BaseModel], params: ListParams) -> Response:
     """One page of `listing` in the format asked for; its truncation in body and header."""
-    chosen = [
-        item.model_dump(mode="json") for item in listing.items[params.offset :][: params.limit]
-    ]
+    chosen = [item.model_dump(mode="json") for item in listing.window(params.offset, params.limit)]
     headers = {
         TRUNCATED_HEADER: "true" if listing.truncated else "false",
         "X-Total-Count": str(len(listing)),

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+import pyoxigraph as ox
 from fastapi import Request
 
 from ccmkg.catalogue import Catalogue
+from ccmkg.errors import BadParameter
 from ccmkg.settings import Settings
+from ccmkg.sparql_guard import inject_values
 from ccmkg.store import Rows, Store
+from ccmkg.store.rdfterms import values_block
 
 _LOADING = threading.Lock()
 
@@ -51,6 +55,40 @@ class Queries:
             self.store,
             name,
             bound,
+            max_rows=self.settings.max_result_rows,
+            timeout_s=self.settings.query_timeout_s,
+        )
+
+    def run_for(
+        self,
+        name: str,
+        key: str,
+        iris: Sequence[str],
+        params: Mapping[str, str | None] | None = None,
+    ) -> Rows:
+        """The rows of named query `name` for each of `iris` bound to its parameter `key`, in
+        one query: a VALUES block of one row per IRI at the start of the WHERE group. A list
+        reads its items' details and passages this way for its page only (issue #16).
+
+        The IRIs come from the store's own answers; each is checked as an IRI. The other
+        parameters are bound as `run` binds them.
+
+        Raises:
+            BadParameter: `key` is not an IRI parameter of the query; as `run` otherwise.
+        """
+        cat = catalogue(self.base_iri)
+        query = cat.get(name)
+        if not any(p.name == key and p.type in ("iri", "meeting") for p in query.params):
+            raise BadParameter(f"query {name!r} has no IRI parameter {key!r}")
+        bound = {k: v for k, v in (params or {}).items() if v is not None}
+        bindings = cat.bindings(name, bound)
+        many = " ".join(str(ox.NamedNode(iri)) for iri in iris)
+        text = inject_values(query.text, f"VALUES ?{key} {{ {many} }}")
+        if query.bind == "values" and bindings:
+            text, bindings = inject_values(text, values_block(bindings)), {}
+        return self.store.select(
+            text,
+            bindings=bindings,
             max_rows=self.settings.max_result_rows,
             timeout_s=self.settings.query_timeout_s,
         )

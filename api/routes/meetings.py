@@ -54,6 +54,8 @@ def meetings(
         kind=parse_term("kind", kind, vocabulary().meeting_kinds),
         state=parse_state(queries.settings, state_),
         person=person or None,
+        offset=page.offset,
+        limit=page.limit,
     )
     return page_answer(found, page)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from ccmkg.api.rest.listing import Listing, ListParams, list_params
+from ccmkg.api.rest.listing import ListParams, list_params
 from ccmkg.api.rest.models import ErrorBody, ObligationList
 from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
 from ccmkg.api.rest.params import ARTICLES, parse_choice, parse_period, parse_state
@@ -40,23 +40,20 @@ def obligations(
     state_iri = parse_state(queries.settings, state_)
     about = parse_choice("about", about, ["state", "states"])
     chosen = parse_choice("article", article, [str(a) for a in ARTICLES])
+    period = parse_period(start=from_, end=to)
+    number = int(chosen) if chosen else None
+    # Statements about several States name none: not with `state=`, nor with `about=state`.
+    several = None
+    if state_iri is None and about != "state":
+        several = statements.statements(queries, article=number, period=period)
     found = service.obligations(
         queries,
         state=state_iri,
-        article=int(chosen) if chosen else None,
-        period=parse_period(start=from_, end=to),
+        article=number,
+        period=period,
+        events=about != "states",
+        several=several,
+        offset=page.offset,
+        limit=page.limit,
     )
-    if state_iri is None and about != "state":  # statements about several States name none
-        several = statements.statements(
-            queries,
-            article=int(chosen) if chosen else None,
-            period=parse_period(start=from_, end=to),
-        )
-        merged = sorted(
-            [*(found.items if about != "states" else ()), *several.items],
-            key=lambda i: (i.date or "", i.article or 0, i.state.iso3 if i.state else ""),
-        )
-        found = Listing(merged, *found.answers, *several.answers)
-    elif about == "states":  # a State was named: no statement about several names it
-        found = Listing([], *found.answers)
     return page_answer(found, page)

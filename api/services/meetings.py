@@ -83,30 +83,47 @@ def meetings(
     kind: str | None = None,
     state: str | None = None,
     person: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> Listing[Meeting]:
-    """Meetings dated in `period`, of `kind`, attended by the State (IRI) and by the person
-    (name key or IRI); None means any. In date order. The answers used to filter count for
-    truncation too: a cut attendance list would drop meetings silently."""
-    # The kind is bound in the query (only its meetings are read), and checked again below.
-    rows = queries.run("api_meetings", {"meeting": None, "kindClass": kind})
-    answers = [rows]
-    items = [
-        m
-        for m in (Meeting.model_validate(i) for i in _fold_meetings(rows))
-        if within(m.date, period.start, period.end) and (kind is None or m.kind == kind)
-    ]
+    """Meetings dated in `period`, of `kind` (a slug), attended by the State (IRI) and by the
+    person (name key or IRI); None means any. In date order; the items from `offset` on, at
+    most `limit` of them (None: all), of a list whose `total` counts them all.
+
+    The meetings are chosen and ordered from their dates alone (api_meeting_dates), and the
+    details and passages are read for the page only (api_meetings): reading every meeting's
+    passages was most of the time at 1M triples (issue #16). A meeting's date is the earliest
+    of those the documents state, as `_fold_meetings` shows it. The answers used to filter
+    count for truncation too: a cut attendance list would drop meetings silently."""
+    # The kind is bound in the query: only its meetings are read, each of that kind.
+    dated = queries.run("api_meeting_dates", {"kindClass": kind})
+    answers = [dated]
+    days: dict[str, set[str]] = {}
+    for row in dated.rows:
+        found = days.setdefault(text(row, "meeting") or "", set())
+        found.update(d for d in [day(row, "date")] if d)
+    days.pop("", None)
+    kept = set(days)
     if state:
         attended = queries.run("api_actor_meetings", {"actor": state})
         answers.append(attended)
-        iris = {text(r, "meeting") or "" for r in attended.rows}
-        items = [m for m in items if m.iri in iris]
+        kept &= {text(r, "meeting") or "" for r in attended.rows}
     if person:
         attended = queries.run("api_person_meetings", {"person": _person_iri(queries, person)})
         answers.append(attended)
-        iris = {text(r, "meeting") or "" for r in attended.rows}
-        items = [m for m in items if m.iri in iris]
-    items.sort(key=lambda m: (m.date or "", m.id))
-    return Listing(items, *answers)
+        kept &= {text(r, "meeting") or "" for r in attended.rows}
+    chosen = sorted(
+        (min(days[iri], default=""), meeting_segment(iri), iri)
+        for iri in kept
+        if within(min(days[iri], default=None), period.start, period.end)
+    )
+    page = [iri for _, _, iri in chosen[offset:][:limit]]
+    if not page:
+        return Listing([], *answers, total=len(chosen), offset=offset)
+    rows = queries.run_for("api_meetings", "meeting", page, {"kindClass": kind})
+    folded = {i["iri"]: i for i in _fold_meetings(rows)}
+    items = [Meeting.model_validate(folded[iri]) for iri in page if iri in folded]
+    return Listing(items, *answers, rows, total=len(chosen), offset=offset)
 
 
 def _presence(rows: Sequence[Row]) -> list[Presence]:
