@@ -80,8 +80,11 @@ class Queries:
         query = cat.get(name)
         if not any(p.name == key and p.type in ("iri", "meeting") for p in query.params):
             raise BadParameter(f"query {name!r} has no IRI parameter {key!r}")
-        bound = {k: v for k, v in (params or {}).items() if v is not None}
-        bindings = cat.bindings(name, bound)
+        bound = {k: v for k, v in (params or {}).items() if v is not None and k != key}
+        if not iris:
+            raise BadParameter(f"query {name!r} run for no {key!r} at all")
+        bindings = cat.bindings(name, {**bound, key: iris[0]})  # checks `key` if required
+        del bindings[key]
         many = " ".join(str(ox.NamedNode(iri)) for iri in iris)
         text = inject_values(query.text, f"VALUES ?{key} {{ {many} }}")
         if query.bind == "values" and bindings:

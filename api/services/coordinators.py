@@ -20,7 +20,7 @@ from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import area, state
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, day, local_name, text
-from ccmkg.api.services.holdings import fold_holdings, in_period, span_meets
+from ccmkg.api.services.holdings import facts_then_passages, fold_holdings, in_period, span_meets
 from ccmkg.model.vocab import Term as Area
 from ccmkg.model.vocab import vocabulary
 from ccmkg.store import Rows
@@ -80,16 +80,10 @@ def _chosen_by_days(
 
 def _area_rows(answer: Rows) -> list[Row]:
     """The rows `fold_holdings` folds, from api_area_holdings' two kinds of row: each
-    holding's own rows first (its first row gives the item's fields), then its passage rows;
-    holdings with no passage, or not of a coordinator or Friend post (no rows of their own),
-    are left out, as api_coordinators leaves them out."""
+    holding's own rows, and its passage rows."""
     facts: list[Row] = [row for row in answer.rows if text(row, "passage") is None]
     passages: list[Row] = [row for row in answer.rows if text(row, "passage") is not None]
-    attested = {text(row, "holding") for row in passages}
-    held = {text(row, "holding") for row in facts}
-    return [row for row in facts if text(row, "holding") in attested] + [
-        row for row in passages if text(row, "holding") in held
-    ]
+    return facts_then_passages(facts, passages)
 
 
 def coordinators(

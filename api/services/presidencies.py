@@ -10,7 +10,7 @@ from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import state
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, integer, local_name, text
-from ccmkg.api.services.holdings import fold_holdings, in_period
+from ccmkg.api.services.holdings import facts_then_passages, fold_holdings, in_period
 from ccmkg.model.iri import NUMBERED_MEETINGS
 from ccmkg.model.vocab import vocabulary
 
@@ -53,9 +53,14 @@ def _order(item: Presidency) -> tuple[str, int, str]:
 def presidencies(
     queries: Queries, *, state: str | None = None, period: Period = Period(None, None)
 ) -> Listing[Presidency]:
-    """Roles of the State (IRI; any if None) meeting `period`, in order of start and meeting."""
-    rows = queries.run("api_presidencies", {"state": local_name(state) if state else None})
-    items = [Presidency.model_validate(i) for i in fold_holdings(rows.rows, _build)]
+    """Roles of the State (IRI; any if None) meeting `period`, in order of start and meeting.
+
+    The roles and their passages are read apart and joined (`facts_then_passages`)."""
+    bound = {"state": local_name(state) if state else None}
+    facts = queries.run("api_presidency_facts", bound)
+    passages = queries.run("api_presidency_passages", bound)
+    rows = facts_then_passages(facts.rows, passages.rows)
+    items = [Presidency.model_validate(i) for i in fold_holdings(rows, _build)]
     chosen = [i for i in items if in_period(i, period)]
     chosen.sort(key=_order)
-    return Listing(chosen, rows)
+    return Listing(chosen, facts, passages)
