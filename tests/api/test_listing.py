@@ -203,3 +203,16 @@ def test_a_listing_cannot_be_built_without_the_answers_it_came_from() -> None:
     item = Actor(id="x")
     assert Listing([item], whole).truncated is False
     assert Listing([item], whole, cut).truncated is True
+
+
+def test_a_listing_of_one_page_counts_the_whole_list_and_pages_from_its_offset() -> None:
+    """A list that reads its page only (issue #16) holds the items from `offset` on and the
+    total; `window` answers a page in the whole list's numbering, as on a whole list."""
+    rows = Rows(variables=[], rows=[], truncated=False)
+    items = [Actor(id=str(n)) for n in range(10)]
+    whole = Listing(items, rows)
+    page = Listing(items[4:7], rows, total=10, offset=4)
+    assert (len(whole), len(page)) == (10, 10)
+    assert page.window(4, 3) == whole.window(4, 3) == tuple(items[4:7])
+    assert page.window(5, 100) == tuple(items[5:7])
+    assert page.window(0, 3) == ()  # before the page: not held, never made up

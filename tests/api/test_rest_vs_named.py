@@ -176,3 +176,30 @@ def test_conflicts_are_those_of_conflicts_in_record(api: Api) -> None:
     rest = api.rest("/conflicts")
     named = api.named("conflicts_in_record")  # (the corpus has some; a small synthetic, none)
     assert ids(rest, lambda i: i["id"]) == ids(named, lambda r: r["conflict"])
+
+
+def test_pages_read_apart_are_the_whole_list(api: Api) -> None:
+    """/meetings and /obligations read details and passages for their page only (issue #16):
+    pages of 7, one after the other, are the whole list in order, item for item, each with
+    the same count; a page past the end is empty and still counts them all."""
+    longest = 0
+    for path, params in (
+        ("/meetings", {"kind": "coordination-committee"}),
+        ("/meetings", {}),
+        ("/obligations", {"article": "4"}),
+        ("/obligations", {}),
+    ):
+        whole = api.rest(path, **params)
+        longest = max(longest, len(whole))
+        pages: list[dict[str, Any]] = []
+        while len(pages) < len(whole):
+            response = api.client.get(path, params={**params, "limit": 7, "offset": len(pages)})
+            body = response.json()
+            assert body["count"] == len(whole), (path, params)
+            assert response.headers["X-Total-Count"] == str(len(whole))
+            assert 0 < len(body["items"]) <= 7, (path, params, len(pages))
+            pages += body["items"]
+        assert pages == whole, (path, params)
+        past = api.client.get(path, params={**params, "offset": len(whole)}).json()
+        assert (past["items"], past["count"]) == ([], len(whole)), (path, params)
+    assert longest > 7  # at least one list had several pages
