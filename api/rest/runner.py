@@ -15,7 +15,7 @@ from ccmkg.errors import BadParameter
 from ccmkg.settings import Settings
 from ccmkg.sparql_guard import inject_values
 from ccmkg.store import Rows, Store
-from ccmkg.store.rdfterms import values_block
+from ccmkg.store.rdfterms import to_oxigraph
 
 _LOADING = threading.Lock()
 
@@ -71,7 +71,7 @@ class Queries:
         reads its items' details and passages this way for its page only (issue #16).
 
         The IRIs come from the store's own answers; each is checked as an IRI. The other
-        parameters are bound as `run` binds them.
+        parameters are checked as `run` checks them, and bound in the same VALUES rows.
 
         Raises:
             BadParameter: `key` is not an IRI parameter of the query; as `run` otherwise.
@@ -85,15 +85,14 @@ class Queries:
             raise BadParameter(f"query {name!r} run for no {key!r} at all")
         bindings = cat.bindings(name, {**bound, key: iris[0]})  # checks `key` if required
         del bindings[key]
-        many = " ".join(str(ox.NamedNode(iri)) for iri in iris)
-        text = inject_values(query.text, f"VALUES ?{key} {{ {many} }}")
-        if query.bind == "values" and bindings:
-            text, bindings = inject_values(text, values_block(bindings)), {}
+        # The other parameters go in the same rows: measured, the planner then starts from
+        # the rows (api_meetings for 100 meetings and a kind: 39 ms substituted, 21 ms so).
+        others = [str(to_oxigraph(term)) for term in bindings.values()]
+        names = " ".join(f"?{var}" for var in (key, *bindings))
+        rows = " ".join(f"({' '.join([str(ox.NamedNode(iri)), *others])})" for iri in iris)
+        text = inject_values(query.text, f"VALUES ({names}) {{ {rows} }}")
         return self.store.select(
-            text,
-            bindings=bindings,
-            max_rows=self.settings.max_result_rows,
-            timeout_s=self.settings.query_timeout_s,
+            text, max_rows=self.settings.max_result_rows, timeout_s=self.settings.query_timeout_s
         )
 
 

@@ -62,8 +62,9 @@ def _chosen_by_days(
     attested = queries.run("api_holding_days", bound)
     terms = queries.run("api_holding_terms", bound)
     days: dict[str, list[str]] = {}
-    for row in attested.rows:
-        days.setdefault(text(row, "holding") or "", []).append(day(row, "attested") or "")
+    for row in attested.rows:  # the first and last attested days: the span is all it takes
+        found = [day(row, "firstAttested") or "", day(row, "lastAttested") or ""]
+        days.setdefault(text(row, "holding") or "", []).extend(found)
     derived: dict[str, list[str]] = {}
     stated: dict[str, list[str]] = {}
     for row in terms.rows:
