@@ -215,9 +215,12 @@ def load_paths(
         extractor,
         emit_base=base if speculate else None,
     )
-    for source, result in zip(sources, extracted, strict=True):
-        loader.load(source, result)
-    loader.commit()
+    try:
+        for source, result in zip(sources, extracted, strict=True):
+            loader.load(source, result)
+        loader.commit()
+    finally:
+        loader.staging.discard()  # what a failed commit left staged (and its fresh store)
     return loader.report
 
 

@@ -26,6 +26,7 @@ from rdflib.term import Node
 from ccmkg.errors import QueryRejected
 from ccmkg.store.base import Rows, Store
 from ccmkg.store.embedded import _Dataset, _rows, _run, _select_rows
+from ccmkg.store.freshbuild import FreshBuild, named_quads
 from ccmkg.store.rdfterms import graph_from_triples
 
 _UNION = _Dataset(union=True)
@@ -35,7 +36,11 @@ _UNION = _Dataset(union=True)
 class SwapStore(Protocol):
     """A store that can add many new graphs by building a fresh copy and swapping it in."""
 
-    def swap_in_graphs(self, graphs: Mapping[str, str]) -> bool: ...
+    def start_swap(self) -> FreshBuild | None: ...
+
+    def swap_in(self, build: FreshBuild) -> bool: ...
+
+    def abandon_swap(self, build: FreshBuild) -> None: ...
 
 
 def triples_of(text: str) -> list[ox.Triple]:
@@ -46,8 +51,9 @@ def triples_of(text: str) -> list[ox.Triple]:
 class Staging:
     """The store seen with a batch of not-yet-written graphs added (new graphs only).
 
-    `swap`: commit by `SwapStore.swap_in_graphs` (one bulk load, all of it or none), when the
-    store can; the loader sets it for a large load into a store holding no document yet.
+    `swap`: commit by `SwapStore.swap_in` (one fresh store, all of it or none), when the
+    store can; the loader sets it for a large load into a store holding no document yet. The
+    fresh store is bulk-loaded in the background as graphs are staged (`FreshBuild`).
     """
 
     def __init__(self, store: Store, *, swap: bool = False) -> None:
@@ -55,6 +61,7 @@ class Staging:
         self.swap = swap and isinstance(store, SwapStore)
         self.graphs: dict[str, str] = {}  # graph → N-Triples text
         self._mem = ox.Store()
+        self._build: FreshBuild | None = None
 
     def __contains__(self, graph: object) -> bool:
         return graph in self.graphs
@@ -70,6 +77,12 @@ class Staging:
         """
         if graph in self.graphs:
             raise ValueError(f"graph staged twice: {graph}")
+        if self.swap and self._build is None:
+            assert isinstance(self.store, SwapStore)
+            self._build = self.store.start_swap()
+            self.swap = self._build is not None  # another load builds one: by `add_graphs`
+        if self._build is not None and text:
+            named_quads(graph, text)  # the build will take it (or raise before staging it)
         try:
             self._mem.load(
                 text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph)
@@ -77,6 +90,8 @@ class Staging:
         except SyntaxError as exc:
             raise ValueError(str(exc)) from exc
         self.graphs[graph] = text
+        if self._build is not None:
+            self._build.add(graph, text)
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> Rows:
         """The store's rows, then the staged graphs' rows (GRAPH patterns see both)."""
@@ -103,15 +118,18 @@ class Staging:
             StoreError: nothing was written (the batch stays staged for the caller to drop).
         """
         names = list(self.graphs)
+        build, self._build = self._build, None
         if names:
             store = self.store
-            if not (
-                self.swap and isinstance(store, SwapStore) and store.swap_in_graphs(self.graphs)
-            ):
+            if not (build is not None and isinstance(store, SwapStore) and store.swap_in(build)):
                 store.add_graphs({g: triples_of(t) for g, t in self.graphs.items()})
         self.discard()
         return names
 
     def discard(self) -> None:
+        """Forget the staged graphs (and drop the fresh store being built for them)."""
+        if self._build is not None and isinstance(self.store, SwapStore):
+            self.store.abandon_swap(self._build)
+        self._build = None
         self.graphs = {}
         self._mem = ox.Store()
