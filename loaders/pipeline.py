@@ -32,7 +32,14 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from ccmkg.errors import BadParameter, InputError
-from ccmkg.loaders.checking import Validate, Verdict, check_text, default_validator, subjects_of
+from ccmkg.loaders.checking import (
+    Validate,
+    Verdict,
+    check_text,
+    compile_shapes,
+    default_validator,
+    subjects_of,
+)
 from ccmkg.loaders.crossdoc import PassageCache, cross_document_conflicts
 from ccmkg.loaders.emit import Emitted, emit, emit_set, graph_iri, ontology_graph_iri
 from ccmkg.loaders.parallel import (
@@ -209,6 +216,8 @@ def load_paths(
     loader.light = validate is None  # the package's shapes: emit into sets, check text
     workers = settings.load_workers or default_workers()
     speculate = extractor is None and validate is None  # the package's own reading and shapes
+    if speculate:
+        compile_shapes()  # before the workers fork: they share it
     extracted = extract_all(
         [(s.path, s.raw) for s in sources],
         workers,

@@ -23,8 +23,8 @@ from ccmkg.errors import BadParameter, StoreError
 PIECE_BYTES = 16 * 2**20  # N-Quads per background bulk_load: few SST files, a steady feed
 
 
-def named_quads(graph: str, text: str) -> str:
-    """N-Triples text (as pyoxigraph writes it: one triple per line) as N-Quads of `graph`.
+def check_text(graph: str, text: str) -> ox.NamedNode:
+    """The graph's name as a term, once its text is known to be one triple per line.
 
     Raises:
         BadParameter: the graph name is not an IRI, or a line is not one triple ending " .".
@@ -35,42 +35,48 @@ def named_quads(graph: str, text: str) -> str:
         raise BadParameter(f"Not a valid graph IRI: {graph!r} ({exc})") from exc
     if not text.endswith(" .\n") or text.count("\n") != text.count(" .\n"):
         raise BadParameter(f"not N-Triples with one triple per line: graph {graph}")
-    return text.replace(" .\n", f" {iri} .\n")
+    return iri
+
+
+Piece = list[tuple[ox.NamedNode, str]]  # graphs and their N-Triples
 
 
 class FreshBuild:
-    """New named graphs (N-Triples text) bulk-loaded into `path`, in a thread, by pieces."""
+    """New named graphs (N-Triples text) bulk-loaded into `path`, in a thread, by pieces.
+
+    The thread also turns the texts into N-Quads and gathers the default graph: work the
+    loading process leaves to it (it runs while the loader waits for its own workers).
+    """
 
     def __init__(self, path: Path, piece_bytes: int = PIECE_BYTES) -> None:
         self.path, self.piece_bytes = path, piece_bytes
         self.graphs: list[str] = []
-        self._union: set[str] = set()  # the default graph: each triple once
-        self._piece: list[str] = []
+        self._piece: Piece = []
         self._piece_size = 0
-        self._pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self._pieces: queue.Queue[Piece | bytes | None] = queue.Queue(maxsize=4)
+        self._union: set[str] = set()  # the default graph, each triple once (the thread's)
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
         self.released = False  # set by the store once the build is over
 
     @property
     def empty(self) -> bool:
-        return not self._union
+        return not self.graphs
 
     def add(self, graph: str, text: str) -> None:
         """Queue one new graph (empty text: nothing to write).
 
         Raises:
-            BadParameter: see `named_quads`; nothing was queued.
+            BadParameter: see `check_text`; nothing was queued.
         """
         if not text:
             return
-        quads = named_quads(graph, text)
+        iri = check_text(graph, text)
         self.graphs.append(graph)
-        self._union.update(text.splitlines(keepends=True))
-        self._piece.append(quads)
-        self._piece_size += len(quads)
+        self._piece.append((iri, text))
+        self._piece_size += len(text)
         if self._piece_size >= self.piece_bytes:
-            self._send("".join(self._piece).encode("utf-8"))
+            self._send(self._piece)
             self._piece, self._piece_size = [], 0
 
     def finish(self, held: bytes) -> None:
@@ -80,9 +86,9 @@ class FreshBuild:
         Raises:
             StoreError: the build failed; its directory is removed.
         """
-        rest = "".join(self._piece) + "".join(self._union)
-        self._piece, self._union = [], set()
-        self._send(held + rest.encode("utf-8"))
+        self._send(self._piece)
+        self._piece = []
+        self._pieces.put(held)  # the thread's last load: with the default graph
         self._pieces.put(None)
         if self._thread is not None:
             self._thread.join()
@@ -99,21 +105,31 @@ class FreshBuild:
             self._thread.join()
         shutil.rmtree(self.path, ignore_errors=True)
 
-    def _send(self, piece: bytes) -> None:
+    def _send(self, piece: Piece) -> None:
         if self._thread is None:
             shutil.rmtree(self.path, ignore_errors=True)
             self._thread = threading.Thread(target=self._run, name="fresh-build", daemon=True)
             self._thread.start()
         self._pieces.put(piece)
 
+    def _quads(self, item: Piece | bytes) -> bytes:
+        """N-Quads to load for one item: a piece's named graphs, or (last) `held` and the
+        default graph."""
+        if isinstance(item, bytes):
+            union, self._union = self._union, set()
+            return item + "".join(union).encode("utf-8")
+        for _, text in item:
+            self._union.update(text.splitlines(keepends=True))
+        return "".join(text.replace(" .\n", f" {iri} .\n") for iri, text in item).encode("utf-8")
+
     def _run(self) -> None:
         store: ox.Store | None = None
         ended = False  # the end of the feed (None) was read
         try:
             store = ox.Store(str(self.path))
-            while (piece := self._pieces.get()) is not None:
+            while (item := self._pieces.get()) is not None:
                 if self._error is None:
-                    store.bulk_load(piece, format=ox.RdfFormat.N_QUADS)
+                    store.bulk_load(self._quads(item), format=ox.RdfFormat.N_QUADS)
             ended = True
             if self._error is None:
                 store.flush()

@@ -26,7 +26,7 @@ from rdflib.term import Node
 from ccmkg.errors import QueryRejected
 from ccmkg.store.base import Rows, Store
 from ccmkg.store.embedded import _Dataset, _rows, _run, _select_rows
-from ccmkg.store.freshbuild import FreshBuild, named_quads
+from ccmkg.store.freshbuild import FreshBuild, check_text
 from ccmkg.store.rdfterms import graph_from_triples
 
 _UNION = _Dataset(union=True)
@@ -82,7 +82,7 @@ class Staging:
             self._build = self.store.start_swap()
             self.swap = self._build is not None  # another load builds one: by `add_graphs`
         if self._build is not None and text:
-            named_quads(graph, text)  # the build will take it (or raise before staging it)
+            check_text(graph, text)  # the build will take it (or raise before staging it)
         try:
             self._mem.load(
                 text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph)
