@@ -29,6 +29,7 @@ from rdflib.term import Node
 
 from ccmkg.loaders.checking import Verdict, check_text, subjects_of
 from ccmkg.loaders.emit import Emitted, emit_set
+from ccmkg.loaders.lookups import LookupPart, lookup_part
 from ccmkg.loaders.records import Extraction
 from ccmkg.model.vocab import vocabulary
 from ccmkg.store.rdfterms import ntriples
@@ -50,6 +51,7 @@ class Emission:
     subjects: frozenset[str]
     verdict: Verdict
     person_keys: tuple[str, ...]  # before any re-keying
+    lookup: LookupPart  # what the lookups of the documents after it read (staged)
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ def _extract_and_emit(base: str, item: tuple[Path, bytes]) -> Extracted:
         subjects=frozenset(subjects_of(graph)),
         verdict=check_text(text, ()),
         person_keys=person_keys(x),
+        lookup=lookup_part(graph),
     )
     return replace(got, emission=emission)
 

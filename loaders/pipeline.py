@@ -42,6 +42,7 @@ from ccmkg.loaders.checking import (
 )
 from ccmkg.loaders.crossdoc import PassageCache, cross_document_conflicts
 from ccmkg.loaders.emit import Emitted, emit, emit_set, graph_iri, ontology_graph_iri
+from ccmkg.loaders.lookups import lookup_part
 from ccmkg.loaders.parallel import (
     Emission,
     Extracted,
@@ -245,6 +246,7 @@ class _Prepared:
     matches: list[PersonMatch]
     seen_in: list[str]
     ntriples: str | None = None  # set when emitted by a worker
+    looked_up: str | None = None  # the part lookups read (`loaders/lookups.py`), if known
 
     def text(self) -> str:
         """N-Triples written by pyoxigraph (what the store takes without Python terms).
@@ -302,7 +304,7 @@ class _Loader:
         prepared = self._prepare(source, extracted, target, previous, lookup)
         if prepared is not None and bulk:
             try:
-                self.staging.add(target, prepared.text())
+                self.staging.add(target, prepared.text(), prepared.looked_up)
             except (ValueError, BadParameter) as exc:  # a term the store cannot hold
                 self._reject(path, f"the store refused its triples: {exc}")
             else:
@@ -398,7 +400,7 @@ class _Loader:
                 lookup, graph, exclude, self.prefix, self.passages
             )
             context += evidence  # N-Triples
-            text = None
+            text = looked_up = None
             if isinstance(graph, TripleSet):  # the package's shapes: checked as text
                 try:
                     text = ntriples(graph)
@@ -406,12 +408,13 @@ class _Loader:
                     self._reject(path, f"the store refused its triples: {exc}")
                     return None
                 verdict = check_text(text, subjects_of(graph), context)
+                looked_up = lookup_part(graph).text
             else:
                 borrowed = graph_from_triples(triples_of(context)) if context else None
                 verdict = self.check(graph, borrowed)
             count = len(graph)
             prepared = _Prepared(
-                source, target, previous, emitted, count, person_matches, seen_in, text
+                source, target, previous, emitted, count, person_matches, seen_in, text, looked_up
             )
         conforms, details = verdict
         if not conforms:
@@ -464,7 +467,10 @@ class _Loader:
             verdict = check_text(text, em.subjects | set(subjects_of(added)), context)
         em.emitted.conflicts.extend(across)
         count = em.count + len(added)
-        prepared = _Prepared(source, target, previous, em.emitted, count, matches, seen_in, text)
+        looked_up = em.lookup.text if em.lookup.covers(added) else None  # else: all of it
+        prepared = _Prepared(
+            source, target, previous, em.emitted, count, matches, seen_in, text, looked_up
+        )
         return prepared, verdict
 
     def _write_alone(self, prepared: _Prepared) -> None:

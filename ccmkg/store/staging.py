@@ -69,8 +69,12 @@ class Staging:
     def __len__(self) -> int:
         return len(self.graphs)
 
-    def add(self, graph: str, text: str) -> None:
+    def add(self, graph: str, text: str, looked_up: str | None = None) -> None:
         """Stage one new graph, given as N-Triples text.
+
+        `looked_up`: the part of `text` that lookups can match (N-Triples too), when the caller
+        knows it (the loader: `loaders/lookups.py`); only that part goes into the store that
+        answers `select` and `construct`, the whole text is written.
 
         Raises:
             ValueError: the graph is staged already, or its name or a term cannot be stored.
@@ -84,9 +88,12 @@ class Staging:
         if self._build is not None and text:
             check_text(graph, text)  # the build will take it (or raise before staging it)
         try:
-            self._mem.load(
-                text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph)
-            )
+            name = ox.NamedNode(graph)
+            if looked_up is not None:  # the whole text must parse all the same
+                for _ in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+                    pass
+            staged = text if looked_up is None else looked_up
+            self._mem.load(staged.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=name)
         except SyntaxError as exc:
             raise ValueError(str(exc)) from exc
         self.graphs[graph] = text
