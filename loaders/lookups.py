@@ -39,22 +39,19 @@ class LookupPart:
     """The triples of a document its lookups read, and the nodes they are about."""
 
     text: str  # its triples as N-Triples (what the staging store loads)
-    nodes: frozenset[Node]  # S1 subjects, their passages, selectors and documents
+    nodes: frozenset[str]  # S1 subjects, their passages, selectors and documents (as text:
+    # lighter to send from a worker than rdflib terms)
 
     def covers(self, added: Iterable[Triple]) -> bool:
         """True when triples added to the document change nothing the lookups read (no trigger
         predicate, no subject among `nodes`): the part stays the part of the whole."""
-        return all(p not in TRIGGERS and s not in self.nodes for s, p, _ in added)
+        return all(p not in TRIGGERS and str(s) not in self.nodes for s, p, _ in added)
 
 
 def lookup_part(graph: TripleSet) -> LookupPart:
     """S1, S2 and S3 of one document (see the module's docstring)."""
-    keep: set[Triple] = set()
-    subjects: set[Node] = set()
-    for predicate in TRIGGERS:
-        for t in graph.triples((None, predicate, None)):
-            keep.add(t)
-            subjects.add(t[0])
+    keep = {t for t in graph if t[1] in TRIGGERS}
+    subjects = {t[0] for t in keep}
     passages: set[Node] = set()
     for s in subjects:
         for t in graph.triples((s, PROV.wasDerivedFrom, None)):
@@ -70,4 +67,4 @@ def lookup_part(graph: TripleSet) -> LookupPart:
             elif t[1] == OA.hasSource:
                 about.add(t[2])
                 keep.update(graph.triples((t[2], RDF.type, None)))
-    return LookupPart(ntriples(keep), frozenset(subjects | passages | about))
+    return LookupPart(ntriples(keep), frozenset(str(n) for n in subjects | passages | about))
