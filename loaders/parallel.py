@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -162,3 +163,7 @@ def _die_with_parent() -> None:
         pass
     if os.getppid() == 1:  # the parent died before prctl took effect
         os._exit(1)
+    # What the worker inherited (compiled shapes, vocabularies, imports) lives as long as it
+    # does: out of the collector's sight, each collection walks only the worker's own
+    # objects (~8% of a worker's CPU, measured on the corpus and variants).
+    gc.freeze()
