@@ -12,7 +12,8 @@ Guarantees:
   `ccm:fileName` on each document node — or the same bytes again) is written alone with ONE
   `store.replace_graphs` call that drops the old graph, so loading a file twice never
   duplicates it. Lookups across documents
-  (conflicts, persons) see the staged documents too, so both paths give the same graphs;
+  (conflicts, persons) see the staged documents too (the part of each they can match:
+  `loaders/lookups.py`), so all paths give the same graphs;
 - extraction (a pure function of the bytes) runs in worker processes, results in input order;
 - a document whose triples break a SHACL shape (ontology + shapes) is rejected, with the
   results, and not written; the others still load;

@@ -4,11 +4,13 @@ The loader's bulk path prepares documents one after another; each one's cross-do
 (conflicts, person evidence) must see the documents prepared before it in the same batch, as
 the one-write-per-document path does. `Staging` answers `select` and `construct` over the
 store *plus* the staged graphs, then writes them all in one all-or-nothing call: by swapping
-in a freshly bulk-loaded store directory when asked to (`swap`, a large first load into a
-store that can: `SwapStore`), else with `Store.add_graphs`.
+in a fresh store directory when asked to (`swap`, a large first load into a store that can:
+`SwapStore`; bulk-loaded in the background as graphs are staged), else with
+`Store.add_graphs`.
 
 Graphs are staged as N-Triples text (as pyoxigraph writes it): parsed by the engine, never
-turned into Python term objects on the way to the store.
+turned into Python term objects on the way to the store. The caller may say which part of a
+graph its lookups can match (`add(..., looked_up=)`): only that part is queried.
 
 Precondition (the loader keeps it): a staged graph is new — absent from the store — so the
 two sides never hold the same graph and their answers simply add up.
