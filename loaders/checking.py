@@ -48,6 +48,15 @@ def check_text(data: str, subjects: Iterable[str], context: Graph | str | None =
     return report.conforms, details
 
 
+def compile_shapes() -> None:
+    """Compile the package's shapes now (once per process): worker processes forked after this
+    share them instead of each importing and compiling its own."""
+    if shape_files():
+        from ccmkg.validation import package_validator
+
+        package_validator()
+
+
 def subjects_of(graph: Graph | TripleSet) -> Iterable[str]:
     return (str(s) for s in graph.subjects() if isinstance(s, URIRef))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -29,6 +30,7 @@ from rdflib.term import Node
 
 from ccmkg.loaders.checking import Verdict, check_text, subjects_of
 from ccmkg.loaders.emit import Emitted, emit_set
+from ccmkg.loaders.lookups import LookupPart, lookup_part
 from ccmkg.loaders.records import Extraction
 from ccmkg.model.vocab import vocabulary
 from ccmkg.store.rdfterms import ntriples
@@ -50,6 +52,7 @@ class Emission:
     subjects: frozenset[str]
     verdict: Verdict
     person_keys: tuple[str, ...]  # before any re-keying
+    lookup: LookupPart  # what the lookups of the documents after it read (staged)
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ def _extract_and_emit(base: str, item: tuple[Path, bytes]) -> Extracted:
         subjects=frozenset(subjects_of(graph)),
         verdict=check_text(text, ()),
         person_keys=person_keys(x),
+        lookup=lookup_part(graph),
     )
     return replace(got, emission=emission)
 
@@ -159,3 +163,7 @@ def _die_with_parent() -> None:
         pass
     if os.getppid() == 1:  # the parent died before prctl took effect
         os._exit(1)
+    # What the worker inherited (compiled shapes, vocabularies, imports) lives as long as it
+    # does: out of the collector's sight, each collection walks only the worker's own
+    # objects (~8% of a worker's CPU, measured on the corpus and variants).
+    gc.freeze()

@@ -12,7 +12,8 @@ Guarantees:
   `ccm:fileName` on each document node — or the same bytes again) is written alone with ONE
   `store.replace_graphs` call that drops the old graph, so loading a file twice never
   duplicates it. Lookups across documents
-  (conflicts, persons) see the staged documents too, so both paths give the same graphs;
+  (conflicts, persons) see the staged documents too (the part of each they can match:
+  `loaders/lookups.py`), so all paths give the same graphs;
 - extraction (a pure function of the bytes) runs in worker processes, results in input order;
 - a document whose triples break a SHACL shape (ontology + shapes) is rejected, with the
   results, and not written; the others still load;
@@ -32,9 +33,17 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from ccmkg.errors import BadParameter, InputError
-from ccmkg.loaders.checking import Validate, Verdict, check_text, default_validator, subjects_of
+from ccmkg.loaders.checking import (
+    Validate,
+    Verdict,
+    check_text,
+    compile_shapes,
+    default_validator,
+    subjects_of,
+)
 from ccmkg.loaders.crossdoc import PassageCache, cross_document_conflicts
 from ccmkg.loaders.emit import Emitted, emit, emit_set, graph_iri, ontology_graph_iri
+from ccmkg.loaders.lookups import lookup_part
 from ccmkg.loaders.parallel import (
     Emission,
     Extracted,
@@ -209,15 +218,20 @@ def load_paths(
     loader.light = validate is None  # the package's shapes: emit into sets, check text
     workers = settings.load_workers or default_workers()
     speculate = extractor is None and validate is None  # the package's own reading and shapes
+    if speculate:
+        compile_shapes()  # before the workers fork: they share it
     extracted = extract_all(
         [(s.path, s.raw) for s in sources],
         workers,
         extractor,
         emit_base=base if speculate else None,
     )
-    for source, result in zip(sources, extracted, strict=True):
-        loader.load(source, result)
-    loader.commit()
+    try:
+        for source, result in zip(sources, extracted, strict=True):
+            loader.load(source, result)
+        loader.commit()
+    finally:
+        loader.staging.discard()  # what a failed commit left staged (and its fresh store)
     return loader.report
 
 
@@ -233,6 +247,7 @@ class _Prepared:
     matches: list[PersonMatch]
     seen_in: list[str]
     ntriples: str | None = None  # set when emitted by a worker
+    looked_up: str | None = None  # the part lookups read (`loaders/lookups.py`), if known
 
     def text(self) -> str:
         """N-Triples written by pyoxigraph (what the store takes without Python terms).
@@ -290,7 +305,7 @@ class _Loader:
         prepared = self._prepare(source, extracted, target, previous, lookup)
         if prepared is not None and bulk:
             try:
-                self.staging.add(target, prepared.text())
+                self.staging.add(target, prepared.text(), prepared.looked_up)
             except (ValueError, BadParameter) as exc:  # a term the store cannot hold
                 self._reject(path, f"the store refused its triples: {exc}")
             else:
@@ -386,7 +401,7 @@ class _Loader:
                 lookup, graph, exclude, self.prefix, self.passages
             )
             context += evidence  # N-Triples
-            text = None
+            text = looked_up = None
             if isinstance(graph, TripleSet):  # the package's shapes: checked as text
                 try:
                     text = ntriples(graph)
@@ -394,12 +409,13 @@ class _Loader:
                     self._reject(path, f"the store refused its triples: {exc}")
                     return None
                 verdict = check_text(text, subjects_of(graph), context)
+                looked_up = lookup_part(graph).text
             else:
                 borrowed = graph_from_triples(triples_of(context)) if context else None
                 verdict = self.check(graph, borrowed)
             count = len(graph)
             prepared = _Prepared(
-                source, target, previous, emitted, count, person_matches, seen_in, text
+                source, target, previous, emitted, count, person_matches, seen_in, text, looked_up
             )
         conforms, details = verdict
         if not conforms:
@@ -452,7 +468,10 @@ class _Loader:
             verdict = check_text(text, em.subjects | set(subjects_of(added)), context)
         em.emitted.conflicts.extend(across)
         count = em.count + len(added)
-        prepared = _Prepared(source, target, previous, em.emitted, count, matches, seen_in, text)
+        looked_up = em.lookup.text if em.lookup.covers(added) else None  # else: all of it
+        prepared = _Prepared(
+            source, target, previous, em.emitted, count, matches, seen_in, text, looked_up
+        )
         return prepared, verdict
 
     def _write_alone(self, prepared: _Prepared) -> None:

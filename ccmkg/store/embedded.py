@@ -32,6 +32,7 @@ from ccmkg.errors import BadParameter, QueryRejected, StoreError
 from ccmkg.settings import Settings
 from ccmkg.sparql_guard import inject_values
 from ccmkg.store.base import ProtocolResult, Rows
+from ccmkg.store.freshbuild import FreshBuild
 from ccmkg.store.rdfterms import (
     graph_from_triples,
     graph_quads,
@@ -257,6 +258,7 @@ class EmbeddedStore:
         shutil.rmtree(self._fresh_path(), ignore_errors=True)
         self._dataset = _Dataset(base_iri=settings.base_iri)
         self._write_lock = threading.RLock()
+        self._building = threading.Lock()  # one fresh store built at a time (`start_swap`)
         self._readers = _Readers()
         self._version = 0  # committed writes since open: names the workers' checkpoint
         self._snapshots = Snapshots(self.path)
@@ -398,66 +400,97 @@ class EmbeddedStore:
             self._committed()
 
     def swap_in_graphs(self, graphs: Mapping[str, str]) -> bool:
-        """All or nothing, for large first loads: add new named graphs (N-Triples text as
-        pyoxigraph writes it, one triple per line) and their triples to the default graph by
-        building a fresh store directory beside this one — what the store holds now plus the
-        new quads, in one `bulk_load` — and swapping it in with one atomic rename (Linux
-        `renameat2(RENAME_EXCHANGE)`). `bulk_load` is not transactional, but a kill leaves
-        either the old directory in place (the half-built one lies beside it, removed when the
-        store is next opened) or the new one whole. In-process readers of the on-disk handle
-        are waited for, and wait, while the directories move (an open handle writes by path).
+        """All or nothing, for large first loads: `start_swap`, every graph added to the
+        build, then `swap_in` (see there).
+
+        Raises:
+            BadParameter: a graph is already in the store, or a text is not N-Triples with
+                one triple per line; nothing was written.
+            StoreError: nothing was written (or a build is under way already).
+        """
+        build = self.start_swap()
+        if build is None:
+            raise StoreError("Another load is building a fresh store; nothing was written.")
+        try:
+            for name, text in graphs.items():
+                build.add(name, text)
+            _refuse_held(self._open_disk(), graphs, "swap_in_graphs")
+        except BaseException:
+            self.abandon_swap(build)
+            raise
+        return self.swap_in(build)
+
+    def start_swap(self) -> FreshBuild | None:
+        """A fresh store directory beside this one, to bulk-load new named graphs into (by
+        pieces, in the background) and swap in with `swap_in`; None while another is built.
+        """
+        if not self._building.acquire(blocking=False):
+            return None
+        return FreshBuild(self._fresh_path())
+
+    def swap_in(self, build: FreshBuild) -> bool:
+        """All or nothing: the new named graphs of `build` (N-Triples text as pyoxigraph
+        writes it, one triple per line) and their triples in the default graph, with what the
+        store holds now, bulk-loaded into the fresh directory, which is then swapped in with
+        one atomic rename (Linux `renameat2(RENAME_EXCHANGE)`). `bulk_load` is not
+        transactional, but a kill leaves either the old directory in place (the half-built
+        one lies beside it, removed when the store is next opened) or the new one whole.
+        In-process readers of the on-disk handle are waited for, and wait, while the
+        directories move (an open handle writes by path).
 
         Returns False, with nothing written, where the file system cannot exchange two
         directories (the caller then writes with `add_graphs`).
 
         Raises:
-            BadParameter: a graph is already in the store, or a text is not N-Triples with
-                one triple per line; nothing was written.
+            BadParameter: a graph is already in the store; nothing was written.
             StoreError: nothing was written.
         """
-        data = _nquads_with_union(graphs)
-        with self._write_lock:
-            if self._disk is None:
-                raise StoreError("The store is closed.")
-            disk = self._disk
-            _refuse_held(disk, graphs, "swap_in_graphs")
-            if not data:
-                return True
-            fresh = self._fresh_path()
-            shutil.rmtree(fresh, ignore_errors=True)
-            try:
-                built = ox.Store(str(fresh))
-                held_now = self._disk.dump(format=ox.RdfFormat.N_QUADS) or b""
-                built.bulk_load(held_now + data, format=ox.RdfFormat.N_QUADS)
-                built.flush()
-                del built  # closes it: RocksDB writes nothing more into the directory
-            except (OSError, SyntaxError, ValueError) as exc:
-                shutil.rmtree(fresh, ignore_errors=True)
-                raise StoreError(f"The write failed and nothing was stored: {exc}") from exc
-            with self._readers.exclusive():
-                self._disk.flush()
-                del disk
-                self._disk = None  # closed before its directory moves: RocksDB writes by path
+        try:
+            with self._write_lock:
+                if self._disk is None:
+                    raise StoreError("The store is closed.")
+                _refuse_held(self._disk, build.graphs, "swap_in_graphs")
+                if build.empty:
+                    return True
                 try:
-                    _exchange(fresh, self.path)
-                except OSError:
-                    log.warning(
-                        "cannot exchange %s and %s; writing by transactions", fresh, self.path
-                    )
-                    self._disk = ox.Store(str(self.path))
-                    shutil.rmtree(fresh, ignore_errors=True)
-                    return False
-                try:
-                    self._disk = ox.Store(str(self.path))
-                except OSError as exc:  # written and whole on disk; this process cannot go on
-                    raise StoreError(
-                        f"The load was written, but the store could not be reopened: {exc}",
-                        hint="Restart: the store directory holds the new data.",
-                    ) from exc
-            # The old store, with the checkpoints of the workers that read it (a busy one keeps
-            # its open files until it retires).
-            shutil.rmtree(fresh, ignore_errors=True)
-            self._committed()
+                    build.finish(self._disk.dump(format=ox.RdfFormat.N_QUADS) or b"")
+                except OSError as exc:
+                    raise StoreError(f"The write failed and nothing was stored: {exc}") from exc
+                with self._readers.exclusive():
+                    if not self._exchange_with(build.path):
+                        return False
+                self._committed()
+            return True
+        finally:
+            self.abandon_swap(build)  # the old store (or the unused build) goes
+
+    def abandon_swap(self, build: FreshBuild) -> None:
+        """Drop a build that will not be swapped in, or the old store it holds after a swap
+        (its directory goes); idempotent."""
+        build.abandon()
+        if not build.released:
+            build.released = True
+            self._building.release()
+
+    def _exchange_with(self, fresh: Path) -> bool:
+        """Exchange the store's directory with `fresh` (readers held off, write lock held);
+        False, the store as it was, where the file system cannot."""
+        assert self._disk is not None
+        self._disk.flush()
+        self._disk = None  # closed before its directory moves: RocksDB writes by path
+        try:
+            _exchange(fresh, self.path)
+        except OSError:
+            log.warning("cannot exchange %s and %s; writing by transactions", fresh, self.path)
+            self._disk = ox.Store(str(self.path))
+            return False
+        try:
+            self._disk = ox.Store(str(self.path))
+        except OSError as exc:  # written and whole on disk; this process cannot go on
+            raise StoreError(
+                f"The load was written, but the store could not be reopened: {exc}",
+                hint="Restart: the store directory holds the new data.",
+            ) from exc
         return True
 
     def _fresh_path(self) -> Path:
@@ -553,30 +586,6 @@ def _refuse_held(disk: ox.Store, graphs: Iterable[str], method: str) -> None:
             f"graphs already in the store: {', '.join(held[:3])}",
             hint=f"replace_graphs replaces a graph; {method} only adds new ones.",
         )
-
-
-def _nquads_with_union(graphs: Mapping[str, str]) -> bytes:
-    """N-Quads of new named graphs given as N-Triples text (one triple per line), then their
-    triples once each in the default graph (the de-duplicated union; see `replace_update`).
-
-    Raises:
-        BadParameter: a graph name is not an IRI, or a text has a line that is not one
-            triple ending with " .".
-    """
-    named: list[str] = []
-    union: set[str] = set()
-    for name, text in graphs.items():
-        if not text:
-            continue
-        try:
-            iri = ox.NamedNode(name)
-        except ValueError as exc:
-            raise BadParameter(f"Not a valid graph IRI: {name!r} ({exc})") from exc
-        if not text.endswith(" .\n") or text.count("\n") != text.count(" .\n"):
-            raise BadParameter(f"not N-Triples with one triple per line: graph {name}")
-        named.append(text.replace(" .\n", f" {iri} .\n"))
-        union.update(text.splitlines(keepends=True))
-    return ("".join(named) + "".join(union)).encode("utf-8")
 
 
 _AT_FDCWD = -100

@@ -4,11 +4,13 @@ The loader's bulk path prepares documents one after another; each one's cross-do
 (conflicts, person evidence) must see the documents prepared before it in the same batch, as
 the one-write-per-document path does. `Staging` answers `select` and `construct` over the
 store *plus* the staged graphs, then writes them all in one all-or-nothing call: by swapping
-in a freshly bulk-loaded store directory when asked to (`swap`, a large first load into a
-store that can: `SwapStore`), else with `Store.add_graphs`.
+in a fresh store directory when asked to (`swap`, a large first load into a store that can:
+`SwapStore`; bulk-loaded in the background as graphs are staged), else with
+`Store.add_graphs`.
 
 Graphs are staged as N-Triples text (as pyoxigraph writes it): parsed by the engine, never
-turned into Python term objects on the way to the store.
+turned into Python term objects on the way to the store. The caller may say which part of a
+graph its lookups can match (`add(..., looked_up=)`): only that part is queried.
 
 Precondition (the loader keeps it): a staged graph is new — absent from the store — so the
 two sides never hold the same graph and their answers simply add up.
@@ -26,6 +28,7 @@ from rdflib.term import Node
 from ccmkg.errors import QueryRejected
 from ccmkg.store.base import Rows, Store
 from ccmkg.store.embedded import _Dataset, _rows, _run, _select_rows
+from ccmkg.store.freshbuild import FreshBuild, check_text
 from ccmkg.store.rdfterms import graph_from_triples
 
 _UNION = _Dataset(union=True)
@@ -35,7 +38,11 @@ _UNION = _Dataset(union=True)
 class SwapStore(Protocol):
     """A store that can add many new graphs by building a fresh copy and swapping it in."""
 
-    def swap_in_graphs(self, graphs: Mapping[str, str]) -> bool: ...
+    def start_swap(self) -> FreshBuild | None: ...
+
+    def swap_in(self, build: FreshBuild) -> bool: ...
+
+    def abandon_swap(self, build: FreshBuild) -> None: ...
 
 
 def triples_of(text: str) -> list[ox.Triple]:
@@ -46,8 +53,9 @@ def triples_of(text: str) -> list[ox.Triple]:
 class Staging:
     """The store seen with a batch of not-yet-written graphs added (new graphs only).
 
-    `swap`: commit by `SwapStore.swap_in_graphs` (one bulk load, all of it or none), when the
-    store can; the loader sets it for a large load into a store holding no document yet.
+    `swap`: commit by `SwapStore.swap_in` (one fresh store, all of it or none), when the
+    store can; the loader sets it for a large load into a store holding no document yet. The
+    fresh store is bulk-loaded in the background as graphs are staged (`FreshBuild`).
     """
 
     def __init__(self, store: Store, *, swap: bool = False) -> None:
@@ -55,6 +63,7 @@ class Staging:
         self.swap = swap and isinstance(store, SwapStore)
         self.graphs: dict[str, str] = {}  # graph → N-Triples text
         self._mem = ox.Store()
+        self._build: FreshBuild | None = None
 
     def __contains__(self, graph: object) -> bool:
         return graph in self.graphs
@@ -62,21 +71,36 @@ class Staging:
     def __len__(self) -> int:
         return len(self.graphs)
 
-    def add(self, graph: str, text: str) -> None:
+    def add(self, graph: str, text: str, looked_up: str | None = None) -> None:
         """Stage one new graph, given as N-Triples text.
+
+        `looked_up`: the part of `text` that lookups can match (N-Triples too), when the caller
+        knows it (the loader: `loaders/lookups.py`); only that part goes into the store that
+        answers `select` and `construct`, the whole text is written.
 
         Raises:
             ValueError: the graph is staged already, or its name or a term cannot be stored.
         """
         if graph in self.graphs:
             raise ValueError(f"graph staged twice: {graph}")
+        if self.swap and self._build is None:
+            assert isinstance(self.store, SwapStore)
+            self._build = self.store.start_swap()
+            self.swap = self._build is not None  # another load builds one: by `add_graphs`
+        if self._build is not None and text:
+            check_text(graph, text)  # the build will take it (or raise before staging it)
         try:
-            self._mem.load(
-                text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph)
-            )
+            name = ox.NamedNode(graph)
+            if looked_up is not None:  # the whole text must parse all the same
+                for _ in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+                    pass
+            staged = text if looked_up is None else looked_up
+            self._mem.load(staged.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=name)
         except SyntaxError as exc:
             raise ValueError(str(exc)) from exc
         self.graphs[graph] = text
+        if self._build is not None:
+            self._build.add(graph, text)
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> Rows:
         """The store's rows, then the staged graphs' rows (GRAPH patterns see both)."""
@@ -103,15 +127,18 @@ class Staging:
             StoreError: nothing was written (the batch stays staged for the caller to drop).
         """
         names = list(self.graphs)
+        build, self._build = self._build, None
         if names:
             store = self.store
-            if not (
-                self.swap and isinstance(store, SwapStore) and store.swap_in_graphs(self.graphs)
-            ):
+            if not (build is not None and isinstance(store, SwapStore) and store.swap_in(build)):
                 store.add_graphs({g: triples_of(t) for g, t in self.graphs.items()})
         self.discard()
         return names
 
     def discard(self) -> None:
+        """Forget the staged graphs (and drop the fresh store being built for them)."""
+        if self._build is not None and isinstance(self.store, SwapStore):
+            self.store.abandon_swap(self._build)
+        self._build = None
         self.graphs = {}
         self._mem = ox.Store()

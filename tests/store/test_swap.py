@@ -13,6 +13,7 @@ from ccmkg.errors import BadParameter, StoreError
 from ccmkg.settings import Settings
 from ccmkg.store.embedded import EmbeddedStore
 from ccmkg.store.rdfterms import ntriples, oxigraph_triples
+from ccmkg.store.staging import triples_of
 from tests.helpers.data import G1, G2, sample_graphs
 
 
@@ -113,4 +114,64 @@ def test_reads_during_a_swap_wait_for_it_and_queries_after_it_see_the_new_store(
         assert int(limited) == total
     finally:
         done.set()
+        store.close()
+
+
+def _many_graphs(count: int) -> dict[str, str]:
+    """`count` small graphs sharing some triples (the default graph holds those once)."""
+    base = sample_graphs()
+    out = {}
+    for i in range(count):
+        text = "".join(ntriples(g) for g in base.values())
+        out[f"https://example.org/graph/piece{i}"] = text + f'<{G1}> <{G2}> "{i}" .\n'
+    return out
+
+
+def test_a_build_fed_by_pieces_in_the_background_gives_the_same_dataset(tmp_path: Path) -> None:
+    """A load's fresh store is bulk-loaded piece by piece in a thread while the loader goes
+    on (here one piece per graph): the dataset is the one `add_graphs` writes."""
+    graphs = _many_graphs(12)
+    added, swapped = _open(tmp_path / "added"), _open(tmp_path / "swapped")
+    try:
+        added.add_graphs({g: triples_of(t) for g, t in graphs.items()})
+        build = swapped.start_swap()
+        assert build is not None
+        assert swapped.start_swap() is None, "two builds at once share one directory"
+        build.piece_bytes = 1
+        for g, t in graphs.items():
+            build.add(g, t)
+        assert build.path.exists(), "no piece was loaded before the commit"
+        assert swapped.swap_in(build)
+        assert _dataset(swapped) == _dataset(added)
+        again = swapped.start_swap()
+        assert again is not None, "the build is over: another may start"
+        swapped.abandon_swap(again)
+    finally:
+        added.close()
+        swapped.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["added", "swapped"]
+
+
+def test_a_piece_the_bulk_load_refuses_fails_the_whole_build_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    graphs = _many_graphs(6)
+    bad = "https://example.org/graph/piece3"
+    graphs[bad] = graphs[bad].replace(" .\n", " .  ", 1)  # two statements on one line
+    store = _open(tmp_path / "s")
+    try:
+        before = _dataset(store)
+        build = store.start_swap()
+        assert build is not None
+        build.piece_bytes = 1
+        for g, t in graphs.items():
+            build.add(g, t)
+        with pytest.raises(StoreError):
+            store.swap_in(build)
+        assert _dataset(store) == before
+        assert [p.name for p in tmp_path.iterdir()] == ["s"]
+        again = store.start_swap()
+        assert again is not None, "a failed build is over: another may start"
+        store.abandon_swap(again)
+    finally:
         store.close()

@@ -1,0 +1,70 @@
+"""What the loader's lookups across documents read of a document: the part worth staging.
+
+Why: a new document of a batch is staged (`ccmkg.store.staging`) so that the documents after
+it see it in their lookups; putting all of it into the staging store costs as much as the
+rest of the loading process's work. The lookups are three queries, each over a few
+predicates (`crossdoc.QUERY`/`VALUES_QUERY`, `persons.EVIDENCE_QUERY`,
+`crossdoc.PASSAGE_QUERY`), so the triples they can match are known:
+
+- S1: every triple whose predicate is one of `crossdoc.FUNCTIONAL`, `ccm:participant`,
+  `ccm:chairPerson` (the "trigger" predicates);
+- S2: the `prov:wasDerivedFrom` triples of the subjects of S1 (their passages);
+- S3: every triple about those passages, about their selectors (`oa:hasSelector`), and the
+  types of their documents (`oa:hasSource`).
+
+The queries answer the same over these triples as over the whole document (they match
+nothing else), which tests/loaders_pipeline/test_lookups.py checks on the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import RDF
+from rdflib.namespace import PROV
+from rdflib.term import Node
+
+from ccmkg.loaders.crossdoc import FUNCTIONAL
+from ccmkg.loaders.emit import OA
+from ccmkg.loaders.tripleset import Triple, TripleSet
+from ccmkg.model.terms import CCM
+from ccmkg.store.rdfterms import ntriples
+
+TRIGGERS = frozenset({*FUNCTIONAL, CCM.participant, CCM.chairPerson})
+
+
+@dataclass(frozen=True)
+class LookupPart:
+    """The triples of a document its lookups read, and the nodes they are about."""
+
+    text: str  # its triples as N-Triples (what the staging store loads)
+    nodes: frozenset[str]  # S1 subjects, their passages, selectors and documents (as text:
+    # lighter to send from a worker than rdflib terms)
+
+    def covers(self, added: Iterable[Triple]) -> bool:
+        """True when triples added to the document change nothing the lookups read (no trigger
+        predicate, no subject among `nodes`): the part stays the part of the whole."""
+        return all(p not in TRIGGERS and str(s) not in self.nodes for s, p, _ in added)
+
+
+def lookup_part(graph: TripleSet) -> LookupPart:
+    """S1, S2 and S3 of one document (see the module's docstring)."""
+    keep = {t for t in graph if t[1] in TRIGGERS}
+    subjects = {t[0] for t in keep}
+    passages: set[Node] = set()
+    for s in subjects:
+        for t in graph.triples((s, PROV.wasDerivedFrom, None)):
+            keep.add(t)
+            passages.add(t[2])
+    about: set[Node] = set()
+    for p in passages:
+        for t in graph.triples((p, None, None)):
+            keep.add(t)
+            if t[1] == OA.hasSelector:
+                about.add(t[2])
+                keep.update(graph.triples((t[2], None, None)))
+            elif t[1] == OA.hasSource:
+                about.add(t[2])
+                keep.update(graph.triples((t[2], RDF.type, None)))
+    return LookupPart(ntriples(keep), frozenset(str(n) for n in subjects | passages | about))
