@@ -47,7 +47,7 @@ from ccmkg.store.results import (
     write_solutions,
     write_triples,
 )
-from ccmkg.store.snapshots import Snapshots
+from ccmkg.store.snapshots import CheckpointReader, Snapshots, copy_limit
 from ccmkg.store.workers import QueryPool
 
 log = logging.getLogger(__name__)
@@ -162,24 +162,27 @@ def _graph_counts(store: ox.Store) -> dict[str, int]:
 
 
 class _Reader:
-    """A worker's handler: opens its checkpoint read-only in the child and answers from it."""
+    """A worker's handler: reads its checkpoint (or its private copy of it) in the child."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, copy_max_quads: int = 0) -> None:
         self.path = path
-        self._store: ox.Store | None = None
+        self._source = CheckpointReader(path, copy_max_quads)
 
     def start(self) -> None:
         """In the child, before its first request (a failure is reported by that request)."""
         with contextlib.suppress(OSError):
-            self._store = ox.Store.read_only(str(self.path))
+            self._source.open()
+
+    def background(self) -> bool:
+        """A slice of the copy into memory (see CheckpointReader); False when done."""
+        return self._source.background()
 
     def __call__(self, request: tuple[Any, ...]) -> Any:
-        if self._store is None:
-            try:
-                self._store = ox.Store.read_only(str(self.path))
-            except OSError as exc:
-                raise StoreError(f"A query worker could not open the store: {exc}") from exc
-        return _handle(self._store, request)
+        try:
+            store = self._source.store()
+        except OSError as exc:
+            raise StoreError(f"A query worker could not open the store: {exc}") from exc
+        return _handle(store, request)
 
 
 class _Readers:
@@ -260,6 +263,9 @@ class EmbeddedStore:
         self._readers = _Readers()
         self._version = 0  # committed writes since open: names the workers' checkpoint
         self._snapshots = Snapshots(self.path)
+        self._copy_max_quads = copy_limit(
+            settings.worker_copy_max_quads, settings.query_memory_mb * 2**20
+        )
         self._max_response_bytes = settings.max_response_bytes
         self._graph_counts: tuple[int, dict[str, int]] | None = None
         self._count_timeout_s = max(settings.query_timeout_s, 60.0)
@@ -297,7 +303,7 @@ class EmbeddedStore:
         in_use = [h.path for pool in (self._pool, self._sparql_pool) for h in pool.handlers()
                   if isinstance(h, _Reader)]  # fmt: skip
         self._snapshots.prune(in_use)
-        return _Reader(path)
+        return _Reader(path, self._copy_max_quads)
 
     def _open_disk(self) -> ox.Store:
         if self._disk is None:

@@ -92,6 +92,9 @@ def _private_bytes() -> int:
     return private
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
 def _limit_memory(extra_bytes: int | None) -> None:
     """RLIMIT_AS = what this process maps now + `extra_bytes` (it inherits the parent's map)."""
     if extra_bytes is None:
@@ -154,10 +157,21 @@ def _worker_main(
     start = getattr(handler, "start", None)
     if start is not None:
         start()  # e.g. open the store it reads; before the limit, which is for the queries
+    # A handler may have work to do while no request waits (e.g. copy the store it reads into
+    # memory): `background()` does a short slice of it and says whether some is left. A request
+    # waits at most one slice. Once it is done, the memory limit and the retirement rules count
+    # from what the worker then holds.
+    background = getattr(handler, "background", None)
     _limit_memory(memory_bytes)
     start_rss = _memory()[1]
     start_private = _private_bytes()
     while True:
+        while background is not None and not conn.poll(0):
+            if not background():
+                background = None
+                _limit_memory(memory_bytes)
+                start_rss = _memory()[1]
+                start_private = _private_bytes()
         try:
             request = conn.recv()
         except (EOFError, OSError):
@@ -198,6 +212,18 @@ class _Worker:
     generation: int
     handler: Handler
     niced: bool = False  # lowered in priority while it ran a long query: retires after it
+    _stat: int | None = None  # /proc/PID/stat of the child, kept open (a read costs ~5 µs)
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the child has used so far.
+
+        Raises:
+            OSError: the child has exited.
+        """
+        if self._stat is None:
+            self._stat = os.open(f"/proc/{self.process.pid}/stat", os.O_RDONLY)
+        fields = os.pread(self._stat, 1024, 0).rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
 
     def stop(self) -> None:
         """SIGKILL: the child holds nothing that needs a clean shutdown."""
@@ -205,6 +231,9 @@ class _Worker:
             self.process.kill()
         self.process.join(timeout=5)
         self.conn.close()
+        if self._stat is not None:
+            os.close(self._stat)
+            self._stat = None
 
 
 class QueryPool:
@@ -364,8 +393,10 @@ class QueryPool:
         deadline = None if timeout_s is None else start + timeout_s
         worker = self._acquire(deadline)
         try:
+            watch = self._nice and self._nice_after_s > 0
+            cpu_before = worker.cpu_seconds() if watch else 0.0
             worker.conn.send(request)
-            self._lower_if_long(worker, deadline)
+            self._lower_if_long(worker, deadline, cpu_before)
             remaining = None if deadline is None else max(deadline - time.monotonic(), 0.0)
             if not worker.conn.poll(remaining):
                 self._discard(worker)
@@ -400,22 +431,33 @@ class QueryPool:
         """Bumped by every `renew` (every committed write): a key for caches of the data."""
         return self._generation
 
-    def _lower_if_long(self, worker: _Worker, deadline: float | None) -> None:
-        """Renice the worker once its query has run `nice_after_s` (see __init__)."""
-        if not self._nice or self._nice_after_s <= 0:
-            return
-        wait = self._nice_after_s
-        if deadline is not None:
-            wait = min(wait, max(deadline - time.monotonic(), 0.0))
-        if worker.conn.poll(wait):
-            return
+    def _lower_if_long(self, worker: _Worker, deadline: float | None, cpu_before: float) -> None:
+        """Renice the worker once its query has used `nice_after_s` of CPU (see __init__).
+
+        CPU time, not time on the clock: on a busy machine a cheap query waits for a core
+        longer than it runs, and lowering it (then retiring its worker, which a fresh one
+        replaces at the cost of a start and, for a small store, a copy into memory) would
+        punish it for the others' load. The clock only says when to look.
+        """
         pid = worker.process.pid
-        if pid is not None:
-            with contextlib.suppress(OSError):  # it may have just exited
-                os.setpriority(
-                    os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, pid) + self._nice
-                )
-                worker.niced = True
+        if not self._nice or self._nice_after_s <= 0 or pid is None:
+            return
+        spent = 0.0
+        while True:
+            wait = self._nice_after_s - spent  # it cannot use more CPU than time passes
+            if deadline is not None:
+                wait = min(wait, deadline - time.monotonic())
+            if wait <= 0 or worker.conn.poll(wait):
+                return  # answered, or the caller stops it at its deadline
+            try:
+                spent = worker.cpu_seconds() - cpu_before
+            except OSError:
+                return  # it has just exited: the caller reads why
+            if spent >= self._nice_after_s:
+                break
+        with contextlib.suppress(OSError):  # it may have just exited
+            os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, pid) + self._nice)
+            worker.niced = True
 
     def _memory_error(self) -> QueryMemoryLimit:
         limit = "" if self._memory_bytes is None else f" of {self._memory_bytes // 2**20} MB"
