@@ -364,6 +364,25 @@ class EmbeddedStore:
             body, truncated = self._sparql_pool.run(("protocol", args), timeout_s)
         return ProtocolResult(body=body, media_type=media_type, truncated=truncated)
 
+    async def protocol_query_async(
+        self,
+        query: str,
+        media_type: str,
+        *,
+        default_graph_uris: list[str] | None = None,
+        named_graph_uris: list[str] | None = None,
+        max_rows: int | None = None,
+        timeout_s: float,
+    ) -> ProtocolResult:
+        """`protocol_query` with a time limit, awaited on the event loop (no thread waits on
+        the worker's pipe: QueryPool.run_async)."""
+        dataset = _Dataset(
+            tuple(default_graph_uris or ()), tuple(named_graph_uris or ()), self._dataset.base_iri
+        )
+        args = (query, media_type, dataset, max_rows, self._max_response_bytes)
+        body, truncated = await self._sparql_pool.run_async(("protocol", args), timeout_s)
+        return ProtocolResult(body=body, media_type=media_type, truncated=truncated)
+
     @property
     def data_generation(self) -> int:
         """Bumped by every committed write (the pools are renewed): a key for answer caches."""
