@@ -293,7 +293,8 @@ class QueryPool:
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
-                waiter.get_loop().call_soon_threadsafe(_wake, waiter)
+                with contextlib.suppress(RuntimeError):  # its loop is closed
+                    waiter.get_loop().call_soon_threadsafe(_wake, waiter)
                 if not every:
                     return
 
@@ -486,6 +487,8 @@ class QueryPool:
                 with self._cond:  # pass on a wake-up it may have taken
                     self._notify()
                 raise
+            finally:
+                waiter.cancel()  # a waiter left behind is skipped, its loop may be gone
 
     async def _fork_async(self) -> _Worker:
         """Fork in a thread, for a slot already counted; if the caller is cancelled meanwhile,

@@ -157,3 +157,23 @@ def test_a_long_query_is_lowered_by_cpu_time_and_its_worker_retires() -> None:
         p.close()
     assert spun == worker and base + 5 in seen
     assert after != worker and priority == base
+
+
+def test_a_coroutine_that_gave_up_waiting_leaves_nothing_behind() -> None:
+    """A coroutine that waited for a worker past its time limit is answered 503 (all busy);
+    the thread that held the worker gives it back later, when that event loop is gone."""
+    p = QueryPool(1, _handler, threading.RLock())
+    p.start()
+    try:
+        got: list[Any] = []
+        holder = threading.Thread(target=lambda: got.append(p.run(("sleep", 1.0, "held"), 30)))
+        holder.start()
+        time.sleep(0.2)
+        with pytest.raises(QueryTimeout) as err:
+            asyncio.run(p.run_async(("echo",), timeout_s=0.3))
+        assert "stayed busy" in err.value.message
+        holder.join()
+        assert got == ["held"]
+        assert p.run(("echo", 3), timeout_s=10)[0] == ("echo", 3)
+    finally:
+        p.close()
