@@ -12,8 +12,10 @@ kept until the next write and carry an ETag (api/sparql_cache.py, CCMKG_SPARQL_C
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import parse_qs
 
@@ -245,9 +247,8 @@ async def sparql(request: Request) -> Response:
         # One thread hop for the guard, the query and the ETag (each hop costs the event loop
         # a context switch per request): the guard scan is linear, but a 100 KB text still
         # takes milliseconds, and so does the digest of a large answer.
-        info = check_query_within(query, settings)
-        media_type = negotiate(accept, PREFERRED[info.form])
-        try:
+        media_type = _checked_media_type(query, accept, settings)
+        with _plain_syntax_errors(query):
             result = store.protocol_query(
                 query,
                 media_type,
@@ -256,11 +257,6 @@ async def sparql(request: Request) -> Response:
                 max_rows=settings.max_result_rows,
                 timeout_s=settings.query_timeout_s,
             )
-        except QueryRejected as exc:
-            plain = plain_syntax_error(exc, query)
-            if plain is exc:
-                raise
-            raise plain from exc
         return result, None if cache is None else etag_of(result.body)
 
     with request.app.state.sparql_admission.admit(client_key(request.scope)):
@@ -278,6 +274,24 @@ async def sparql(request: Request) -> Response:
     if cache is not None and key is not None and etag is not None and repeatable(query):
         cache.put(key, result, etag)
     return _answer(result, settings, etag, request.headers.get("if-none-match"))
+
+
+def _checked_media_type(query: str, accept: str | None, settings: Settings) -> str:
+    """The guard's verdict on the text (raises if refused), then the answer's media type."""
+    info = check_query_within(query, settings)
+    return negotiate(accept, PREFERRED[info.form])
+
+
+@contextlib.contextmanager
+def _plain_syntax_errors(query: str) -> Iterator[None]:
+    """A syntax error as the parser of the store words it, said plainly for the client."""
+    try:
+        yield
+    except QueryRejected as exc:
+        plain = plain_syntax_error(exc, query)
+        if plain is exc:
+            raise
+        raise plain from exc
 
 
 @runtime_checkable
@@ -315,9 +329,8 @@ async def _checked_and_run_async(
     """The guard, the query and the ETag without a thread (the embedded store awaits its
     worker on the loop): per request that saves the hand-over to a thread and back, about
     half of what the server process spent on a /sparql request (docs/decisions/store.md)."""
-    info = check_query_within(query, settings)
-    media_type = negotiate(accept, PREFERRED[info.form])
-    try:
+    media_type = _checked_media_type(query, accept, settings)
+    with _plain_syntax_errors(query):
         result = await store.protocol_query_async(
             query,
             media_type,
@@ -326,11 +339,6 @@ async def _checked_and_run_async(
             max_rows=settings.max_result_rows,
             timeout_s=settings.query_timeout_s,
         )
-    except QueryRejected as exc:
-        plain = plain_syntax_error(exc, query)
-        if plain is exc:
-            raise
-        raise plain from exc
     if cache is None:
         return result, None
     if len(result.body) > INLINE_DIGEST_BYTES:
