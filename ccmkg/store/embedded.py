@@ -5,10 +5,11 @@ for the loader's batches: a kill mid-write leaves the previous state). Queries w
 run in forked workers (see `workers.py`), in two pools: one for the named queries behind the
 REST API, one for /sparql (at a lower CPU priority once a query runs long), so that expensive
 protocol queries cannot take the workers ordinary answers need. Each worker reads a read-only
-checkpoint of the committed store (`snapshots.py`): it shares no writable memory with the
-server, so its reads copy nothing. Calls without a deadline (our own lookups, ask, construct)
-read the on-disk store in the calling thread. Every worker is bounded in memory, and a /sparql
-answer in size. See docs/decisions/store.md.
+checkpoint of the committed store (`snapshots.py`; a small store, it copies into its own
+memory between requests): it shares no writable memory with the server, so its reads copy
+nothing. /sparql awaits its worker on the event loop (`protocol_query_async`). Calls without
+a deadline (our own lookups, ask, construct) read the on-disk store in the calling thread.
+Every worker is bounded in memory, and a /sparql answer in size. See docs/decisions/store.md.
 """
 
 from __future__ import annotations
