@@ -464,23 +464,23 @@ class QueryPool:
         """`_acquire` on the event loop: an idle worker, else wait for one without a thread;
         a fork (it waits for the store's write lock) happens in a thread."""
         while True:
-            worker = self._take_idle()
-            if worker is not None:
-                return worker
-            with self._cond:
+            with self._cond:  # one step: a worker given back in between cannot be missed
+                worker = self._take_idle()
+                if worker is not None:
+                    return worker
                 if self._closed:
                     raise StoreError("The store is closed.")
                 fork = self._count < self.size
+                remaining = None if deadline is None else deadline - time.monotonic()
                 if fork:
                     self._count += 1
+                elif remaining is not None and remaining <= 0:
+                    raise self._all_busy()
                 else:
                     waiter = asyncio.get_running_loop().create_future()
                     self._waiters.append(waiter)
             if fork:
                 return await self._fork_async()
-            remaining = None if deadline is None else deadline - time.monotonic()
-            if remaining is not None and remaining <= 0:
-                raise self._all_busy()
             try:
                 await asyncio.wait([waiter], timeout=remaining)
             except asyncio.CancelledError:
