@@ -90,17 +90,20 @@ CACHED = "ccmkg serve /sparql, answer cache on (as shipped)"
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process, its waited-for children and its live children."""
+    """CPU time (user + system) of a process and of its descendants, live or waited for.
 
-    def own(p: int, reaped: bool) -> float:
+    Each live process counts its own time and that of the children it has waited for (the
+    forkserver reaps the query workers it started, a worker that retired included)."""
+
+    def own(p: int) -> float:
         with open(f"/proc/{p}/stat", encoding="ascii") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        return sum(int(x) for x in fields[11 : 15 if reaped else 13]) / _TICK
+        return sum(int(x) for x in fields[11:15]) / _TICK
 
-    total = own(pid, reaped=True)
+    total = own(pid)
     for child in descendants(pid):
         with contextlib.suppress(OSError):  # it may have just exited
-            total += own(child, reaped=False)
+            total += own(child)
     return total
 
 

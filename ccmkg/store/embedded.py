@@ -5,10 +5,11 @@ for the loader's batches: a kill mid-write leaves the previous state). Queries w
 run in forked workers (see `workers.py`), in two pools: one for the named queries behind the
 REST API, one for /sparql (at a lower CPU priority once a query runs long), so that expensive
 protocol queries cannot take the workers ordinary answers need. Each worker reads a read-only
-checkpoint of the committed store (`snapshots.py`): it shares no writable memory with the
-server, so its reads copy nothing. Calls without a deadline (our own lookups, ask, construct)
-read the on-disk store in the calling thread. Every worker is bounded in memory, and a /sparql
-answer in size. See docs/decisions/store.md.
+checkpoint of the committed store (`snapshots.py`; a small store, it copies into its own
+memory between requests): it shares no writable memory with the server, so its reads copy
+nothing. /sparql awaits its worker on the event loop (`protocol_query_async`). Calls without
+a deadline (our own lookups, ask, construct) read the on-disk store in the calling thread.
+Every worker is bounded in memory, and a /sparql answer in size. See docs/decisions/store.md.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from ccmkg.store.results import (
     write_solutions,
     write_triples,
 )
-from ccmkg.store.snapshots import Snapshots
+from ccmkg.store.snapshots import CheckpointReader, Snapshots, copy_limit
 from ccmkg.store.workers import QueryPool
 
 log = logging.getLogger(__name__)
@@ -163,24 +164,27 @@ def _graph_counts(store: ox.Store) -> dict[str, int]:
 
 
 class _Reader:
-    """A worker's handler: opens its checkpoint read-only in the child and answers from it."""
+    """A worker's handler: reads its checkpoint (or its private copy of it) in the child."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, copy_max_quads: int = 0) -> None:
         self.path = path
-        self._store: ox.Store | None = None
+        self._source = CheckpointReader(path, copy_max_quads)
 
     def start(self) -> None:
         """In the child, before its first request (a failure is reported by that request)."""
         with contextlib.suppress(OSError):
-            self._store = ox.Store.read_only(str(self.path))
+            self._source.open()
+
+    def background(self) -> bool:
+        """A slice of the copy into memory (see CheckpointReader); False when done."""
+        return self._source.background()
 
     def __call__(self, request: tuple[Any, ...]) -> Any:
-        if self._store is None:
-            try:
-                self._store = ox.Store.read_only(str(self.path))
-            except OSError as exc:
-                raise StoreError(f"A query worker could not open the store: {exc}") from exc
-        return _handle(self._store, request)
+        try:
+            store = self._source.store()
+        except OSError as exc:
+            raise StoreError(f"A query worker could not open the store: {exc}") from exc
+        return _handle(store, request)
 
 
 class _Readers:
@@ -262,6 +266,9 @@ class EmbeddedStore:
         self._readers = _Readers()
         self._version = 0  # committed writes since open: names the workers' checkpoint
         self._snapshots = Snapshots(self.path)
+        self._copy_max_quads = copy_limit(
+            settings.worker_copy_max_quads, settings.query_memory_mb * 2**20
+        )
         self._max_response_bytes = settings.max_response_bytes
         self._graph_counts: tuple[int, dict[str, int]] | None = None
         self._count_timeout_s = max(settings.query_timeout_s, 60.0)
@@ -299,7 +306,7 @@ class EmbeddedStore:
         in_use = [h.path for pool in (self._pool, self._sparql_pool) for h in pool.handlers()
                   if isinstance(h, _Reader)]  # fmt: skip
         self._snapshots.prune(in_use)
-        return _Reader(path)
+        return _Reader(path, self._copy_max_quads)
 
     def _open_disk(self) -> ox.Store:
         if self._disk is None:
@@ -358,6 +365,25 @@ class EmbeddedStore:
                 body, truncated = _protocol(self._open_disk(), *args)
         else:
             body, truncated = self._sparql_pool.run(("protocol", args), timeout_s)
+        return ProtocolResult(body=body, media_type=media_type, truncated=truncated)
+
+    async def protocol_query_async(
+        self,
+        query: str,
+        media_type: str,
+        *,
+        default_graph_uris: list[str] | None = None,
+        named_graph_uris: list[str] | None = None,
+        max_rows: int | None = None,
+        timeout_s: float,
+    ) -> ProtocolResult:
+        """`protocol_query` with a time limit, awaited on the event loop (no thread waits on
+        the worker's pipe: QueryPool.run_async)."""
+        dataset = _Dataset(
+            tuple(default_graph_uris or ()), tuple(named_graph_uris or ()), self._dataset.base_iri
+        )
+        args = (query, media_type, dataset, max_rows, self._max_response_bytes)
+        body, truncated = await self._sparql_pool.run_async(("protocol", args), timeout_s)
         return ProtocolResult(body=body, media_type=media_type, truncated=truncated)
 
     @property

@@ -7,16 +7,22 @@ warm worker held its own copy of what it had read. A RocksDB checkpoint (`Store.
 directory of hard links to the store's immutable table files plus a copy of its small metadata
 (~10–40 ms at 1M triples, no data copied). A worker opens it with `Store.read_only`: it shares
 no writable memory with the server, and what it reads never changes under it (the writer's
-compactions delete their own links; the checkpoint's keep the files). See
-docs/decisions/store.md.
+compactions delete their own links; the checkpoint's keep the files).
+
+A small store is read from memory instead (`CheckpointReader`): on disk a query costs ~2.5×
+what it costs in pyoxigraph's in-memory store (RocksDB lookups per term), so a worker whose
+checkpoint holds at most `copy_max_quads` quads copies it into a private in-memory store, in a
+thread, while it answers from disk. The copy is the worker's own (built after its start from
+the forkserver, shared with no process), so no read copies a page. See docs/decisions/store.md.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,6 +32,20 @@ log = logging.getLogger(__name__)
 # Inside the store directory: same file system (hard links), owned by whoever owns the store.
 # RocksDB ignores a subdirectory it did not create.
 SUBDIR = "ccmkg-read-snapshots"
+# A checkpoint whose files take more than this per quad of the copy limit is not counted (a
+# count walks an index, ~0.1 µs a quad, holding the interpreter): it is taken as too large.
+# Table files hold ~150-260 bytes a quad (1M synthetic triples, the corpus with its passages).
+GATE_BYTES_PER_QUAD = 1024
+# What a quad of the in-memory copy costs (measured: ~350 bytes on the corpus, 51k quads).
+COPY_BYTES_PER_QUAD = 400
+# Quads copied per slice: ~5-20 ms, what a request may wait for the copy.
+COPY_SLICE = 2000
+
+
+def copy_limit(max_quads: int, memory_bytes: int) -> int:
+    """The copy limit for a worker allowed `memory_bytes` for its queries: a copy may take at
+    most a quarter of it (an allocation that fails in the engine aborts the worker)."""
+    return min(max_quads, memory_bytes // (4 * COPY_BYTES_PER_QUAD))
 
 
 class Snapshots:
@@ -67,3 +87,71 @@ class Snapshots:
         with contextlib.suppress(OSError):
             shutil.rmtree(self.root)
         self._current = None
+
+
+def files_bytes(path: Path) -> int:
+    """The size of a checkpoint's files (its table files are links shared with the store)."""
+    return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+
+
+class CheckpointReader:
+    """What one query worker reads: its checkpoint on disk, then, if the store holds at most
+    `copy_max_quads` quads, a private in-memory copy of it (0: never).
+
+    Created in the server, pickled to the worker, opened there (`open`). The worker builds the
+    copy a slice at a time while no request waits (`background`, see workers.py): queries are
+    answered from disk meanwhile, so none waits for the copy (nor counts it in its time limit).
+    Not a thread: pyoxigraph holds the interpreter lock while it iterates a store, so a thread
+    copying would stop the worker from even reading its next request.
+    """
+
+    def __init__(self, path: Path, copy_max_quads: int = 0) -> None:
+        self.path = path
+        self.copy_max_quads = copy_max_quads
+        self._store: ox.Store | None = None
+        self._copy: ox.Store | None = None
+        self._quads: Iterator[ox.Quad] | None = None
+        self._to_check = False  # whether the quads are still to be counted
+        self.copied = False  # whether the queries now read the in-memory copy
+
+    def open(self) -> None:
+        """Open the checkpoint read-only; plan the copy if the store may be small enough.
+
+        Raises:
+            OSError: the checkpoint cannot be opened (the worker reports it per request).
+        """
+        if self._store is not None:
+            return
+        self._store = ox.Store.read_only(str(self.path))
+        limit = self.copy_max_quads
+        self._to_check = limit > 0 and files_bytes(self.path) <= limit * GATE_BYTES_PER_QUAD
+
+    def background(self) -> bool:
+        """Copy the next slice of quads (~5-20 ms); False once there is nothing left to do."""
+        if self._to_check:
+            self._to_check = False
+            if self._store is None or len(self._store) > self.copy_max_quads:
+                return False
+            self._copy, self._quads = ox.Store(), iter(self._store)
+            return True
+        if self._copy is None or self._quads is None:
+            return False
+        try:
+            chunk = list(itertools.islice(self._quads, COPY_SLICE))
+            self._copy.extend(chunk)  # in memory, the order of the quads does not matter
+        except Exception:  # e.g. MemoryError: the worker keeps reading the disk
+            log.debug("no in-memory copy of %s", self.path, exc_info=True)
+            self._copy = self._quads = None
+            return False
+        if len(chunk) < COPY_SLICE:
+            self._store, self.copied = self._copy, True
+            self._copy = self._quads = None
+            return False
+        return True
+
+    def store(self) -> ox.Store:
+        """The store to query now (opened on first use if `open` failed at the start)."""
+        if self._store is None:
+            self.open()
+        assert self._store is not None
+        return self._store

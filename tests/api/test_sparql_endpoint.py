@@ -143,6 +143,24 @@ def test_malformed_query_is_400_with_the_parser_message(client: httpx.Client) ->
     assert "1:" in body["message"]
 
 
+def test_long_and_short_texts_are_answered_alike(store_settings: Settings, store: Store) -> None:
+    """A text up to 8 KB is checked and awaited on the event loop, a longer one in a thread
+    (api/routes/sparql.py): the same answers and the same plain syntax errors either way."""
+    store.replace_graphs(sample_graphs())
+    padding = "# " + "x" * 9000 + "\n"
+    assert len(padding + STATES) > 8192
+    with (
+        serve_app(store_settings, store) as url,
+        httpx.Client(base_url=url, timeout=30) as c,
+    ):
+        for text in (STATES, padding + STATES):
+            assert _states(c.post("/sparql", data={"query": text})) == EXPECTED
+        for text in ("SELECT ?x WHERE { ?x ?y }", padding + "SELECT ?x WHERE { ?x ?y }"):
+            r = c.post("/sparql", data={"query": text})
+            assert r.status_code == 400 and r.json()["code"] == "query-rejected"
+            assert "1:" in r.json()["message"] or "2:" in r.json()["message"]
+
+
 @pytest.mark.parametrize(
     "request_kw",
     [

@@ -188,10 +188,14 @@ SNAPSHOTS = "ccmkg-read-snapshots"
 THREE_WAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-def test_a_busy_worker_keeps_reading_its_checkpoint_across_writes(tmp_path: Path) -> None:
-    """Workers read a checkpoint of the version they were forked at: a write while a query
-    runs neither disturbs it (its checkpoint stays until it is done) nor is seen by it."""
-    s = _open(tmp_path)
+@pytest.mark.parametrize("copy_max_quads", [0, 100_000])
+def test_a_busy_worker_keeps_reading_its_checkpoint_across_writes(
+    tmp_path: Path, copy_max_quads: int
+) -> None:
+    """Workers read a checkpoint of the version they were forked at (on disk, or their own
+    in-memory copy of it): a write while a query runs neither disturbs it (its checkpoint
+    stays until it is done) nor is seen by it."""
+    s = _open(tmp_path, worker_copy_max_quads=copy_max_quads)
     try:
         s.replace_graphs({G1: many_triples(200)})
         answers: list[object] = []
@@ -238,3 +242,29 @@ def test_checkpoints_left_by_a_killed_server_are_removed_at_open(tmp_path: Path)
         assert again.select("SELECT * WHERE { ?s ?p ?o }", timeout_s=30).rows
     finally:
         again.close()
+
+
+def test_workers_answer_the_same_from_their_copy_and_from_disk(tmp_path: Path) -> None:
+    """A small store is copied into each worker's memory; the answers (dataset parameters and
+    FROM included) and the writes seen are those of the disk."""
+    queries = [
+        "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s ?o",
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+        f"SELECT ?s FROM <{G1}> WHERE {{ ?s ?p ?o }} ORDER BY ?s",
+    ]
+    answers = []
+    for copy in (0, 100_000):
+        s = _open(tmp_path / str(copy), worker_copy_max_quads=copy)
+        try:
+            s.replace_graphs(sample_graphs())
+            seen = [s.select(q, timeout_s=30).rows for q in queries for _ in range(3)]
+            protocol = s.protocol_query(
+                queries[0], "application/sparql-results+json", default_graph_uris=[str(G1)],
+                timeout_s=30,
+            ).body  # fmt: skip
+            s.replace_graphs({G1: many_triples(4)})
+            after = s.select(queries[1], timeout_s=30).rows
+            answers.append((seen, protocol, after))
+        finally:
+            s.close()
+    assert answers[0] == answers[1]
