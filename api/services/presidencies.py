@@ -45,9 +45,11 @@ def _build(row: Row) -> dict[str, Any]:
     }
 
 
-def _order(item: Presidency) -> tuple[str, int, str]:
+def _order(item: Presidency) -> tuple[str, int, str, str]:
+    """Start, meeting, role, then the holding's IRI: a total order, so that pages laid end to
+    end are the whole list whatever order the store gives rows in."""
     ordinal = (item.meeting.ordinal if item.meeting else None) or 0
-    return (item.start or "", ordinal, item.role)
+    return (item.start or "", ordinal, item.role, item.id)
 
 
 def presidencies(

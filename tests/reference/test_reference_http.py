@@ -162,17 +162,17 @@ def test_the_calendar_through_meetings_and_presidencies(client: TestClient) -> N
     # planned 4 February 2021, held 20 September 2021: a conflict, both kept (see /conflicts)
     assert rcs["rc-2-part-2"]["date"] in ("2021-02-04", "2021-09-20")
     assert rcs["rc-3"]["date"] is None  # planned for 2026, no date in any source
-    presidents = {
-        p["meeting"]["label"]: p
+    # the 10MSP presidency as the reference data gives it (a document of the corpus may give
+    # it too: another holding, with its own sources)
+    presidents = [
+        p
         for p in items(client, "/presidencies?limit=1000")
-        if p["role"] == "president" and p["meeting"]
-    }
-    assert presidents["10MSP"]["state"]["iso3"] == "GBR"
-    assert (presidents["10MSP"]["start"], presidents["10MSP"]["end"]) == (
-        "2022-08-30",
-        "2023-09-11",
-    )
-    assert any(s.get("url") for s in presidents["10MSP"]["sources"])
+        if p["role"] == "president" and p["meeting"] and p["meeting"]["label"] == "10MSP"
+    ]
+    assert presidents and {p["state"]["iso3"] for p in presidents} == {"GBR"}
+    from_reference = [p for p in presidents if any(s.get("url") for s in p["sources"])]
+    assert from_reference, presidents
+    assert {(p["start"], p["end"]) for p in from_reference} == {("2022-08-30", "2023-09-11")}
 
 
 def test_reference_conflicts_are_listed(client: TestClient) -> None:
