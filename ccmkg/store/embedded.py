@@ -175,8 +175,9 @@ class _Reader:
         with contextlib.suppress(OSError):
             self._source.open()
 
-    def background(self) -> bool:
-        """A slice of the copy into memory (see CheckpointReader); False when done."""
+    def background(self) -> bool | None:
+        """A slice of the copy into memory (see CheckpointReader); False when done, None when
+        there is nothing to do before the next request."""
         return self._source.background()
 
     def __call__(self, request: tuple[Any, ...]) -> Any:

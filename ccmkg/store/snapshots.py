@@ -40,6 +40,11 @@ GATE_BYTES_PER_QUAD = 1024
 COPY_BYTES_PER_QUAD = 400
 # Quads copied per slice: ~5-20 ms, what a request may wait for the copy.
 COPY_SLICE = 2000
+# Queries a worker answers from a checkpoint on disk before it copies it: a copy costs about
+# as much CPU as 20-50 corpus queries read from disk, so a checkpoint that a write replaces
+# after a few reads (a test, a load checking its lookups) is never copied; one that serves a
+# stream of reads is, after a few milliseconds more of them.
+COPY_AFTER_READS = 32
 
 
 def copy_limit(max_quads: int, memory_bytes: int) -> int:
@@ -112,6 +117,7 @@ class CheckpointReader:
         self._copy: ox.Store | None = None
         self._quads: Iterator[ox.Quad] | None = None
         self._to_check = False  # whether the quads are still to be counted
+        self._reads = 0  # queries answered from this checkpoint
         self.copied = False  # whether the queries now read the in-memory copy
 
     def open(self) -> None:
@@ -126,8 +132,11 @@ class CheckpointReader:
         limit = self.copy_max_quads
         self._to_check = limit > 0 and files_bytes(self.path) <= limit * GATE_BYTES_PER_QUAD
 
-    def background(self) -> bool:
-        """Copy the next slice of quads (~5-20 ms); False once there is nothing left to do."""
+    def background(self) -> bool | None:
+        """Copy the next slice of quads (~5-20 ms); False once there is nothing left to do,
+        None while the checkpoint has answered too few queries to be worth copying (yet)."""
+        if self._to_check and self._reads < COPY_AFTER_READS:
+            return None
         if self._to_check:
             self._to_check = False
             if self._store is None or len(self._store) > self.copy_max_quads:
@@ -151,6 +160,7 @@ class CheckpointReader:
 
     def store(self) -> ox.Store:
         """The store to query now (opened on first use if `open` failed at the start)."""
+        self._reads += 1
         if self._store is None:
             self.open()
         assert self._store is not None

@@ -160,16 +160,19 @@ def _worker_main(
     if start is not None:
         start()  # e.g. open the store it reads; before the limit, which is for the queries
     # A handler may have work to do while no request waits (e.g. copy the store it reads into
-    # memory): `background()` does a short slice of it and says whether some is left. A request
-    # waits at most one slice. Once it is done, the memory limit and the retirement rules count
-    # from what the worker then holds.
+    # memory): `background()` does a short slice of it and says whether some is left (None:
+    # nothing before the next request). A request waits at most one slice. Once it is done, the
+    # memory limit and the retirement rules count from what the worker then holds.
     background = getattr(handler, "background", None)
     _limit_memory(memory_bytes)
     start_rss = _memory()[1]
     start_private = _private_bytes()
     while True:
         while background is not None and not conn.poll(0):
-            if not background():
+            more = background()
+            if more is None:
+                break
+            if not more:
                 background = None
                 _limit_memory(memory_bytes)
                 start_rss = _memory()[1]

@@ -1,7 +1,8 @@
 """Read checkpoints and the private in-memory copy a worker makes of a small store (issue 16,
 item 4): the copy holds every quad of the checkpoint (the default graph too) and answers as the
-disk does; a store over the limit, or the limit 0, is read from disk; a worker answers requests
-while its copy is being made (the copy waits, the request does not)."""
+disk does; only a checkpoint that has answered enough queries is copied; a store over the limit,
+or the limit 0, is read from disk; a worker answers requests while its copy is being made (the
+copy waits, the request does not)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from ccmkg.store.snapshots import CheckpointReader, copy_limit
+from ccmkg.store.snapshots import COPY_AFTER_READS, CheckpointReader, copy_limit
 from ccmkg.store.workers import QueryPool
 
 EX = "https://example.org/"
@@ -52,6 +53,9 @@ def test_a_small_checkpoint_is_copied_into_memory_and_answers_as_the_disk(tmp_pa
     disk = ox.Store.read_only(str(path))
     reader = CheckpointReader(path, copy_max_quads=10_000)
     reader.open()
+    for _ in range(COPY_AFTER_READS):  # a checkpoint is copied once it has answered enough
+        assert reader.background() is None
+        assert _answers(reader.store()) == _answers(disk)
     assert not reader.copied  # until the copy is made, queries read the disk
     slices = 0
     while reader.background():
@@ -70,10 +74,26 @@ def test_over_the_limit_or_off_the_checkpoint_is_read_from_disk(tmp_path: Path, 
     path = _checkpoint(tmp_path, 500)  # 1,001 quads
     reader = CheckpointReader(path, copy_max_quads=limit)
     reader.open()
+    for _ in range(COPY_AFTER_READS):
+        reader.store()
     while reader.background():
         pass
+    assert reader.background() is False  # decided: nothing to copy
     assert not reader.copied
     assert _answers(reader.store()) == _answers(ox.Store.read_only(str(path)))
+
+
+def test_a_checkpoint_read_a_few_times_is_never_copied(tmp_path: Path) -> None:
+    """A write replaces it soon (a test, a load's lookups): the copy would cost more CPU than
+    the reads it speeds up."""
+    reader = CheckpointReader(_checkpoint(tmp_path, 500), copy_max_quads=10_000)
+    reader.open()
+    for _ in range(COPY_AFTER_READS - 1):
+        reader.store()
+        assert reader.background() is None
+    assert not reader.copied
+    reader.store()
+    assert reader.background() is True  # the copy starts
 
 
 def test_the_copy_takes_at_most_a_quarter_of_a_worker_s_query_memory() -> None:
