@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,7 +186,11 @@ class _Reader:
             store = self._source.store()
         except OSError as exc:
             raise StoreError(f"A query worker could not open the store: {exc}") from exc
-        return _handle(store, request)
+        began = time.process_time()
+        try:
+            return _handle(store, request)
+        finally:
+            self._source.charge(time.process_time() - began)
 
 
 class _Readers:

@@ -40,11 +40,12 @@ GATE_BYTES_PER_QUAD = 1024
 COPY_BYTES_PER_QUAD = 400
 # Quads copied per slice: ~5-20 ms, what a request may wait for the copy.
 COPY_SLICE = 2000
-# Queries a worker answers from a checkpoint on disk before it copies it: a copy costs about
-# as much CPU as 20-50 corpus queries read from disk, so a checkpoint that a write replaces
-# after a few reads (a test, a load checking its lookups) is never copied; one that serves a
-# stream of reads is, after a few milliseconds more of them.
-COPY_AFTER_READS = 32
+# CPU seconds a copy costs per quad (measured: 0.24 s for the corpus with the reference data,
+# 51k quads). A worker copies its checkpoint once its reads from disk have cost as much CPU as
+# the copy will (rent or buy: never more than twice the better choice's cost). A checkpoint a
+# write replaces after a few reads (a test, a load checking its lookups) is never copied; one
+# serving a stream of queries is, within its first few hundred.
+COPY_CPU_PER_QUAD = 5e-6
 
 
 def copy_limit(max_quads: int, memory_bytes: int) -> int:
@@ -103,9 +104,11 @@ class CheckpointReader:
     """What one query worker reads: its checkpoint on disk, then, if the store holds at most
     `copy_max_quads` quads, a private in-memory copy of it (0: never).
 
-    Created in the server, pickled to the worker, opened there (`open`). The worker builds the
-    copy a slice at a time while no request waits (`background`, see workers.py): queries are
-    answered from disk meanwhile, so none waits for the copy (nor counts it in its time limit).
+    The copy is made once the queries read from disk have cost as much CPU as it will
+    (`charge`, COPY_CPU_PER_QUAD). Created in the server, pickled to the worker, opened there
+    (`open`). The worker builds the copy a slice at a time while no request waits
+    (`background`, see workers.py): queries are answered from disk meanwhile, so none waits for
+    the copy (nor counts it in its time limit).
     Not a thread: pyoxigraph holds the interpreter lock while it iterates a store, so a thread
     copying would stop the worker from even reading its next request.
     """
@@ -117,7 +120,8 @@ class CheckpointReader:
         self._copy: ox.Store | None = None
         self._quads: Iterator[ox.Quad] | None = None
         self._to_check = False  # whether the quads are still to be counted
-        self._reads = 0  # queries answered from this checkpoint
+        self._quads_count: int | None = None
+        self._spent = 0.0  # CPU seconds of the queries answered from the disk so far
         self.copied = False  # whether the queries now read the in-memory copy
 
     def open(self) -> None:
@@ -132,15 +136,26 @@ class CheckpointReader:
         limit = self.copy_max_quads
         self._to_check = limit > 0 and files_bytes(self.path) <= limit * GATE_BYTES_PER_QUAD
 
+    def charge(self, cpu_seconds: float) -> None:
+        """Count what a query read from the disk cost (the copy is bought once it is paid)."""
+        if not self.copied:
+            self._spent += cpu_seconds
+
     def background(self) -> bool | None:
         """Copy the next slice of quads (~5-20 ms); False once there is nothing left to do,
-        None while the checkpoint has answered too few queries to be worth copying (yet)."""
-        if self._to_check and self._reads < COPY_AFTER_READS:
-            return None
+        None while the reads from disk have cost less than the copy would (nothing to do
+        before the next request)."""
         if self._to_check:
-            self._to_check = False
-            if self._store is None or len(self._store) > self.copy_max_quads:
+            if self._store is None:
                 return False
+            if self._quads_count is None:
+                self._quads_count = len(self._store)  # ~0.1 µs a quad, once
+            if self._quads_count > self.copy_max_quads:
+                self._to_check = False
+                return False
+            if self._spent < self._quads_count * COPY_CPU_PER_QUAD:
+                return None
+            self._to_check = False
             self._copy, self._quads = ox.Store(), iter(self._store)
             return True
         if self._copy is None or self._quads is None:
@@ -160,7 +175,6 @@ class CheckpointReader:
 
     def store(self) -> ox.Store:
         """The store to query now (opened on first use if `open` failed at the start)."""
-        self._reads += 1
         if self._store is None:
             self.open()
         assert self._store is not None

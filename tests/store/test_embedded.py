@@ -16,7 +16,6 @@ from rdflib import Literal
 from ccmkg.errors import QueryTimeout, StoreError
 from ccmkg.settings import Settings
 from ccmkg.store.embedded import EmbeddedStore
-from ccmkg.store.snapshots import COPY_AFTER_READS
 from tests.helpers.data import EX, G1, SLOW_QUERY, many_triples, sample_graphs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -258,7 +257,7 @@ def test_workers_answer_the_same_from_their_copy_and_from_disk(tmp_path: Path) -
         s = _open(tmp_path / str(copy), worker_copy_max_quads=copy)
         try:
             s.replace_graphs(sample_graphs())
-            for _ in range(2 * COPY_AFTER_READS):  # enough reads for both workers to copy
+            for _ in range(40):  # reads that cost more CPU than copying this small store
                 s.select(queries[0], timeout_s=30)
             time.sleep(0.5)  # the copies are made between requests, in ~ms for this store
             seen = [s.select(q, timeout_s=30).rows for q in queries for _ in range(3)]

@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from ccmkg.store.snapshots import COPY_AFTER_READS, CheckpointReader, copy_limit
+from ccmkg.store.snapshots import COPY_CPU_PER_QUAD, CheckpointReader, copy_limit
 from ccmkg.store.workers import QueryPool
 
 EX = "https://example.org/"
@@ -53,9 +53,9 @@ def test_a_small_checkpoint_is_copied_into_memory_and_answers_as_the_disk(tmp_pa
     disk = ox.Store.read_only(str(path))
     reader = CheckpointReader(path, copy_max_quads=10_000)
     reader.open()
-    for _ in range(COPY_AFTER_READS):  # a checkpoint is copied once it has answered enough
-        assert reader.background() is None
-        assert _answers(reader.store()) == _answers(disk)
+    assert reader.background() is None  # no read yet: not worth a copy
+    assert _answers(reader.store()) == _answers(disk)
+    reader.charge(1001 * COPY_CPU_PER_QUAD)  # reads from disk that cost what the copy will
     assert not reader.copied  # until the copy is made, queries read the disk
     slices = 0
     while reader.background():
@@ -74,8 +74,7 @@ def test_over_the_limit_or_off_the_checkpoint_is_read_from_disk(tmp_path: Path, 
     path = _checkpoint(tmp_path, 500)  # 1,001 quads
     reader = CheckpointReader(path, copy_max_quads=limit)
     reader.open()
-    for _ in range(COPY_AFTER_READS):
-        reader.store()
+    reader.charge(1.0)
     while reader.background():
         pass
     assert reader.background() is False  # decided: nothing to copy
@@ -83,16 +82,20 @@ def test_over_the_limit_or_off_the_checkpoint_is_read_from_disk(tmp_path: Path, 
     assert _answers(reader.store()) == _answers(ox.Store.read_only(str(path)))
 
 
-def test_a_checkpoint_read_a_few_times_is_never_copied(tmp_path: Path) -> None:
-    """A write replaces it soon (a test, a load's lookups): the copy would cost more CPU than
-    the reads it speeds up."""
+def test_a_checkpoint_is_copied_once_its_reads_have_cost_what_the_copy_will(
+    tmp_path: Path,
+) -> None:
+    """Rent or buy: a checkpoint a write replaces after a few reads (a test, a load's lookups)
+    is never copied; one serving a stream of queries is."""
     reader = CheckpointReader(_checkpoint(tmp_path, 500), copy_max_quads=10_000)
     reader.open()
-    for _ in range(COPY_AFTER_READS - 1):
+    price = 1001 * COPY_CPU_PER_QUAD
+    for _ in range(9):
         reader.store()
+        reader.charge(price / 10)
         assert reader.background() is None
     assert not reader.copied
-    reader.store()
+    reader.charge(price / 10)
     assert reader.background() is True  # the copy starts
 
 
