@@ -106,13 +106,13 @@ def test_the_copy_takes_at_most_a_quarter_of_a_worker_s_query_memory() -> None:
 
 
 class _Slow:
-    """A handler with background work: 30 slices of 0.1 s; each answer says how far it is."""
+    """A handler with background work: 30 slices of 0.05 s; each answer says how far it is."""
 
     def __init__(self) -> None:
         self.done = 0
 
     def background(self) -> bool:
-        time.sleep(0.1)
+        time.sleep(0.05)
         self.done += 1
         return self.done < 30
 
@@ -125,7 +125,7 @@ def test_a_worker_answers_between_slices_of_its_background_work() -> None:
     pool.start()
     try:
         first = pool.run("how far", timeout_s=10)
-        assert first < 30  # answered before the 3 s of background work were over
+        assert first < 30  # answered before the 1.5 s of background work were over
         later = first
         while later < 30:  # the work goes on between requests, to its end
             time.sleep(0.2)
