@@ -25,7 +25,7 @@ import asyncio
 import logging
 import socket
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import h11
 import httptools
@@ -86,16 +86,39 @@ class LingeringTransport:
 
 class HeaderDeadline:
     """The request line and headers of each request are due `header_timeout_s` after the
-    connection opened (or the previous response ended); past it the connection is closed.
-    Mixed into both uvicorn protocols, which say when they are waiting for headers."""
+    connection opened (or the previous response ended); past it the connection is closed. The
+    connection closes by lingering (`LingeringTransport`). Mixed into both uvicorn protocols,
+    which say when they are waiting for headers and when the client is sending a body."""
 
     header_timeout_s = 10.0
     _header_timer: asyncio.TimerHandle | None = None
+    _lingering_transport: LingeringTransport
     loop: asyncio.AbstractEventLoop
     transport: asyncio.Transport
 
     def _awaiting_headers(self) -> bool:
         raise NotImplementedError
+
+    def _client_sending(self) -> bool:
+        """Whether the client is still sending a request body (a close then lingers)."""
+        raise NotImplementedError
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        stream = cast(asyncio.Transport, transport)  # uvicorn's protocols serve streams
+        self._lingering_transport = LingeringTransport(stream, self.loop, self._client_sending)
+        super().connection_made(self._lingering_transport)  # type: ignore[misc]
+        self._arm_header_timer()
+
+    def data_received(self, data: bytes) -> None:
+        if self._lingering_transport.lingering:
+            self._lingering_transport.drop(data)
+            return
+        super().data_received(data)  # type: ignore[misc]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_header_timer()
+        self._lingering_transport.cancel()
+        super().connection_lost(exc)  # type: ignore[misc]
 
     def _arm_header_timer(self) -> None:
         if self._header_timer is None:
@@ -117,13 +140,6 @@ class HeaderDeadline:
 class GuardedH11Protocol(HeaderDeadline, H11Protocol):
     """uvicorn's h11 protocol with a deadline for the request line and headers."""
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        self._lingering_transport = LingeringTransport(
-            transport, self.loop, lambda: self.conn.their_state is h11.SEND_BODY
-        )
-        super().connection_made(self._lingering_transport)  # type: ignore[arg-type]
-        self._arm_header_timer()
-
     def data_received(self, data: bytes) -> None:
         if self._lingering_transport.lingering:
             self._lingering_transport.drop(data)
@@ -138,13 +154,11 @@ class GuardedH11Protocol(HeaderDeadline, H11Protocol):
         super().on_response_complete()
         self._arm_header_timer()
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_header_timer()
-        self._lingering_transport.cancel()
-        super().connection_lost(exc)
-
     def _awaiting_headers(self) -> bool:
         return self.conn.their_state is h11.IDLE
+
+    def _client_sending(self) -> bool:
+        return self.conn.their_state is h11.SEND_BODY
 
 
 class HeadersTooLarge(httptools.HttpParserError):
@@ -161,18 +175,8 @@ class GuardedHttpToolsProtocol(HeaderDeadline, HttpToolsProtocol):
     max_header_bytes = MAX_HEADER_BYTES
     _header_bytes = 0
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        self._lingering_transport = LingeringTransport(
-            transport, self.loop, lambda: self.cycle is not None and self.cycle.more_body
-        )
-        super().connection_made(self._lingering_transport)  # type: ignore[arg-type]
-        self._arm_header_timer()
-
-    def data_received(self, data: bytes) -> None:
-        if self._lingering_transport.lingering:
-            self._lingering_transport.drop(data)
-            return
-        super().data_received(data)
+    def _client_sending(self) -> bool:
+        return self.cycle is not None and self.cycle.more_body
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -195,11 +199,6 @@ class GuardedHttpToolsProtocol(HeaderDeadline, HttpToolsProtocol):
         super().on_response_complete()
         if not self.transport.is_closing():
             self._arm_header_timer()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_header_timer()
-        self._lingering_transport.cancel()
-        super().connection_lost(exc)
 
     def _awaiting_headers(self) -> bool:
         return True  # the timer runs only between a message's begin and its headers' end
