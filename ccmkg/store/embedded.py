@@ -362,16 +362,29 @@ class EmbeddedStore:
         timeout_s: float | None = None,
     ) -> ProtocolResult:
         """The /sparql answer, serialised in the worker so that only bytes cross the pipe."""
-        dataset = _Dataset(
-            tuple(default_graph_uris or ()), tuple(named_graph_uris or ()), self._dataset.base_iri
+        args = self._protocol_args(
+            query, media_type, default_graph_uris, named_graph_uris, max_rows
         )
-        args = (query, media_type, dataset, max_rows, self._max_response_bytes)
         if timeout_s is None:
             with self._readers.shared():
                 body, truncated = _protocol(self._open_disk(), *args)
         else:
             body, truncated = self._sparql_pool.run(("protocol", args), timeout_s)
         return ProtocolResult(body=body, media_type=media_type, truncated=truncated)
+
+    def _protocol_args(
+        self,
+        query: str,
+        media_type: str,
+        default_graph_uris: list[str] | None,
+        named_graph_uris: list[str] | None,
+        max_rows: int | None,
+    ) -> tuple[Any, ...]:
+        """What a worker (or `_protocol` in this thread) needs to answer a protocol request."""
+        dataset = _Dataset(
+            tuple(default_graph_uris or ()), tuple(named_graph_uris or ()), self._dataset.base_iri
+        )
+        return (query, media_type, dataset, max_rows, self._max_response_bytes)
 
     async def protocol_query_async(
         self,
@@ -385,10 +398,9 @@ class EmbeddedStore:
     ) -> ProtocolResult:
         """`protocol_query` with a time limit, awaited on the event loop (no thread waits on
         the worker's pipe: QueryPool.run_async)."""
-        dataset = _Dataset(
-            tuple(default_graph_uris or ()), tuple(named_graph_uris or ()), self._dataset.base_iri
+        args = self._protocol_args(
+            query, media_type, default_graph_uris, named_graph_uris, max_rows
         )
-        args = (query, media_type, dataset, max_rows, self._max_response_bytes)
         body, truncated = await self._sparql_pool.run_async(("protocol", args), timeout_s)
         return ProtocolResult(body=body, media_type=media_type, truncated=truncated)
 
