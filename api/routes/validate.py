@@ -188,10 +188,17 @@ async def validate(
     response_class=Response,
     responses={
         200: {
-            "description": "The SHACL report of the whole store, JSON or Turtle.",
+            "description": "The SHACL report of the whole store, JSON or Turtle: its "
+            "verdict and counts, and the results of the window `offset`, `limit`.",
             "content": {
                 "application/json": {"schema": {"type": "object"}},
                 "text/turtle": {"schema": {"type": "string"}},
+            },
+            "headers": {
+                "X-Total-Count": {
+                    "description": "Results in the whole report, before limit/offset",
+                    "schema": {"type": "integer"},
+                }
             },
         },
         406: {**_ERROR, "description": "The report comes as JSON or Turtle only."},
