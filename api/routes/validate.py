@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BeforeValidator
 from starlette.concurrency import run_in_threadpool
 
 from ccmkg.api.deps import get_settings, get_store
 from ccmkg.api.limits import client_key
+from ccmkg.api.rest.listing import MAX_OFFSET, blank_is
 from ccmkg.api.rest.models import ErrorBody
 from ccmkg.errors import Busy, NotAcceptable
 from ccmkg.ingest import CheckedUpload, check_upload
@@ -211,14 +213,21 @@ async def validate_store(
     request: Request,
     settings: Settings = Depends(get_settings),
     store: Store = Depends(get_store),
-    limit: int = Query(
-        REPORT_DEFAULT_LIMIT,
-        ge=1,
-        le=REPORT_MAX_LIMIT,
-        description="At most this many results in the answer (the verdict and counts are "
-        "always those of the whole store).",
-    ),
-    offset: int = Query(0, ge=0, description="Skip this many results (severity, then focus)."),
+    limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=REPORT_MAX_LIMIT,
+            description=f"At most this many results in the answer, from 1 to {REPORT_MAX_LIMIT} "
+            f"(default {REPORT_DEFAULT_LIMIT}); the verdict and counts are the whole store's.",
+        ),
+        BeforeValidator(blank_is(REPORT_DEFAULT_LIMIT)),
+    ] = REPORT_DEFAULT_LIMIT,
+    offset: Annotated[
+        int,
+        Query(ge=0, le=MAX_OFFSET, description="Results to skip (Violations come first)."),
+        BeforeValidator(blank_is(0)),
+    ] = 0,
 ) -> Response:
     """Validate everything the store holds against the package's shapes. Nothing is written.
 

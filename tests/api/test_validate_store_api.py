@@ -131,3 +131,10 @@ def test_a_window_out_of_bounds_is_a_422_with_a_hint(
     client, _ = api
     r = client.get("/validate/store", params=params)
     assert r.status_code == 422 and r.json()["hint"]
+
+
+def test_a_window_left_blank_is_the_default_window(api: tuple[httpx.Client, Store]) -> None:
+    client, store = api
+    seed(store, bad_states(2), "https://ccm-kg.org/graph/bad")
+    body = client.get("/validate/store?limit=&offset=").json()
+    assert (body["limit"], body["offset"], body["total"]) == (1000, 0, 2)
