@@ -81,9 +81,9 @@ def _chosen_by_days(
 
 def _area_rows(answer: Rows) -> list[Row]:
     """The rows `fold_holdings` folds, from api_area_holdings' two kinds of row: each
-    holding's own rows, and its passage rows."""
-    facts: list[Row] = [row for row in answer.rows if text(row, "passage") is None]
-    passages: list[Row] = [row for row in answer.rows if text(row, "passage") is not None]
+    holding's own rows (with its role), and its passage rows (without)."""
+    facts: list[Row] = [row for row in answer.rows if row.get("role") is not None]
+    passages: list[Row] = [row for row in answer.rows if row.get("role") is None]
     return facts_then_passages(facts, passages)
 
 
