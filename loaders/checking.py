@@ -12,9 +12,8 @@ from functools import lru_cache
 
 from rdflib import Graph, URIRef
 
-from ccmkg.loaders.tripleset import TripleSet
+from ccmkg.loaders.tripleset import TripleSet, ntriples
 from ccmkg.resources import shape_files
-from ccmkg.store.rdfterms import ntriples
 
 Verdict = tuple[bool, list[str]]  # (conforms, violation lines)
 # (document graph, other documents' nodes it links to) → verdict

@@ -12,12 +12,11 @@ from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 from ccmkg.loaders.emit import digest
-from ccmkg.loaders.tripleset import TripleSet
+from ccmkg.loaders.tripleset import TripleSet, ntriples
 from ccmkg.model.iri import IriScheme
 from ccmkg.model.terms import CCM
 from ccmkg.model.vocab import vocabulary
 from ccmkg.store.base import Lookup
-from ccmkg.store.rdfterms import ntriples
 
 # Properties a meeting has one value of: two documents that disagree on one are in conflict.
 FUNCTIONAL: dict[URIRef, str] = {

@@ -32,8 +32,8 @@ from ccmkg.loaders.checking import Verdict, check_text, subjects_of
 from ccmkg.loaders.emit import Emitted, emit_set
 from ccmkg.loaders.lookups import LookupPart, lookup_part
 from ccmkg.loaders.records import Extraction
+from ccmkg.loaders.tripleset import NTriplesWriter
 from ccmkg.model.vocab import vocabulary
-from ccmkg.store.rdfterms import ntriples
 
 Extractor = Callable[[Path, bytes], Extraction]
 
@@ -99,7 +99,8 @@ def _extract_and_emit(base: str, item: tuple[Path, bytes]) -> Extracted:
     x.document.file_name = path.name
     try:
         emitted, graph = emit_set(x, base)
-        text = ntriples(graph)
+        writer = NTriplesWriter()
+        text = writer.text(graph)
     except Exception:  # the loading process emits again and reports it there
         return got
     kinds = {URIRef(k.iri) for k in vocabulary().meeting_kinds}
@@ -112,7 +113,7 @@ def _extract_and_emit(base: str, item: tuple[Path, bytes]) -> Extracted:
         subjects=frozenset(subjects_of(graph)),
         verdict=check_text(text, ()),
         person_keys=person_keys(x),
-        lookup=lookup_part(graph),
+        lookup=lookup_part(graph, writer),
     )
     return replace(got, emission=emission)
 

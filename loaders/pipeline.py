@@ -68,13 +68,13 @@ from ccmkg.loaders.report import (
     ReviewFinding,
     Status,
 )
-from ccmkg.loaders.tripleset import TripleSet
+from ccmkg.loaders.tripleset import NTriplesWriter, TripleSet, ntriples
 from ccmkg.model.iri import IriScheme, base_with_slash
 from ccmkg.model.namespaces import CCM_NS
 from ccmkg.model.vocab import ontology_graph
 from ccmkg.settings import Settings
 from ccmkg.store.base import Lookup, Store
-from ccmkg.store.rdfterms import graph_from_triples, ntriples
+from ccmkg.store.rdfterms import graph_from_triples
 from ccmkg.store.staging import Staging, triples_of
 
 DOCUMENT_SUFFIXES = (".txt",)
@@ -403,13 +403,14 @@ class _Loader:
             context += evidence  # N-Triples
             text = looked_up = None
             if isinstance(graph, TripleSet):  # the package's shapes: checked as text
+                writer = NTriplesWriter()
                 try:
-                    text = ntriples(graph)
+                    text = writer.text(graph)
                 except (ValueError, BadParameter) as exc:
                     self._reject(path, f"the store refused its triples: {exc}")
                     return None
                 verdict = check_text(text, subjects_of(graph), context)
-                looked_up = lookup_part(graph).text
+                looked_up = lookup_part(graph, writer).text
             else:
                 borrowed = graph_from_triples(triples_of(context)) if context else None
                 verdict = self.check(graph, borrowed)
