@@ -250,7 +250,9 @@ class _Prepared:
     looked_up: str | None = None  # the part lookups read (`loaders/lookups.py`), if known
 
     def text(self) -> str:
-        """N-Triples written by pyoxigraph (what the store takes without Python terms).
+        """N-Triples as pyoxigraph writes them (what the store takes without Python terms),
+        always by `NTriplesWriter` (the worker's, the re-emitted and the added triples alike):
+        every line is made of terms pyoxigraph checked, so it parses.
 
         Raises:
             ValueError: a term the store cannot hold.
@@ -305,7 +307,8 @@ class _Loader:
         prepared = self._prepare(source, extracted, target, previous, lookup)
         if prepared is not None and bulk:
             try:
-                self.staging.add(target, prepared.text(), prepared.looked_up)
+                # written by NTriplesWriter: every line parses (see `Staging.add`)
+                self.staging.add(target, prepared.text(), prepared.looked_up, parses=True)
             except (ValueError, BadParameter) as exc:  # a term the store cannot hold
                 self._reject(path, f"the store refused its triples: {exc}")
             else:
