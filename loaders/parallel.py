@@ -150,8 +150,13 @@ def extract_all(
     if workers <= 1 or len(items) < 2 * CHUNK:
         yield from map(work, items)
         return
+    # The first item here, before the fork: it loads the rules (YAML), their compiled
+    # patterns, the gazetteers and vocabularies once, and the workers inherit them instead
+    # of each loading its own.
+    first = work(items[0])
     with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
-        yield from pool.imap(work, items, chunksize=CHUNK)
+        yield first
+        yield from pool.imap(work, items[1:], chunksize=CHUNK)
 
 
 def _die_with_parent() -> None:

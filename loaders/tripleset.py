@@ -119,6 +119,11 @@ class TripleSet:
 
     def subjects(self, predicate: Node | None = None, obj: Node | None = None) -> Iterator[Node]:
         """Each subject of the triples matching (?, predicate, obj) once, as `Graph.subjects`."""
+        if predicate is None and obj is None:
+            return iter({t[0]: None for t in self._triples})
+        return self._subjects(predicate, obj)
+
+    def _subjects(self, predicate: Node | None, obj: Node | None) -> Iterator[Node]:
         seen: set[Node] = set()
         for s, _, _ in self.triples((None, predicate, obj)):
             if s not in seen:

@@ -81,6 +81,10 @@ def test_a_tripleset_answers_patterns_added_before_and_after_the_first_question(
     graph.add((s, q, Literal(2)))  # and kept up to date from here on
     assert set(graph.objects(s, None)) == {Literal(1), Literal(2)}
     assert list(graph.subjects(q, Literal(2))) == [s]
+    o = URIRef("https://x/o")
+    graph.add((o, p, s))
+    assert sorted(graph.subjects()) == [o, s]  # each subject once
+    graph.remove((o, p, s))
     graph.remove((s, p, Literal(1)))
     assert list(graph.objects(s, None)) == [Literal(2)]
     assert len(graph) == 1
