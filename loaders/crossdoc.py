@@ -106,8 +106,9 @@ def cross_document_conflicts(
             continue
         stated_by_prop: dict[Node, set[Node]] = {}
         for r in store.select(VALUES_QUERY, {"m": meeting}).rows:
-            if (p := r.get("p")) is not None:
-                stated_by_prop.setdefault(p, set()).add(r.get("o"))
+            p, o = r.get("p"), r.get("o")
+            if p is not None and o is not None:
+                stated_by_prop.setdefault(p, set()).add(o)
         for prop, about in FUNCTIONAL.items():
             ours = claimed[prop]
             if not ours:
@@ -116,7 +117,7 @@ def cross_document_conflicts(
             stated = stated_by_prop.get(prop, set())
             rows = [
                 row
-                for value in sorted((v for v in stated if v is not None and v not in ours), key=str)
+                for value in sorted((v for v in stated if v not in ours), key=str)
                 for row in store.select(QUERY, {"m": meeting, "p": prop, "o": value}).rows
             ]
             for row in rows:
