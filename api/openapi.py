@@ -70,13 +70,17 @@ def _error_bodies(op: dict[str, Any]) -> None:
             response["content"] = ERROR_CONTENT
 
 
-# rest/listing.py reads `?limit=` and `?offset=` left empty as their defaults (a form left
-# blank); the document says so, instead of calling an accepted request invalid.
+# rest/listing.py reads `?limit=`, `?offset=` and `?format=` left empty as their defaults (a
+# form left blank), as does /validate/store its window; the document says so, instead of
+# calling an accepted request invalid.
 BLANK_IS_DEFAULT = frozenset({"limit", "offset"})
+LIST_FORMATS = {"enum": ["json", "csv"], "type": "string"}
 
 
 def _blank_means_default(op: dict[str, Any]) -> None:
     for param in op.get("parameters", []):
         schema = param.get("schema", {})
-        if param.get("name") in BLANK_IS_DEFAULT and schema.get("type") == "integer":
+        paging = param.get("name") in BLANK_IS_DEFAULT and schema.get("type") == "integer"
+        list_format = param.get("name") == "format" and LIST_FORMATS in schema.get("anyOf", [])
+        if paging or list_format:
             param["allowEmptyValue"] = True  # `?offset=` is the default, not an error

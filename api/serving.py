@@ -105,6 +105,7 @@ class HeaderDeadline:
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         stream = cast(asyncio.Transport, transport)  # uvicorn's protocols serve streams
+        _no_delay(stream)
         self._lingering_transport = LingeringTransport(stream, self.loop, self._client_sending)
         super().connection_made(self._lingering_transport)  # type: ignore[misc]
         self._arm_header_timer()
@@ -213,6 +214,21 @@ PARSERS: dict[str, type[asyncio.Protocol]] = {
     "httptools": GuardedHttpToolsProtocol,
     "h11": GuardedH11Protocol,
 }
+
+
+def _no_delay(transport: asyncio.Transport) -> None:
+    """Send each write at once (TCP_NODELAY), whichever socket the server was started on.
+
+    Why: asyncio sets TCP_NODELAY only on sockets whose `proto` is IPPROTO_TCP, and a socket
+    made by `socket.socket(AF_INET, SOCK_STREAM)` and handed to uvicorn (`sockets=`: the tests'
+    `serve_app`, `devtools.serve_child`) has proto 0, as have the connections it accepts. uvicorn
+    writes a response's head and body apart, so the body waited for the client's delayed
+    acknowledgement of the head, 40 ms on Linux: measured, every request to such a server took
+    44 ms, /health included, and 0.7 ms with this option.
+    """
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 def server_config(

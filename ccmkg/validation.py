@@ -121,6 +121,7 @@ class Report:
     results: list[Result]
     engine: str
     _graph: Callable[[], Graph] = field(repr=False)
+    _graph_of: Callable[[int, int], Graph] | None = field(default=None, repr=False)
 
     @property
     def conforms(self) -> bool:
@@ -164,6 +165,62 @@ class Report:
         results = [Result(**r) for r in data["results"]]
         return cls(results=results, engine=data["engine"], _graph=graph)
 
+    def window(self, offset: int, limit: int) -> ReportWindow:
+        """At most `limit` results from `offset`, with the verdict and counts of the whole.
+
+        Why: a store with many defects has a report too large to send or build whole; the
+        window's Turtle is built from its own results only.
+
+        Raises:
+            ValueError: this report's engine cannot build the graph of part of its results.
+        """
+        if self._graph_of is None:
+            raise ValueError(f"a report of engine {self.engine!r} has no partial graph")
+        return ReportWindow(self, offset, limit, self._graph_of)
+
+
+@dataclass
+class ReportWindow:
+    """One window of a report: its results, and the verdict and counts of the whole report."""
+
+    whole: Report
+    offset: int
+    limit: int
+    _graph_of: Callable[[int, int], Graph] = field(repr=False)
+
+    @property
+    def results(self) -> list[Result]:
+        return self.whole.results[self.offset : self.offset + self.limit]
+
+    @property
+    def total(self) -> int:
+        return len(self.whole.results)
+
+    @property
+    def truncated(self) -> bool:
+        """More results follow this window's last one."""
+        return self.offset + self.limit < self.total
+
+    @property
+    def turtle(self) -> str:
+        g = self._graph_of(self.offset, self.offset + self.limit)
+        for report in g.subjects(RDF.type, SH.ValidationReport):
+            g.set((report, SH.conforms, Literal(self.whole.conforms)))
+        g.bind("sh", SH)
+        return g.serialize(format="turtle")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "conforms": self.whole.conforms,
+            "counts": self.whole.counts,
+            "total": self.total,
+            "offset": self.offset,
+            "limit": self.limit,
+            "truncated": self.truncated,
+            "results": [r.as_dict() for r in self.results],
+            "engine": self.whole.engine,
+        }
+
 
 @dataclass
 class DataGraph:
@@ -199,6 +256,8 @@ class EngineRun:
 
     results: list[Result]
     graph: Callable[[], Graph]
+    # The report graph of results[start:stop] alone, where an engine can build one (sparql).
+    graph_of: Callable[[int, int], Graph] | None = None
 
 
 class CompiledShapes(Protocol):
@@ -380,9 +439,17 @@ class SparqlShapes:
 
     def run_store(self, store: ox.Store | Source) -> EngineRun:
         """Validate what `store`'s default graph holds, with its indexes as they are."""
-        found = run_checks(store, self.checks)
-        results = [self._result(v) for v in found]
-        return EngineRun(results=results, graph=lambda: _sparql_report(found, self.shapes))
+        pairs = sorted(
+            ((self._result(v), v) for v in run_checks(store, self.checks)),
+            key=lambda pair: _order(pair[0]),
+        )
+        results = [r for r, _ in pairs]
+        found = [v for _, v in pairs]
+        return EngineRun(
+            results=results,
+            graph=lambda: _sparql_report(found, self.shapes),
+            graph_of=lambda start, stop: _sparql_report(found[start:stop], self.shapes),
+        )
 
     def _result(self, v: Violation) -> Result:
         c = v.check
@@ -568,9 +635,10 @@ class Validator:
         if not isinstance(self._compiled, SparqlShapes):
             raise ValueError(f"engine {self.engine!r} cannot validate a store in place")
         source = store if isinstance(store, ox.Store) else PortSource(store, timeout_s)
-        run = self._compiled.run_store(source)
-        results = sorted(run.results, key=_order)
-        return Report(results=results, engine=self.engine, _graph=run.graph)
+        run = self._compiled.run_store(source)  # in `_order` already
+        return Report(
+            results=run.results, engine=self.engine, _graph=run.graph, _graph_of=run.graph_of
+        )
 
     def validate_upload(self, data: Graph | ParsedRdf, store: Any) -> Report:
         """Validate an upload together with the store's data about the IRIs it mentions.

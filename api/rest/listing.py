@@ -28,7 +28,7 @@ Format = Literal["json", "csv"]
 Item = TypeVar("Item", bound=BaseModel, covariant=True)
 
 
-def _blank_is(default: Any) -> Callable[[Any], Any]:
+def blank_is(default: Any) -> Callable[[Any], Any]:
     """An empty parameter (`?limit=`) means its default, as when it is left out."""
 
     def before(value: Any) -> Any:
@@ -59,10 +59,10 @@ def list_params(
     limit: Annotated[
         int,
         Query(ge=1, le=MAX_LIMIT, description=LIMIT_DOC),
-        BeforeValidator(_blank_is(DEFAULT_LIMIT)),
+        BeforeValidator(blank_is(DEFAULT_LIMIT)),
     ] = DEFAULT_LIMIT,
     offset: Annotated[
-        int, Query(ge=0, le=MAX_OFFSET, description=OFFSET_DOC), BeforeValidator(_blank_is(0))
+        int, Query(ge=0, le=MAX_OFFSET, description=OFFSET_DOC), BeforeValidator(blank_is(0))
     ] = 0,
     format: Annotated[
         Format | None, Query(description=FORMAT_DOC), BeforeValidator(_folded)

@@ -12,21 +12,23 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BeforeValidator
 from starlette.concurrency import run_in_threadpool
 
 from ccmkg.api.deps import get_settings, get_store
 from ccmkg.api.limits import client_key
+from ccmkg.api.rest.listing import MAX_OFFSET, blank_is
 from ccmkg.api.rest.models import ErrorBody
 from ccmkg.errors import Busy, NotAcceptable
 from ccmkg.ingest import CheckedUpload, check_upload
 from ccmkg.rdf_input import MEDIA_TYPES, check_size, format_for_media_type
 from ccmkg.settings import Settings
 from ccmkg.store import Store
-from ccmkg.validation import Report, Validator, package_validator
+from ccmkg.validation import Report, ReportWindow, Validator, package_validator
 
 router = APIRouter(tags=["validation"])
 
@@ -138,10 +140,15 @@ def negotiate_report(accept: str | None) -> str:
     raise NotAcceptable("the report comes as application/json or text/turtle")
 
 
-def report_response(report: Report, media: str, status: int = 200) -> Response:
+def report_response(report: Report | ReportWindow, media: str, status: int = 200) -> Response:
     if media == "text/turtle":
         return Response(report.turtle, status_code=status, media_type="text/turtle")
     return JSONResponse(report.as_dict(), status_code=status)
+
+
+# A whole store's report can hold every triple's defect: it is sent a window at a time.
+REPORT_DEFAULT_LIMIT = 1000
+REPORT_MAX_LIMIT = 10_000
 
 
 @router.post(
@@ -183,10 +190,17 @@ async def validate(
     response_class=Response,
     responses={
         200: {
-            "description": "The SHACL report of the whole store, JSON or Turtle.",
+            "description": "The SHACL report of the whole store, JSON or Turtle: its "
+            "verdict and counts, and the results of the window `offset`, `limit`.",
             "content": {
                 "application/json": {"schema": {"type": "object"}},
                 "text/turtle": {"schema": {"type": "string"}},
+            },
+            "headers": {
+                "X-Total-Count": {
+                    "description": "Results in the whole report, before limit/offset",
+                    "schema": {"type": "integer"},
+                }
             },
         },
         406: {**_ERROR, "description": "The report comes as JSON or Turtle only."},
@@ -199,12 +213,29 @@ async def validate_store(
     request: Request,
     settings: Settings = Depends(get_settings),
     store: Store = Depends(get_store),
+    limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=REPORT_MAX_LIMIT,
+            description=f"At most this many results in the answer, from 1 to {REPORT_MAX_LIMIT} "
+            f"(default {REPORT_DEFAULT_LIMIT}); the verdict and counts are the whole store's.",
+        ),
+        BeforeValidator(blank_is(REPORT_DEFAULT_LIMIT)),
+    ] = REPORT_DEFAULT_LIMIT,
+    offset: Annotated[
+        int,
+        Query(ge=0, le=MAX_OFFSET, description="Results to skip (Violations come first)."),
+        BeforeValidator(blank_is(0)),
+    ] = 0,
 ) -> Response:
     """Validate everything the store holds against the package's shapes. Nothing is written.
 
     The shapes run as SPARQL queries on the store's own indexes, in its killable query
     workers; the whole validation gets CCMKG_QUERY_TIMEOUT_S, the limit of one /sparql
     query, and is admitted like one (CCMKG_SPARQL_PER_CLIENT, CCMKG_SPARQL_WORKERS).
+    The answer carries `limit` results from `offset` (Violations first), with `total`,
+    `truncated` and the header X-Total-Count; the Turtle report holds the same window.
     """
     media = negotiate_report(request.headers.get("accept"))
     validator = package_validator("sparql")
@@ -212,4 +243,7 @@ async def validate_store(
         report = await run_in_threadpool(
             validator.validate_store, store, timeout_s=settings.query_timeout_s
         )
-    return report_response(report, media)
+    window = report.window(offset, limit)
+    response = report_response(window, media)
+    response.headers["X-Total-Count"] = str(window.total)
+    return response

@@ -79,11 +79,12 @@ def _chosen_by_days(
     return sorted(chosen), [attested, terms]
 
 
-def _area_rows(answer: Rows) -> list[Row]:
-    """The rows `fold_holdings` folds, from api_area_holdings' two kinds of row: each
-    holding's own rows, and its passage rows."""
-    facts: list[Row] = [row for row in answer.rows if text(row, "passage") is None]
-    passages: list[Row] = [row for row in answer.rows if text(row, "passage") is not None]
+def _joined(answer: Rows) -> list[Row]:
+    """The rows `fold_holdings` folds, from the two kinds of row of api_area_holdings and
+    api_coordinator_holding: each holding's own rows (with its role), and its passage rows
+    (without)."""
+    facts: list[Row] = [row for row in answer.rows if row.get("role") is not None]
+    passages: list[Row] = [row for row in answer.rows if row.get("role") is None]
     return facts_then_passages(facts, passages)
 
 
@@ -103,12 +104,12 @@ def coordinators(
         chosen, answers = _chosen_by_days(queries, bound, period)
         if len(chosen) <= MAX_HOLDING_QUERIES:
             answers += [queries.run("api_coordinator_holding", {"holding": h}) for h in chosen]
-            held = [row for answer in answers[2:] for row in answer.rows]
+            held = [row for answer in answers[2:] for row in _joined(answer)]
             found = [Coordinator.model_validate(i) for i in fold_holdings(held, _build)]
             return Listing(_choose(found, area, period, role), *answers)
     if area is not None:  # the holdings' own rows and their passage rows, not their product
         answers.append(queries.run("api_area_holdings", bound))
-        rows = _area_rows(answers[-1])
+        rows = _joined(answers[-1])
     else:
         answers.append(queries.run("api_coordinators", bound))
         rows = list[Row](answers[-1].rows)

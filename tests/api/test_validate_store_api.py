@@ -83,3 +83,58 @@ def test_past_the_time_limit_is_a_503_and_the_server_still_serves(
         assert r.status_code == 503
         assert r.json()["code"] == "query-timeout" and r.json()["hint"]
         assert client.get("/health").status_code == 200
+
+
+def bad_states(n: int) -> str:
+    return P + "\n".join(
+        f'<https://ccm-kg.org/id/state/X{i}> a ccm:State ; rdfs:label "X{i}"@en ; ccm:iso3 "x{i}" .'
+        for i in range(n)
+    )
+
+
+def test_a_long_report_comes_a_window_at_a_time(api: tuple[httpx.Client, Store]) -> None:
+    client, store = api
+    seed(store, bad_states(5), "https://ccm-kg.org/graph/bad")
+    whole = client.get("/validate/store").json()
+    assert (whole["total"], whole["truncated"], len(whole["results"])) == (5, False, 5)
+
+    r = client.get("/validate/store", params={"limit": 2, "offset": 1})
+    assert r.status_code == 200, r.text
+    page = r.json()
+    assert r.headers["x-total-count"] == "5"
+    assert (page["conforms"], page["counts"]["Violation"]) == (False, 5)
+    assert (page["total"], page["offset"], page["limit"], page["truncated"]) == (5, 1, 2, True)
+    assert page["results"] == whole["results"][1:3]
+    laid = [
+        res
+        for offset in range(0, 5, 2)
+        for res in client.get("/validate/store", params={"limit": 2, "offset": offset}).json()[
+            "results"
+        ]
+    ]
+    assert laid == whole["results"]
+
+    ttl = client.get(
+        "/validate/store", params={"limit": 2, "offset": 4}, headers={"Accept": "text/turtle"}
+    )
+    g = Graph().parse(data=ttl.text, format="turtle")
+    (report,) = g.subjects(RDF.type, SH.ValidationReport)
+    assert g.value(report, SH.conforms) == Literal(False)
+    (result,) = g.objects(report, SH.result)
+    assert str(g.value(result, SH.focusNode)) == whole["results"][4]["focus"]
+
+
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 10_001}, {"offset": -1}])
+def test_a_window_out_of_bounds_is_a_422_with_a_hint(
+    api: tuple[httpx.Client, Store], params: dict[str, int]
+) -> None:
+    client, _ = api
+    r = client.get("/validate/store", params=params)
+    assert r.status_code == 422 and r.json()["hint"]
+
+
+def test_a_window_left_blank_is_the_default_window(api: tuple[httpx.Client, Store]) -> None:
+    client, store = api
+    seed(store, bad_states(2), "https://ccm-kg.org/graph/bad")
+    body = client.get("/validate/store?limit=&offset=").json()
+    assert (body["limit"], body["offset"], body["total"]) == (1000, 0, 2)
