@@ -12,9 +12,8 @@ from functools import lru_cache
 
 from rdflib import Graph, URIRef
 
-from ccmkg.loaders.tripleset import TripleSet
+from ccmkg.loaders.tripleset import TripleSet, ntriples
 from ccmkg.resources import shape_files
-from ccmkg.store.rdfterms import ntriples
 
 Verdict = tuple[bool, list[str]]  # (conforms, violation lines)
 # (document graph, other documents' nodes it links to) → verdict
@@ -27,7 +26,7 @@ def check_text(data: str, subjects: Iterable[str], context: Graph | str | None =
 
     `subjects`: the document's subject IRIs (read only when there is a context).
     """
-    if not shape_files():
+    if not _have_shapes():
         return True, []
     from ccmkg.validation import package_validator
 
@@ -46,6 +45,13 @@ def check_text(data: str, subjects: Iterable[str], context: Graph | str | None =
         if r.severity == "Violation"
     ]
     return report.conforms, details
+
+
+@lru_cache(maxsize=1)
+def _have_shapes() -> bool:
+    """Whether the package ships shapes (looked up once: the folder is listed otherwise on
+    every check)."""
+    return bool(shape_files())
 
 
 def compile_shapes() -> None:

@@ -12,12 +12,11 @@ from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 from ccmkg.loaders.emit import digest
-from ccmkg.loaders.tripleset import TripleSet
+from ccmkg.loaders.tripleset import TripleSet, ntriples
 from ccmkg.model.iri import IriScheme
 from ccmkg.model.terms import CCM
 from ccmkg.model.vocab import vocabulary
 from ccmkg.store.base import Lookup
-from ccmkg.store.rdfterms import ntriples
 
 # Properties a meeting has one value of: two documents that disagree on one are in conflict.
 FUNCTIONAL: dict[URIRef, str] = {
@@ -32,10 +31,16 @@ SELECT ?m ?p ?o ?passage ?g WHERE {
   GRAPH ?g { ?m ?p ?o . OPTIONAL { ?m prov:wasDerivedFrom ?passage } }
 }"""
 
-# The values any graph gives a meeting's property: one row per value, however many documents
-# state it, so that the rows of QUERY (one per graph and passage) are read only for a value
-# that differs from ours (a conflict), not for every document that agrees.
-VALUES_QUERY = "SELECT DISTINCT ?o WHERE { GRAPH ?g { ?m ?p ?o } }"
+# The values any graph gives a meeting's functional properties: one row per property and
+# value, however many documents state it, so that the rows of QUERY (one per graph and
+# passage) are read only for a value that differs from ours (a conflict), not for every
+# document that agrees. One query per meeting for all four properties; ?m is projected so
+# that it is bound by substitution (a constant in the pattern), not by a VALUES block.
+VALUES_QUERY = (
+    "SELECT DISTINCT ?m ?p ?o WHERE { GRAPH ?g { VALUES ?p { "
+    + " ".join(f"<{p}>" for p in FUNCTIONAL)
+    + " } ?m ?p ?o } }"
+)
 
 
 PASSAGE_QUERY = """PREFIX oa: <http://www.w3.org/ns/oa#>
@@ -96,16 +101,23 @@ def cross_document_conflicts(
     found: list[str] = []
     linked: dict[URIRef, str] = {}
     for meeting in _meetings(graph):
+        claimed = {prop: set(graph.objects(meeting, prop)) for prop in FUNCTIONAL}
+        if not any(claimed.values()):
+            continue
+        stated_by_prop: dict[Node, set[Node]] = {}
+        for r in store.select(VALUES_QUERY, {"m": meeting}).rows:
+            p, o = r.get("p"), r.get("o")
+            if p is not None and o is not None:
+                stated_by_prop.setdefault(p, set()).add(o)
         for prop, about in FUNCTIONAL.items():
-            ours = set(graph.objects(meeting, prop))
+            ours = claimed[prop]
             if not ours:
                 continue
             theirs: dict[Node, set[URIRef]] = {}
-            about_it = {"m": meeting, "p": prop}
-            stated = {r.get("o") for r in store.select(VALUES_QUERY, about_it).rows}
+            stated = stated_by_prop.get(prop, set())
             rows = [
                 row
-                for value in sorted((v for v in stated if v is not None and v not in ours), key=str)
+                for value in sorted((v for v in stated if v not in ours), key=str)
                 for row in store.select(QUERY, {"m": meeting, "p": prop, "o": value}).rows
             ]
             for row in rows:

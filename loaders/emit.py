@@ -18,10 +18,19 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 from urllib.parse import quote
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SKOS, TIME
+from rdflib import RDF as _RDF
+from rdflib import RDFS as _RDFS
+from rdflib import XSD as _XSD
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS as _DCTERMS
+from rdflib.namespace import FOAF as _FOAF
+from rdflib.namespace import ORG as _ORG
+from rdflib.namespace import PROV as _PROV
+from rdflib.namespace import SKOS, TIME
 
 from ccmkg.loaders.records import (
     ActionPointRecord,
@@ -57,23 +66,60 @@ from ccmkg.model.iri import (
     undated_meeting_key,
 )
 from ccmkg.model.names import slug
-from ccmkg.model.terms import CCM
+from ccmkg.model.terms import CCM as _CCM
 from ccmkg.model.vocab import vocabulary
 
-OA = Namespace("http://www.w3.org/ns/oa#")
+_OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 
 PREFIXES = {
-    "ccm": CCM._NS,
-    "oa": OA,
+    "ccm": _CCM._NS,
+    "oa": _OA,
     "schema": SCHEMA,
-    "dcterms": DCTERMS,
-    "foaf": FOAF,
-    "org": ORG,
-    "prov": PROV,
+    "dcterms": _DCTERMS,
+    "foaf": _FOAF,
+    "org": _ORG,
+    "prov": _PROV,
     "skos": SKOS,
     "time": TIME,
 }
+
+
+class _Terms:
+    """A namespace whose terms are made once: each attribute access on an rdflib namespace
+    builds a new URIRef (a DefinedNamespace also checks its member list), and emitting a
+    document reads ~1,000 of them. A term is looked up on the namespace the first time (an
+    unknown name raises there, as before) and kept as a plain attribute."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):  # protocol probes (copy, pickle) are not terms
+            raise AttributeError(name)
+        term: URIRef = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __str__(self) -> str:
+        return str(self._namespace)
+
+
+_XSD_BOOLEAN, _XSD_INTEGER = "boolean", "integer"
+_XSD_DATE, _XSD_NON_NEGATIVE = "date", "nonNegativeInteger"
+
+
+@lru_cache(maxsize=2**16, typed=True)
+def _typed(value: bool | int | str, xsd_type: str) -> Literal:
+    """A typed literal, made once per value: building an rdflib Literal parses and normalises
+    its value, and a document writes hundreds of the same few numbers, years and dates
+    (character offsets, counts). Literals are immutable, so sharing one is safe."""
+    return Literal(value, datatype=_XSD[xsd_type])
+
+
+CCM, OA, RDF, RDFS, XSD = _Terms(_CCM), _Terms(_OA), _Terms(_RDF), _Terms(_RDFS), _Terms(_XSD)
+DCTERMS, FOAF, ORG, PROV = _Terms(_DCTERMS), _Terms(_FOAF), _Terms(_ORG), _Terms(_PROV)
+TIME_ = _Terms(TIME)
 
 # Record vocabulary (slugs) → ontology terms: ccmkg.model.vocab, read off the ontology.
 PRESIDENCY_ROLES = frozenset(
@@ -161,11 +207,11 @@ class _Emitter:
         if isinstance(o, URIRef | Literal):
             self.g.add((s, p, o))
         elif isinstance(o, bool):
-            self.g.add((s, p, Literal(o, datatype=XSD.boolean)))
+            self.g.add((s, p, _typed(o, _XSD_BOOLEAN)))
         elif isinstance(o, int):
-            self.g.add((s, p, Literal(o, datatype=XSD.integer)))
+            self.g.add((s, p, _typed(o, _XSD_INTEGER)))
         elif isinstance(o, dt.date):
-            self.g.add((s, p, Literal(o.isoformat(), datatype=XSD.date)))
+            self.g.add((s, p, _typed(o.isoformat(), _XSD_DATE)))
         elif isinstance(o, dt.time):
             self.g.add((s, p, Literal(o.isoformat(timespec="seconds"), datatype=XSD.time)))
         else:
@@ -186,8 +232,8 @@ class _Emitter:
         g.add((quote_sel, RDF.type, OA.TextQuoteSelector))
         g.add((quote_sel, OA.exact, Literal(p.quote)))
         g.add((position, RDF.type, OA.TextPositionSelector))
-        g.add((position, OA.start, Literal(p.start, datatype=XSD.nonNegativeInteger)))
-        g.add((position, OA.end, Literal(p.end, datatype=XSD.nonNegativeInteger)))
+        g.add((position, OA.start, _typed(p.start, _XSD_NON_NEGATIVE)))
+        g.add((position, OA.end, _typed(p.end, _XSD_NON_NEGATIVE)))
         self._passages[p] = node
         return node
 
@@ -432,7 +478,7 @@ class _Emitter:
         if years:
             interval = URIRef(f"{node}#term")
             self.add(node, ORG.memberDuring, interval)
-            self.add(interval, RDF.type, TIME.Interval)
+            self.add(interval, RDF.type, TIME_.Interval)
             self.add(interval, CCM.startDate, dt.date(years[0], 1, 1))
             self.add(interval, CCM.endDate, dt.date(years[-1], 12, 31))
         passage = self.passage(h.passage)

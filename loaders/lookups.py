@@ -27,9 +27,8 @@ from rdflib.term import Node
 
 from ccmkg.loaders.crossdoc import FUNCTIONAL
 from ccmkg.loaders.emit import OA
-from ccmkg.loaders.tripleset import Triple, TripleSet
+from ccmkg.loaders.tripleset import NTriplesWriter, Triple, TripleSet
 from ccmkg.model.terms import CCM
-from ccmkg.store.rdfterms import ntriples
 
 TRIGGERS = frozenset({*FUNCTIONAL, CCM.participant, CCM.chairPerson})
 
@@ -48,8 +47,11 @@ class LookupPart:
         return all(p not in TRIGGERS and str(s) not in self.nodes for s, p, _ in added)
 
 
-def lookup_part(graph: TripleSet) -> LookupPart:
-    """S1, S2 and S3 of one document (see the module's docstring)."""
+def lookup_part(graph: TripleSet, writer: NTriplesWriter | None = None) -> LookupPart:
+    """S1, S2 and S3 of one document (see the module's docstring).
+
+    `writer`: the one that wrote the whole document's text (its terms are converted already).
+    """
     keep = {t for t in graph if t[1] in TRIGGERS}
     subjects = {t[0] for t in keep}
     passages: set[Node] = set()
@@ -67,4 +69,5 @@ def lookup_part(graph: TripleSet) -> LookupPart:
             elif t[1] == OA.hasSource:
                 about.add(t[2])
                 keep.update(graph.triples((t[2], RDF.type, None)))
-    return LookupPart(ntriples(keep), frozenset(str(n) for n in subjects | passages | about))
+    text = (writer or NTriplesWriter()).text(keep)
+    return LookupPart(text, frozenset(str(n) for n in subjects | passages | about))

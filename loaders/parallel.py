@@ -32,8 +32,8 @@ from ccmkg.loaders.checking import Verdict, check_text, subjects_of
 from ccmkg.loaders.emit import Emitted, emit_set
 from ccmkg.loaders.lookups import LookupPart, lookup_part
 from ccmkg.loaders.records import Extraction
+from ccmkg.loaders.tripleset import NTriplesWriter
 from ccmkg.model.vocab import vocabulary
-from ccmkg.store.rdfterms import ntriples
 
 Extractor = Callable[[Path, bytes], Extraction]
 
@@ -99,7 +99,8 @@ def _extract_and_emit(base: str, item: tuple[Path, bytes]) -> Extracted:
     x.document.file_name = path.name
     try:
         emitted, graph = emit_set(x, base)
-        text = ntriples(graph)
+        writer = NTriplesWriter()
+        text = writer.text(graph)
     except Exception:  # the loading process emits again and reports it there
         return got
     kinds = {URIRef(k.iri) for k in vocabulary().meeting_kinds}
@@ -112,7 +113,7 @@ def _extract_and_emit(base: str, item: tuple[Path, bytes]) -> Extracted:
         subjects=frozenset(subjects_of(graph)),
         verdict=check_text(text, ()),
         person_keys=person_keys(x),
-        lookup=lookup_part(graph),
+        lookup=lookup_part(graph, writer),
     )
     return replace(got, emission=emission)
 
@@ -149,8 +150,13 @@ def extract_all(
     if workers <= 1 or len(items) < 2 * CHUNK:
         yield from map(work, items)
         return
+    # The first item here, before the fork: it loads the rules (YAML), their compiled
+    # patterns, the gazetteers and vocabularies once, and the workers inherit them instead
+    # of each loading its own.
+    first = work(items[0])
     with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
-        yield from pool.imap(work, items, chunksize=CHUNK)
+        yield first
+        yield from pool.imap(work, items[1:], chunksize=CHUNK)
 
 
 def _die_with_parent() -> None:

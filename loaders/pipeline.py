@@ -68,13 +68,13 @@ from ccmkg.loaders.report import (
     ReviewFinding,
     Status,
 )
-from ccmkg.loaders.tripleset import TripleSet
+from ccmkg.loaders.tripleset import NTriplesWriter, TripleSet, ntriples
 from ccmkg.model.iri import IriScheme, base_with_slash
 from ccmkg.model.namespaces import CCM_NS
 from ccmkg.model.vocab import ontology_graph
 from ccmkg.settings import Settings
 from ccmkg.store.base import Lookup, Store
-from ccmkg.store.rdfterms import graph_from_triples, ntriples
+from ccmkg.store.rdfterms import graph_from_triples
 from ccmkg.store.staging import Staging, triples_of
 
 DOCUMENT_SUFFIXES = (".txt",)
@@ -250,7 +250,9 @@ class _Prepared:
     looked_up: str | None = None  # the part lookups read (`loaders/lookups.py`), if known
 
     def text(self) -> str:
-        """N-Triples written by pyoxigraph (what the store takes without Python terms).
+        """N-Triples as pyoxigraph writes them (what the store takes without Python terms),
+        always by `NTriplesWriter` (the worker's, the re-emitted and the added triples alike):
+        every line is made of terms pyoxigraph checked, so it parses.
 
         Raises:
             ValueError: a term the store cannot hold.
@@ -305,7 +307,8 @@ class _Loader:
         prepared = self._prepare(source, extracted, target, previous, lookup)
         if prepared is not None and bulk:
             try:
-                self.staging.add(target, prepared.text(), prepared.looked_up)
+                # written by NTriplesWriter: every line parses (see `Staging.add`)
+                self.staging.add(target, prepared.text(), prepared.looked_up, parses=True)
             except (ValueError, BadParameter) as exc:  # a term the store cannot hold
                 self._reject(path, f"the store refused its triples: {exc}")
             else:
@@ -403,13 +406,14 @@ class _Loader:
             context += evidence  # N-Triples
             text = looked_up = None
             if isinstance(graph, TripleSet):  # the package's shapes: checked as text
+                writer = NTriplesWriter()
                 try:
-                    text = ntriples(graph)
+                    text = writer.text(graph)
                 except (ValueError, BadParameter) as exc:
                     self._reject(path, f"the store refused its triples: {exc}")
                     return None
                 verdict = check_text(text, subjects_of(graph), context)
-                looked_up = lookup_part(graph).text
+                looked_up = lookup_part(graph, writer).text
             else:
                 borrowed = graph_from_triples(triples_of(context)) if context else None
                 verdict = self.check(graph, borrowed)

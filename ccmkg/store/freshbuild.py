@@ -4,9 +4,10 @@ Why: `EmbeddedStore.swap_in` exchanges a freshly bulk-loaded directory with the 
 loader's one-piece first load). Built all at once at the end of a load, the bulk load waits
 for the last document and the loader waits for it; fed piece by piece while the documents are
 prepared, it runs beside the loader in a thread (pyoxigraph releases the GIL while it loads),
-and only the last piece, the default graph (the de-duplicated union of the new graphs) and
-what the store held already are left for the commit. Nothing of it is visible before the
-exchange: a kill leaves the directory half-built beside the store, removed at the next open.
+and only the last piece (with its share of the default graph, the de-duplicated union of
+the new graphs) and what the store held already are left for the commit. Nothing of it is
+visible before the exchange: a kill leaves the directory half-built beside the store,
+removed at the next open.
 """
 
 from __future__ import annotations
@@ -44,8 +45,10 @@ Piece = list[tuple[ox.NamedNode, str]]  # graphs and their N-Triples
 class FreshBuild:
     """New named graphs (N-Triples text) bulk-loaded into `path`, in a thread, by pieces.
 
-    The thread also turns the texts into N-Quads and gathers the default graph: work the
-    loading process leaves to it (it runs while the loader waits for its own workers).
+    The thread also turns the texts into N-Quads and loads the default graph with each piece
+    (the triples no earlier piece gave): work the loading process leaves to it (it runs
+    while the loader waits for its own workers). A triple the store already held may come
+    again in a piece: `bulk_load` of a quad already loaded keeps one (a set of quads).
     """
 
     def __init__(self, path: Path, piece_bytes: int = PIECE_BYTES) -> None:
@@ -54,7 +57,7 @@ class FreshBuild:
         self._piece: Piece = []
         self._piece_size = 0
         self._pieces: queue.Queue[Piece | bytes | None] = queue.Queue(maxsize=4)
-        self._union: set[str] = set()  # the default graph, each triple once (the thread's)
+        self._union: set[str] = set()  # default-graph lines loaded so far (the thread's)
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
         self.released = False  # set by the store once the build is over
@@ -80,15 +83,15 @@ class FreshBuild:
             self._piece, self._piece_size = [], 0
 
     def finish(self, held: bytes) -> None:
-        """Load the last piece, the default graph and `held` (what the store holds now, as
-        N-Quads), and wait until the directory is whole and closed.
+        """Load the last piece (with its share of the default graph) and `held` (what the
+        store holds now, as N-Quads), and wait until the directory is whole and closed.
 
         Raises:
             StoreError: the build failed; its directory is removed.
         """
         self._send(self._piece)
         self._piece = []
-        self._pieces.put(held)  # the thread's last load: with the default graph
+        self._pieces.put(held)  # the thread's last load
         self._pieces.put(None)
         if self._thread is not None:
             self._thread.join()
@@ -113,14 +116,19 @@ class FreshBuild:
         self._pieces.put(piece)
 
     def _quads(self, item: Piece | bytes) -> bytes:
-        """N-Quads to load for one item: a piece's named graphs, or (last) `held` and the
-        default graph."""
+        """N-Quads to load for one item: a piece's named graphs with the default-graph triples
+        no earlier piece gave (so the default graph is loaded piece by piece too, each triple
+        once, not all at the commit), or (last) `held` as it is."""
         if isinstance(item, bytes):
-            union, self._union = self._union, set()
-            return item + "".join(union).encode("utf-8")
+            self._union = set()
+            return item
+        lines: set[str] = set()
         for _, text in item:
-            self._union.update(text.splitlines(keepends=True))
-        return "".join(text.replace(" .\n", f" {iri} .\n") for iri, text in item).encode("utf-8")
+            lines.update(text.splitlines(keepends=True))
+        new = lines - self._union
+        self._union |= new
+        named = "".join(text.replace(" .\n", f" {iri} .\n") for iri, text in item)
+        return (named + "".join(new)).encode("utf-8")
 
     def _run(self) -> None:
         store: ox.Store | None = None

@@ -71,12 +71,17 @@ class Staging:
     def __len__(self) -> int:
         return len(self.graphs)
 
-    def add(self, graph: str, text: str, looked_up: str | None = None) -> None:
+    def add(
+        self, graph: str, text: str, looked_up: str | None = None, *, parses: bool = False
+    ) -> None:
         """Stage one new graph, given as N-Triples text.
 
         `looked_up`: the part of `text` that lookups can match (N-Triples too), when the caller
         knows it (the loader: `loaders/lookups.py`); only that part goes into the store that
-        answers `select` and `construct`, the whole text is written.
+        answers `select` and `construct`, the whole text is written. The whole text is parsed
+        then, so that a term the store refuses fails here, for this graph alone — unless the
+        caller says it `parses`: every line is the `str` of pyoxigraph terms, which pyoxigraph
+        checked when it made them (`loaders.tripleset.NTriplesWriter`).
 
         Raises:
             ValueError: the graph is staged already, or its name or a term cannot be stored.
@@ -91,7 +96,7 @@ class Staging:
             check_text(graph, text)  # the build will take it (or raise before staging it)
         try:
             name = ox.NamedNode(graph)
-            if looked_up is not None:  # the whole text must parse all the same
+            if looked_up is not None and not parses:  # the whole text must parse all the same
                 for _ in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
                     pass
             staged = text if looked_up is None else looked_up

@@ -62,9 +62,10 @@ def test_the_staged_part_answers_every_lookup_as_the_whole_document() -> None:
     passages: set[object] = set()
     subjects = {s for t in graphs.values() for s in t.subjects() if isinstance(s, URIRef)}
     for s in sorted(subjects):
+        stated = _answer(whole, VALUES_QUERY, m=s)
+        assert _answer(part, VALUES_QUERY, m=s) == stated
         for p in FUNCTIONAL:
-            values = _answer(whole, VALUES_QUERY, m=s, p=p)
-            assert _answer(part, VALUES_QUERY, m=s, p=p) == values
+            values = {r for r in stated if r[1] == ox.NamedNode(str(p))}  # type: ignore[index]
             for term in {o for t in graphs.values() for o in t.objects(s, p)}:
                 rows = _answer(whole, QUERY, m=s, p=p, o=term)
                 assert _answer(part, QUERY, m=s, p=p, o=term) == rows
