@@ -124,20 +124,6 @@ def _enter_child(keep: int, nice: int = 0) -> None:
         os.nice(nice)
 
 
-def _as_batch() -> None:
-    """Schedule this worker as batch work (SCHED_BATCH, same share of the CPU as before).
-
-    Woken by a request, a normal process preempts the one that woke it: the server's event
-    loop, which then sits off the CPU in the middle of its `send` while every other client's
-    request waits for it. A batch process waits for the loop to block (on a 2-core machine
-    shared with other jobs, /sparql on the corpus: +30-50% requests/s and -15% CPU per
-    request, docs/decisions/store.md). No privilege is needed; where the policy does not
-    exist, nothing changes.
-    """
-    with contextlib.suppress(AttributeError, OSError):
-        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
-
-
 def _error_reply(exc: BaseException) -> tuple[Any, ...]:
     if isinstance(exc, CcmKgError):
         state = dict(exc.__dict__)
@@ -167,7 +153,6 @@ def _worker_main(
 ) -> None:
     """Child loop: receive a request, run it, send ("ok", value, retire) or an error."""
     _enter_child(conn.fileno(), nice)
-    _as_batch()
     # The inherited Python objects are the parent's: a collection here would walk them all and
     # copy every page of the parent's heap (copy-on-write). Frozen, the collector skips them.
     gc.freeze()

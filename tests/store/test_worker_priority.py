@@ -89,13 +89,3 @@ def test_nice_after_zero_lowers_every_worker_from_its_start() -> None:
         assert _priority(pid) == _priority(0) + 5
     finally:
         p.close()
-
-
-@pytest.mark.skipif(not hasattr(os, "SCHED_BATCH"), reason="no SCHED_BATCH on this system")
-def test_workers_run_as_batch_work_at_the_normal_priority(pool: QueryPool) -> None:
-    """A worker does not preempt the event loop that woke it (SCHED_BATCH), and keeps the
-    niceness of the server until a long query lowers it (the tests above)."""
-    pid = pool.run(0.0, timeout_s=10)
-    assert os.sched_getscheduler(pid) == os.SCHED_BATCH
-    assert os.sched_getscheduler(0) != os.SCHED_BATCH  # the server itself is not batch work
-    assert _priority(pid) == _priority(0)
