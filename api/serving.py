@@ -20,7 +20,8 @@ not come in one read). A longer query is POSTed. `GuardedH11Protocol` stays for
 
 The event loop is uvloop (libuv, in C) where it is installed (a dependency; uvicorn's "auto"
 picks it): against asyncio's it cut the server process's CPU per /sparql request on the corpus
-from ~1.3–1.5 ms to ~1.0 ms (4 clients; docs/decisions/store.md).
+from 1.31–1.57 ms to 0.96–1.06 ms (one client; with 4, uvloop answered 1.13× the requests:
+docs/decisions/store.md).
 """
 
 from __future__ import annotations
