@@ -453,6 +453,10 @@ class QueryPool:
                 await asyncio.wait([readable], timeout=remaining)
             finally:
                 loop.remove_reader(fd)
+                # uvloop (libuv) leaves a watched descriptor non-blocking: `recv` below, and
+                # `run` in a thread, expect the pipe blocking (else a large answer, read before
+                # the worker wrote all of it, fails as if the worker had died).
+                os.set_blocking(fd, True)
             if not readable.done():
                 raise self._timed_out(worker, timeout_s)
             reply = worker.conn.recv()

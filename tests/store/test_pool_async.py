@@ -31,6 +31,8 @@ def _handler(request: Any) -> Any:
         return os.getpid()
     if kind == "bad":
         raise QueryRejected("refused by the handler", hint="a hint")
+    if kind == "big":
+        return b"x" * request[1]
     return (request, os.getpid())
 
 
@@ -175,5 +177,24 @@ def test_a_coroutine_that_gave_up_waiting_leaves_nothing_behind() -> None:
         holder.join()
         assert got == ["held"]
         assert p.run(("echo", 3), timeout_s=10)[0] == ("echo", 3)
+    finally:
+        p.close()
+
+
+def test_under_uvloop_an_answer_larger_than_the_pipe_arrives_whole() -> None:
+    """uvloop (libuv) leaves a descriptor it watched non-blocking: reading an answer the worker
+    is still writing then failed, and was reported as the worker's death (seen as 503
+    query-memory-limit on the corpus's larger answers once uvloop served the API)."""
+    uvloop = pytest.importorskip("uvloop")
+    p = QueryPool(1, _handler, threading.RLock())
+    p.start()
+    size = 8 * 2**20  # far more than a socket buffer: the worker writes while we read
+
+    async def scenario() -> list[int]:
+        return [len(await p.run_async(("big", size), timeout_s=30)) for _ in range(3)]
+
+    try:
+        assert uvloop.run(scenario()) == [size] * 3
+        assert len(p.run(("big", size), timeout_s=30)) == size  # the same worker, in a thread
     finally:
         p.close()
