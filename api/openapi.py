@@ -13,6 +13,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from ccmkg.api.rest.listing import FORMAT_PATTERN
+
 ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
 ERROR_CONTENT = {"application/json": {"schema": ERROR_REF}}
 COMMON: dict[str, str] = {
@@ -84,3 +86,10 @@ def _blank_means_default(op: dict[str, Any]) -> None:
         list_format = param.get("name") == "format" and LIST_FORMATS in schema.get("anyOf", [])
         if paging or list_format:
             param["allowEmptyValue"] = True  # `?offset=` is the default, not an error
+        if list_format:  # any case, spaces around: what rest/listing.py reads
+            schema["anyOf"] = [
+                {"type": "string", "pattern": FORMAT_PATTERN, "examples": ["json", "csv"]}
+                if alt == LIST_FORMATS
+                else alt
+                for alt in schema["anyOf"]
+            ]

@@ -8,6 +8,7 @@ the JSON body and in the `X-Result-Truncated` header (JSON and CSV alike).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -32,16 +33,22 @@ def blank_is(default: Any) -> Callable[[Any], Any]:
     """An empty parameter (`?limit=`) means its default, as when it is left out."""
 
     def before(value: Any) -> Any:
-        return default if isinstance(value, str) and not value.strip() else value
+        return default if value == "" else value  # only empty: `?limit=%0A` is a 422
 
     return before
 
 
+# What `?format=` accepts, in any case, with spaces or tabs around it; /openapi.json declares
+# this pattern (api/openapi.py), so that the document and the parser say the same.
+FORMAT_PATTERN = r"^[ \t]*([jJ][sS][oO][nN]|[cC][sS][vV])[ \t]*$"
+
+
 def _folded(value: Any) -> Any:
-    """`CSV`, ` csv ` → `csv`; an empty value is no choice."""
-    if isinstance(value, str):
-        return value.strip().lower() or None
-    return value
+    """`CSV`, ` csv ` → `csv`; an empty value is no choice; anything else is left to fail."""
+    if value == "":
+        return None
+    found = re.fullmatch(FORMAT_PATTERN, value) if isinstance(value, str) else None
+    return found.group(1).lower() if found else value
 
 
 class ListParams(BaseModel):

@@ -11,6 +11,7 @@ whose hint is the constraint /openapi.json documents.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -161,7 +162,10 @@ def test_list_params_are_typed_and_documented_in_openapi(api: httpx.Client) -> N
         assert limit["default"] == 100
         assert (offset["type"], offset["minimum"]) == ("integer", 0)
         assert f"from 1 to {MAX_LIMIT}" in params["limit"]["description"]
-        assert {"json", "csv"} <= set(str(params["format"]["schema"]).split("'"))
+        (text,) = (s for s in params["format"]["schema"]["anyOf"] if s.get("type") == "string")
+        assert text["examples"] == ["json", "csv"]
+        assert all(re.fullmatch(text["pattern"], v) for v in ("json", " CSV\t", "Json"))
+        assert not any(re.fullmatch(text["pattern"], v) for v in ("xml", "", "\n", "csvx"))
         headers = openapi["paths"][path]["get"]["responses"]["200"]["headers"]
         assert TRUNCATED_HEADER in headers
 
@@ -193,6 +197,18 @@ def test_blank_and_cased_list_params_mean_what_they_meant(api: httpx.Client) -> 
         .startswith("text/csv")
     )
     assert api.get("/actors", params={"format": ""}).json()["count"] >= 1
+
+
+@pytest.mark.parametrize(
+    "params", [{"limit": "\n"}, {"offset": " "}, {"format": "\n"}, {"format": " "}]
+)
+def test_only_an_empty_list_param_means_its_default(
+    api: httpx.Client, params: dict[str, str]
+) -> None:
+    """What /openapi.json declares (allowEmptyValue, the format's pattern) is what is read:
+    whitespace alone is not empty, and is refused with a hint."""
+    r = api.get("/actors", params=params)
+    assert r.status_code == 422 and r.json()["hint"]
 
 
 def test_a_listing_cannot_be_built_without_the_answers_it_came_from() -> None:
