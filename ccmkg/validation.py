@@ -135,11 +135,7 @@ class Report:
     @cached_property
     def graph(self) -> Graph:
         """The sh:ValidationReport, its sh:conforms following the rule above."""
-        g = self._graph()
-        for report in g.subjects(RDF.type, SH.ValidationReport):
-            g.set((report, SH.conforms, Literal(self.conforms)))
-        g.bind("sh", SH)
-        return g
+        return _with_verdict(self._graph(), self.conforms)
 
     @property
     def turtle(self) -> str:
@@ -179,6 +175,14 @@ class Report:
         return ReportWindow(self, offset, limit, self._graph_of)
 
 
+def _with_verdict(g: Graph, conforms: bool) -> Graph:
+    """The report graph with sh:conforms set to the report's verdict (warnings conform)."""
+    for report in g.subjects(RDF.type, SH.ValidationReport):
+        g.set((report, SH.conforms, Literal(conforms)))
+    g.bind("sh", SH)
+    return g
+
+
 @dataclass
 class ReportWindow:
     """One window of a report: its results, and the verdict and counts of the whole report."""
@@ -204,10 +208,7 @@ class ReportWindow:
     @property
     def turtle(self) -> str:
         g = self._graph_of(self.offset, self.offset + self.limit)
-        for report in g.subjects(RDF.type, SH.ValidationReport):
-            g.set((report, SH.conforms, Literal(self.whole.conforms)))
-        g.bind("sh", SH)
-        return g.serialize(format="turtle")
+        return _with_verdict(g, self.whole.conforms).serialize(format="turtle")
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -250,12 +250,7 @@ async def sparql(request: Request) -> Response:
         media_type = _checked_media_type(query, accept, settings)
         with _plain_syntax_errors(query):
             result = store.protocol_query(
-                query,
-                media_type,
-                default_graph_uris=default_graphs or None,
-                named_graph_uris=named_graphs or None,
-                max_rows=settings.max_result_rows,
-                timeout_s=settings.query_timeout_s,
+                query, media_type, **_dataset_and_limits(settings, default_graphs, named_graphs)
             )
         return result, None if cache is None else etag_of(result.body)
 
@@ -274,6 +269,18 @@ async def sparql(request: Request) -> Response:
     if cache is not None and key is not None and etag is not None and repeatable(query):
         cache.put(key, result, etag)
     return _answer(result, settings, etag, request.headers.get("if-none-match"))
+
+
+def _dataset_and_limits(
+    settings: Settings, default_graphs: list[str], named_graphs: list[str]
+) -> dict[str, Any]:
+    """The dataset and limits of a /sparql request, as both store calls take them."""
+    return {
+        "default_graph_uris": default_graphs or None,
+        "named_graph_uris": named_graphs or None,
+        "max_rows": settings.max_result_rows,
+        "timeout_s": settings.query_timeout_s,
+    }
 
 
 def _checked_media_type(query: str, accept: str | None, settings: Settings) -> str:
@@ -332,12 +339,7 @@ async def _checked_and_run_async(
     media_type = _checked_media_type(query, accept, settings)
     with _plain_syntax_errors(query):
         result = await store.protocol_query_async(
-            query,
-            media_type,
-            default_graph_uris=default_graphs or None,
-            named_graph_uris=named_graphs or None,
-            max_rows=settings.max_result_rows,
-            timeout_s=settings.query_timeout_s,
+            query, media_type, **_dataset_and_limits(settings, default_graphs, named_graphs)
         )
     if cache is None:
         return result, None
