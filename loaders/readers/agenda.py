@@ -54,7 +54,7 @@ def read_action_points(ctx: Ctx) -> None:
     in_block = {id(p) for b in ctx.blocks if b.label == "action-points" for p in b.items}
     for p in ctx.paras:
         body = p.body
-        m = line.pattern.match(body)
+        m = line.match(body)
         if m:
             text = line.value("text", m)
         elif id(p) in in_block:

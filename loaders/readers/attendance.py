@@ -156,7 +156,7 @@ def read_apologies(ctx: Ctx) -> None:
     line_rules = [r for r in rules("attendance") if r.produces == "apology"]
     for p in ctx.paras:
         for rule in line_rules:
-            m = rule.pattern.match(p.body)
+            m = rule.match(p.body)
             if m:
                 for name in list_names(rule.value("actor", m)):
                     _add_apology(ctx, name, rule.fields["received"], ctx.para_passage(p))
@@ -164,7 +164,7 @@ def read_apologies(ctx: Ctx) -> None:
 
 def is_apology_line(text: str) -> bool:
     """A line that lists apologies (and so names no speaker)."""
-    return any(r.pattern.match(text) for r in rules("attendance") if r.produces == "apology")
+    return any(r.match(text) for r in rules("attendance") if r.produces == "apology")
 
 
 def _add_apology(ctx: Ctx, name: str, received: bool, pas: Passage) -> ApologyRecord:

@@ -39,7 +39,7 @@ def _mon(text: str | None) -> int | None:
 
 def find_range(ctx: Ctx, text: str) -> tuple[dt.date | None, dt.date | None, int, int] | None:
     """(first day, last day, start, end) of a day range; days None when the year is unknown."""
-    m = rule("calendar", "day-range").pattern.search(text)
+    m = rule("calendar", "day-range").search(text)
     if not m:
         return None
     if m.group("d1b"):
@@ -70,7 +70,7 @@ def find_range(ctx: Ctx, text: str) -> tuple[dt.date | None, dt.date | None, int
 def find_city(ctx: Ctx, text: str) -> str | None:
     """A city written beside the dates or after 'in'/'at' (never a State, a month or a title)."""
     for name in ("city-before-range", "range-then-city", "in-city"):
-        for m in rule("calendar", name).pattern.finditer(text):
+        for m in rule("calendar", name).finditer(text):
             city = m.group("city")
             words = city.split()
             if len(words) == 2 and _NOT_CITY.match(words[0]):

@@ -46,12 +46,14 @@ def read_extension_requests(ctx: Ctx) -> None:
     chosen = [r for r in rules("duties") if r.reader == "read_extension_requests"]
     for p in ctx.paras:
         for s, e, sent in sentences(p):
+            if not any(r.may_match_untokenised(sent) for r in chosen):
+                continue  # no rule's words here: not worth tokenising
             tok, table = tokenise(ctx, sent)
             arts = {int(m.group("n")) for m in _ARTICLE_IN.finditer(sent)}
             article = arts.pop() if len(arts) == 1 else None
             pas = ctx.passage(s, e, p.section)
             for r in chosen:
-                for m in r.pattern.finditer(tok):
+                for m in r.finditer(tok):
                     span = m.group("list") if "list" in m.groupdict() else m.group("who")
                     until = m.groupdict().get("until")
                     dates = [d.date for d in md.find_dates(until or "") if d.date]
@@ -139,9 +141,11 @@ def read_duty_sentences(ctx: Ctx) -> None:
     chosen = [r for r in rules("duties") if r.reader == "read_duty_sentences"]
     for p in ctx.paras:
         for s, e, sent in sentences(p):
+            if not any(r.may_match_untokenised(sent) for r in chosen):
+                continue  # no rule's words here: not worth tokenising
             tok, table = tokenise(ctx, sent)
             for r in chosen:
-                m = r.pattern.search(tok)
+                m = r.search(tok)
                 if not m:
                     continue
                 idx = re.findall(r"⟨S(\d+)⟩", m.group("who"))

@@ -84,7 +84,7 @@ def read_heading_holdings(ctx: Ctx) -> None:
             continue
         title = p.heading.title
         for rule in heading_rules:
-            m = rule.pattern.search(title)
+            m = rule.search(title)
             if not m or OTHER_TREATY.search(title):
                 continue
             areas = ctx.gz.find_areas(title[: m.start()])  # the @heading-area
@@ -155,12 +155,14 @@ def _read_sentences(ctx: Ctx, chosen: list[Rule]) -> None:
             continue
         sec_area = section_area(ctx, p)
         for s, e, sent in sentences(p):
+            if not any(rule.may_match_untokenised(sent) for rule in chosen):
+                continue  # no rule's words here: not worth tokenising
             tok, table = tokenise(ctx, sent)
             if not any(t[0] in "SJ" for t in table):
                 continue  # a holding needs its holder, a State: no rule can read one here
             pas = ctx.passage(s, e, p.section)
             for rule in chosen:
-                for m in rule.pattern.finditer(tok):
+                for m in rule.finditer(tok):
                     if OTHER_TREATY.search(tok[max(0, m.start() - 12) : m.end()]):
                         continue
                     _apply(ctx, rule, m, table, pas, sec_area)

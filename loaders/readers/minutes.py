@@ -52,7 +52,7 @@ def read_next_meeting(ctx: Ctx) -> None:
         if p.kind == "heading":
             continue
         for s, e, sent in sentences(p):
-            nm = announced.pattern.search(sent)
+            nm = announced.search(sent)
             if not nm or not announced.required(sent, nm):
                 continue
             tail = sent[nm.start() :]
@@ -60,11 +60,11 @@ def read_next_meeting(ctx: Ctx) -> None:
             date = dates[0] if dates else None
             date_text = date.text if date else None
             if not date:
-                mo = month.pattern.search(tail)
+                mo = month.search(tail)
                 date_text = month.value("date_text", mo) if mo else None
             if not date and not date_text:
                 continue
-            vm = at_venue.pattern.search(sent)
+            vm = at_venue.search(sent)
             venue = at_venue.value("venue", vm).strip(" ,") if vm else None
             if venue is None:
                 host = _host_venue(ctx, p)
@@ -87,9 +87,9 @@ def _host_venue(ctx: Ctx, p: Paragraph) -> tuple[str, int, int] | None:
     host = rule("minutes", "next-meeting-host")
     at_venue = rule("minutes", "next-meeting-venue")
     for s, e, sent in sentences(p):
-        nm = host.pattern.search(sent)
+        nm = host.search(sent)
         if nm and host.required(sent, nm):
-            vm = at_venue.pattern.search(sent[nm.end() :])
+            vm = at_venue.search(sent[nm.end() :])
             if vm:
                 return at_venue.value("venue", vm).strip(" ,"), s, e
     return None

@@ -78,7 +78,7 @@ def read_obligations(ctx: Ctx, coordinators: set[str] | None = None) -> None:
             article = _article_of(sent, sec_title, sec_area)
             if article is None:
                 continue
-            fired = [r for r in cues if r.pattern.search(sent)]
+            fired = [r for r in cues if r.search(sent)]
             if not fired:
                 continue
             states = _object_states(ctx, sent, coordinators, sec_states)
@@ -145,7 +145,7 @@ def read_aggregates(ctx: Ctx) -> None:
         if p.kind == "heading":
             continue
         for s, e, sent in sentences(p):
-            for m in count.pattern.finditer(sent):
+            for m in count.finditer(sent):
                 article = _aggregate_article(sent[m.start() : m.end() + 120])
                 if article is None:
                     continue

@@ -78,11 +78,13 @@ def read_presidency_sentences(ctx: Ctx) -> None:
     chosen = [r for r in rules("presidency") if r.reader == "read_presidency_sentences"]
     for p in ctx.paras:
         for s, e, sent in sentences(p):
+            if not any(r.may_match_untokenised(sent) for r in chosen):
+                continue  # no rule's words here: not worth tokenising
             pas = ctx.passage(s, e, p.section)
             tok, table = tokenise(ctx, sent)
             for r in chosen:
                 view = tok if r.view == "tokens" else sent
-                for m in r.pattern.finditer(view):
+                for m in r.finditer(view):
                     _apply(ctx, r, m, sent, table, pas)
 
 
@@ -95,8 +97,10 @@ def read_vice_presidents(ctx: Ctx) -> None:
         return
     for p in ctx.paras:
         for s, e, sent in sentences(p):
+            if not r.may_match_untokenised(sent):
+                continue
             tok, table = tokenise(ctx, sent)
-            m = r.pattern.search(tok)
+            m = r.search(tok)
             if not m:
                 continue
             pas = ctx.passage(s, e, p.section)

@@ -16,7 +16,7 @@ other value is taken as written.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from ccmkg.loaders.readers.prefilter import Clause, may_match, needs, outside_markup
 
 # What a rule may produce: record kind -> the Extraction field the records go to.
 RECORDS = {
@@ -66,6 +68,30 @@ class Rule:
     requires: re.Pattern[str] | None = None
     when: Mapping[str, Any] = field(default_factory=dict)
     examples: tuple[Example, ...] = ()
+    # Literals every match contains, read off `pattern` (see prefilter.py): a text without
+    # them is not searched. `needs_untokenised`: those that hold before a token view is made.
+    needs: tuple[Clause, ...] = ()
+    needs_untokenised: tuple[Clause, ...] = ()
+
+    def may_match(self, text: str) -> bool:
+        """False only when the pattern cannot match in `text` (a cheap substring test)."""
+        return may_match(self.needs, text)
+
+    def may_match_untokenised(self, text: str) -> bool:
+        """False only when the pattern cannot match in the token view of `text`."""
+        return may_match(self.needs_untokenised, text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """`pattern.finditer(text)`, skipped when the text lacks what every match needs."""
+        return self.pattern.finditer(text) if may_match(self.needs, text) else iter(())
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """`pattern.search(text)`, skipped when the text lacks what every match needs."""
+        return self.pattern.search(text) if may_match(self.needs, text) else None
+
+    def match(self, text: str) -> re.Match[str] | None:
+        """`pattern.match(text)`, skipped when the text lacks what every match needs."""
+        return self.pattern.match(text) if may_match(self.needs, text) else None
 
     def value(self, name: str, m: re.Match[str]) -> Any:
         """A field as the rule declares it: a group's text, a context source, or a constant."""
@@ -140,11 +166,13 @@ def rules(subject: str) -> tuple[Rule, ...]:
         if produces.get("record") not in RECORDS:
             raise ValueError(f"{where}: produces an unknown record {produces.get('record')!r}")
         requires = raw.get("requires")
+        pattern = _compile(raw["pattern"], placeholders, flags, where)
+        needed = needs(pattern)
         out.append(
             Rule(
                 subject=subject,
                 name=raw["name"],
-                pattern=_compile(raw["pattern"], placeholders, flags, where),
+                pattern=pattern,
                 produces=produces["record"],
                 fields=dict(produces.get("fields") or {}),
                 reader=raw.get("reader", data.get("reader")),
@@ -152,6 +180,8 @@ def rules(subject: str) -> tuple[Rule, ...]:
                 requires=_compile(requires, placeholders, flags, where) if requires else None,
                 when=dict(raw.get("when") or {}),
                 examples=_examples(raw.get("examples") or []),
+                needs=needed,
+                needs_untokenised=outside_markup(needed) if view == "tokens" else needed,
             )
         )
     names = [r.name for r in out]

@@ -110,9 +110,11 @@ def read_status_sentences(ctx: Ctx) -> None:
     chosen = [r for r in _rules() if r.reader == "read_status_sentences"]
     for p in ctx.paras:
         for s, e, sent in sentences(p):
+            if not any(r.may_match_untokenised(sent) for r in chosen):
+                continue  # no rule's words here: not worth tokenising
             tok, table = tokenise(ctx, sent)
             for r in chosen:
-                for m in r.pattern.finditer(tok):
+                for m in r.finditer(tok):
                     idx = re.findall(r"⟨S(\d+)⟩", m.group("who"))
                     days: list[dt.date | None] = [None] * len(idx)
                     if r.source("date") == "date-in-sentence":

@@ -161,6 +161,8 @@ def read_working_groups(ctx: Ctx) -> None:
         for s, e, sent in sentences(p):
             if OTHER_TREATY.search(sent):
                 continue
+            if not any(rule.may_match_untokenised(sent) for rule in chosen):
+                continue  # no rule's words here: not worth tokenising
             _read_sentence(ctx, chosen, p, s, e, sent, under)
 
 
@@ -170,7 +172,7 @@ def _read_sentence(
     tok, table = tokenise(ctx, sent)
     taken: list[tuple[int, int]] = []
     for rule in chosen:
-        for m in rule.pattern.finditer(tok):
+        for m in rule.finditer(tok):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue  # one statement, one record: the first rule that reads it
             record = _record(ctx, rule, m, tok, table, ctx.passage(s, e, p.section))
