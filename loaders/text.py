@@ -10,7 +10,9 @@ therefore may contain markup (``<u>Norway</u>``); that is deliberate: it is the 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from ccmkg.loaders.records import Passage
 
@@ -31,6 +33,28 @@ _NOISE = re.compile(
     """,
     re.VERBOSE | re.MULTILINE | re.IGNORECASE,
 )
+# Where a noise match can start: a line's start (the alternatives anchored with ^) or the
+# first character of every other alternative. `re` tries _NOISE at every position of the
+# text; this set, a plain character class, it scans for in C (tests/loaders/test_read_text.py
+# checks that both give the same matches).
+_NOISE_START = re.compile(r"[\n<^\\*_]")
+
+
+def _noise(text: str) -> Iterator[re.Match[str]]:
+    """`_NOISE.finditer(text)`, trying the pattern only where a match can start."""
+    pos = 0
+    starts = chain(
+        (0,), (m.end() if m.group() == "\n" else m.start() for m in _NOISE_START.finditer(text))
+    )
+    for start in starts:
+        if start < pos:
+            continue
+        m = _NOISE.match(text, start)  # ^ and lookbehinds still see the text before `start`
+        if m:
+            yield m
+            pos = m.end()
+
+
 # Bullet glyphs at the start of a line become "- " so segmentation sees one bullet syntax.
 _BULLET = re.compile(r"^([ \t]*)([•▪◦●·‣∙]|\*(?=[ \t]))[ \t]*", re.MULTILINE)
 _SPACES = {"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": ""}
@@ -78,7 +102,7 @@ def clean(original: str) -> CleanText:
     offs: list[int] = []
     pos = 0
     text = original
-    for m in _NOISE.finditer(text):
+    for m in _noise(text):
         if m.start() < pos:
             continue
         _copy(text, pos, m.start(), out, offs)

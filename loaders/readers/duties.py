@@ -12,7 +12,8 @@ import re
 from ccmkg.loaders import metadata as md
 from ccmkg.loaders.readers.context import Ctx, sentences
 from ccmkg.loaders.readers.holdings import tokenise
-from ccmkg.loaders.readers.rules import rule, rules
+from ccmkg.loaders.readers.prefilter import may_match
+from ccmkg.loaders.readers.rules import rule, rules, untokenised_gate
 from ccmkg.loaders.records import ObligationEventRecord, Passage
 
 _EXTENSION_TITLE = re.compile(r"extension\s+requests?", re.I)
@@ -44,9 +45,10 @@ def read_extension_requests(ctx: Ctx) -> None:
     <date>'). The Article is the one the sentence names, else unknown; the event's own date
     stays unknown (the sentence says when the deadline is, not when the request was made)."""
     chosen = [r for r in rules("duties") if r.reader == "read_extension_requests"]
+    gate = untokenised_gate(chosen)
     for p in ctx.paras:
         for s, e, sent in sentences(p):
-            if not any(r.may_match_untokenised(sent) for r in chosen):
+            if not may_match(gate, sent):
                 continue  # no rule's words here: not worth tokenising
             tok, table = tokenise(ctx, sent)
             arts = {int(m.group("n")) for m in _ARTICLE_IN.finditer(sent)}
@@ -139,9 +141,10 @@ def read_article_lists(ctx: Ctx) -> None:
 def read_duty_sentences(ctx: Ctx) -> None:
     """Completion declarations and the like, read per sentence with the token view."""
     chosen = [r for r in rules("duties") if r.reader == "read_duty_sentences"]
+    gate = untokenised_gate(chosen)
     for p in ctx.paras:
         for s, e, sent in sentences(p):
-            if not any(r.may_match_untokenised(sent) for r in chosen):
+            if not may_match(gate, sent):
                 continue  # no rule's words here: not worth tokenising
             tok, table = tokenise(ctx, sent)
             for r in chosen:

@@ -10,7 +10,8 @@ import re
 
 from ccmkg.loaders import metadata as md
 from ccmkg.loaders.readers.context import OTHER_TREATY, Ctx, section_area, sentences
-from ccmkg.loaders.readers.rules import Rule, rules
+from ccmkg.loaders.readers.prefilter import may_match
+from ccmkg.loaders.readers.rules import Rule, rules, untokenised_gate
 from ccmkg.loaders.records import ActorRef, MeetingRef, Passage, PostHoldingRecord, PostKind
 
 _DESIGNATE = re.compile(r"president[\s-]*(?:designate|elect)", re.IGNORECASE)
@@ -150,12 +151,13 @@ def read_friend_holdings(ctx: Ctx) -> None:
 
 
 def _read_sentences(ctx: Ctx, chosen: list[Rule]) -> None:
+    gate = untokenised_gate(chosen)
     for p in ctx.paras:
         if p.kind == "heading":
             continue
         sec_area = section_area(ctx, p)
         for s, e, sent in sentences(p):
-            if not any(rule.may_match_untokenised(sent) for rule in chosen):
+            if not may_match(gate, sent):
                 continue  # no rule's words here: not worth tokenising
             tok, table = tokenise(ctx, sent)
             if not any(t[0] in "SJ" for t in table):

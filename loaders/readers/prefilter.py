@@ -15,15 +15,13 @@ case-sensitive literal, never wrong).
 
 from __future__ import annotations
 
+import _sre
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any
-
-import _sre
-
 from re import _constants as C  # type: ignore[attr-defined]  # the parse tree's opcodes
 from re import _parser  # type: ignore[attr-defined]  # the stdlib's own pattern parser
+from typing import Any
 
 Clause = frozenset[str]
 
@@ -115,13 +113,30 @@ def _needs(items: Iterable[tuple[Any, Any]]) -> list[Clause]:
     return [c for c in clauses if "" not in c]
 
 
-def needs(pattern: re.Pattern[str]) -> tuple[Clause, ...]:
-    """The clauses a compiled pattern's every match satisfies; () when none is known."""
+def needs(pattern: re.Pattern[str], keep: int = 3) -> tuple[Clause, ...]:
+    """The `keep` most selective clauses every match of a compiled pattern satisfies; ()
+    when none is known. (A few long words decide; "of" and "the" only cost time.)"""
     try:
         tree = _parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # a pattern re compiled always parses; be safe: no prefilter
         return ()
-    return tuple(dict.fromkeys(_needs(tree)))
+    return _selective(dict.fromkeys(_needs(tree)), keep)
+
+
+def _selective(clauses: Iterable[Clause], keep: int) -> tuple[Clause, ...]:
+    return tuple(sorted(clauses, key=lambda c: (-min(map(len, c)), len(c)))[:keep])
+
+
+def either(requirements: Iterable[Sequence[Clause]]) -> tuple[Clause, ...]:
+    """What a text needs for at least one of several patterns to match: one clause, the
+    union of each pattern's most selective clause; () when one of them needs nothing."""
+    union: set[str] = set()
+    for clauses in requirements:
+        best = _best(list(clauses))
+        if best is None:
+            return ()
+        union |= best
+    return (frozenset(union),) if union else ()
 
 
 def outside_markup(clauses: Iterable[Clause]) -> tuple[Clause, ...]:
@@ -142,4 +157,10 @@ def may_match(clauses: Sequence[Clause], text: str) -> bool:
     if not clauses:
         return True
     folded = fold(text)
-    return all(any(lit in folded for lit in clause) for clause in clauses)
+    for clause in clauses:  # plain loops: this runs for every rule on every sentence
+        for lit in clause:
+            if lit in folded:
+                break
+        else:
+            return False
+    return True

@@ -15,7 +15,8 @@ from ccmkg.loaders import metadata as md
 from ccmkg.loaders.gazetteer import person
 from ccmkg.loaders.readers.context import Ctx, sentences
 from ccmkg.loaders.readers.holdings import add_holding, holder_key, tokenise
-from ccmkg.loaders.readers.rules import Rule, rules
+from ccmkg.loaders.readers.prefilter import may_match
+from ccmkg.loaders.readers.rules import Rule, rules, untokenised_gate
 from ccmkg.loaders.records import (
     ActorRef,
     MeetingRef,
@@ -76,9 +77,10 @@ def _state(ctx: Ctx, *texts: str | None) -> ActorRef | None:
 def read_presidency_sentences(ctx: Ctx) -> None:
     """Every presidency rule on every sentence (see loaders/rules/presidency.yaml)."""
     chosen = [r for r in rules("presidency") if r.reader == "read_presidency_sentences"]
+    gate = untokenised_gate(chosen)
     for p in ctx.paras:
         for s, e, sent in sentences(p):
-            if not any(r.may_match_untokenised(sent) for r in chosen):
+            if not may_match(gate, sent):
                 continue  # no rule's words here: not worth tokenising
             pas = ctx.passage(s, e, p.section)
             tok, table = tokenise(ctx, sent)

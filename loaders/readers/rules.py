@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from ccmkg.loaders.readers.prefilter import Clause, may_match, needs, outside_markup
+from ccmkg.loaders.readers.prefilter import Clause, either, may_match, needs, outside_markup
 
 # What a rule may produce: record kind -> the Extraction field the records go to.
 RECORDS = {
@@ -193,6 +193,12 @@ def rules(subject: str) -> tuple[Rule, ...]:
 def rule(subject: str, name: str) -> Rule:
     """One rule by name (for readers that apply a single rule)."""
     return next(r for r in rules(subject) if r.name == name)
+
+
+def untokenised_gate(chosen: list[Rule]) -> tuple[Clause, ...]:
+    """What a sentence needs before its token view is worth making for any of `chosen`
+    (`prefilter.may_match(gate, sentence)`)."""
+    return either(r.needs_untokenised for r in chosen)
 
 
 def subjects() -> list[str]:

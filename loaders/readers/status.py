@@ -14,7 +14,8 @@ import re
 from ccmkg.loaders import metadata as md
 from ccmkg.loaders.readers.context import Ctx, sentences
 from ccmkg.loaders.readers.holdings import tokenise
-from ccmkg.loaders.readers.rules import rule
+from ccmkg.loaders.readers.prefilter import may_match
+from ccmkg.loaders.readers.rules import rule, untokenised_gate
 from ccmkg.loaders.records import ActorRef, Passage, TreatyAction, TreatyActionRecord
 
 MARKERS: dict[str, TreatyAction | None] = {
@@ -108,9 +109,10 @@ def read_status_rows(ctx: Ctx) -> None:
 def read_status_sentences(ctx: Ctx) -> None:
     """A State's act stated in a sentence, dated as the rule says (see `act_date`)."""
     chosen = [r for r in _rules() if r.reader == "read_status_sentences"]
+    gate = untokenised_gate(chosen)
     for p in ctx.paras:
         for s, e, sent in sentences(p):
-            if not any(r.may_match_untokenised(sent) for r in chosen):
+            if not may_match(gate, sent):
                 continue  # no rule's words here: not worth tokenising
             tok, table = tokenise(ctx, sent)
             for r in chosen:

@@ -22,7 +22,8 @@ import yaml
 
 from ccmkg.loaders import metadata as md
 from ccmkg.loaders.readers.context import OTHER_TREATY, Ctx, sentences
-from ccmkg.loaders.readers.rules import Rule, _compile, rules, rules_dir
+from ccmkg.loaders.readers.prefilter import may_match
+from ccmkg.loaders.readers.rules import Rule, _compile, rules, rules_dir, untokenised_gate
 from ccmkg.loaders.records import ActorRef, Passage, WorkingGroupRecord
 from ccmkg.loaders.review import add_review
 from ccmkg.loaders.segment import Paragraph
@@ -151,6 +152,7 @@ def read_working_groups(ctx: Ctx) -> None:
     is_log = sum(dateline(p.text) is not None for p in ctx.paras) >= 2
     own = ctx.ex.document.date
     under: Dated | None = None
+    gate = untokenised_gate(chosen)
     for p in ctx.paras:
         head = dateline(p.text)
         if head is not None:
@@ -161,7 +163,7 @@ def read_working_groups(ctx: Ctx) -> None:
         for s, e, sent in sentences(p):
             if OTHER_TREATY.search(sent):
                 continue
-            if not any(rule.may_match_untokenised(sent) for rule in chosen):
+            if not may_match(gate, sent):
                 continue  # no rule's words here: not worth tokenising
             _read_sentence(ctx, chosen, p, s, e, sent, under)
 
