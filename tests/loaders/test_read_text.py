@@ -63,3 +63,31 @@ def test_any_text_cleans_with_a_consistent_map(text: str) -> None:
     for a in range(0, len(ct.clean), 7):
         p = ct.passage(a, min(len(ct.clean), a + 11))
         assert p.quote == text[p.start : p.end]
+
+
+# --- the noise scan tries the pattern only where a match can start ---------------------------
+
+_NOISY = st.text(
+    alphabet=st.sampled_from(list("\n \t<>/^{}\\$&*_#-–|+=~ab1234pagePAGE.")), max_size=80
+)
+
+
+def _spans(found: object) -> list[tuple[int, int, str | None, str | None]]:
+    return [(m.start(), m.end(), m.lastgroup, m.group(m.lastgroup or 0)) for m in found]  # type: ignore[attr-defined]
+
+
+@given(_NOISY)
+@settings(max_examples=400, deadline=None)
+def test_noise_scan_finds_what_finditer_finds(text: str) -> None:
+    from ccmkg.loaders.text import _NOISE, _noise
+
+    assert _spans(_noise(text)) == _spans(_NOISE.finditer(text))
+
+
+def test_noise_scan_on_the_corpus() -> None:
+    from ccmkg.loaders.text import _NOISE, _noise
+
+    for path in corpus_files():
+        text = path.read_text(encoding="utf-8")
+        found = _spans(_noise(text))
+        assert found == _spans(_NOISE.finditer(text)), path.name
