@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from ccmkg.loaders import metadata as md
 from ccmkg.loaders.gazetteer import Gazetteer, gazetteer
+from ccmkg.loaders.readers.prefilter import Prefiltered
 from ccmkg.loaders.records import ActorRef, Extraction, Issue, Passage
 from ccmkg.loaders.segment import Block, Paragraph, blocks, segment
 from ccmkg.loaders.text import CleanText
@@ -94,7 +95,7 @@ def _split(text: str) -> tuple[tuple[int, int | None, str], ...]:
 # --- sections ------------------------------------------------------------------------------
 
 # Posts and obligations under these treaties are not the Convention's.
-OTHER_TREATY = re.compile(r"\b(?:APMBC|CCW|Mine\s+Ban|MBT|Ottawa|ATT)\b")
+OTHER_TREATY = Prefiltered(re.compile(r"\b(?:APMBC|CCW|Mine\s+Ban|MBT|Ottawa|ATT)\b"))
 
 
 def section_area(ctx: Ctx, p: Paragraph) -> str | None:

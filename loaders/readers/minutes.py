@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ccmkg.loaders import metadata as md
 from ccmkg.loaders.readers.context import Ctx, sentences
+from ccmkg.loaders.readers.prefilter import Prefiltered
 from ccmkg.loaders.readers.rules import rule
 from ccmkg.loaders.records import ConflictRecord, MinutesApprovalRecord, NextMeetingRecord
 from ccmkg.loaders.segment import Paragraph
@@ -16,9 +17,9 @@ from ccmkg.loaders.segment import Paragraph
 def read_minutes_approvals(ctx: Ctx) -> None:
     """'The minutes of the meeting held on D were approved'; two dates -> a conflict."""
     approved = rule("minutes", "minutes-approved")
-    verb, minutes = approved.pattern, approved.requires
-    if minutes is None:
+    if approved.requires is None:
         raise ValueError("minutes.yaml: minutes-approved must say what it `requires`")
+    verb, minutes = approved, Prefiltered(approved.requires)
     for p in ctx.paras:
         if not minutes.search(p.text) or not verb.search(p.text):
             continue

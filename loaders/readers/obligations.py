@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ccmkg.loaders.readers.context import Ctx, section_area, sentences
+from ccmkg.loaders.readers.prefilter import Prefiltered
 from ccmkg.loaders.readers.rules import rule, rules
 from ccmkg.loaders.records import AggregateStatementRecord, ObligationEventRecord
 
@@ -26,10 +27,12 @@ _AREA_ARTICLE = {
     "transparency-measures": 7,
 }
 # A sentence (or its section) must be about an obligation before any cue is read in it.
-_OBLIGATION_CONTEXT = re.compile(
-    r"\bArticles?\s+[347]\b|\bobligations?\b|\bextension\s+requests?\b|\bstockpil|\bclearance\b|"
-    r"\breports?\b|\bcompl(?:y|iance)\b",
-    re.I,
+_OBLIGATION_CONTEXT = Prefiltered(
+    re.compile(
+        r"\bArticles?\s+[347]\b|\bobligations?\b|\bextension\s+requests?\b|\bstockpil|\bclearance\b|"
+        r"\breports?\b|\bcompl(?:y|iance)\b",
+        re.I,
+    )
 )
 
 

@@ -152,6 +152,18 @@ def outside_markup(clauses: Iterable[Clause]) -> tuple[Clause, ...]:
     return tuple(c for c in clauses if all(usable(lit) for lit in c))
 
 
+class Prefiltered:
+    """A compiled pattern whose `search` first tests the literals every match needs."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.needs = needs(pattern)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """`pattern.search(text)`, skipped when the text lacks what every match needs."""
+        return self.pattern.search(text) if may_match(self.needs, text) else None
+
+
 def may_match(clauses: Sequence[Clause], text: str) -> bool:
     """False only when no match of a pattern needing `clauses` can be in `text`."""
     if not clauses:

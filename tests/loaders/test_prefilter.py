@@ -141,3 +141,14 @@ def test_generated_matches_pass_the_prefilter(rule: Rule) -> None:
             assert rule.may_match(text), text
 
     check()
+
+
+def test_prefiltered_module_patterns_find_what_their_patterns_find() -> None:
+    from ccmkg.loaders.readers.context import OTHER_TREATY
+    from ccmkg.loaders.readers.obligations import _OBLIGATION_CONTEXT
+
+    for wrapped in (OTHER_TREATY, _OBLIGATION_CONTEXT):
+        assert wrapped.needs
+        found = [t for t in CORPUS if wrapped.pattern.search(t)]
+        assert found
+        assert all(wrapped.search(t) for t in found)
