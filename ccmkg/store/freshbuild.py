@@ -66,15 +66,16 @@ class FreshBuild:
     def empty(self) -> bool:
         return not self.graphs
 
-    def add(self, graph: str, text: str) -> None:
-        """Queue one new graph (empty text: nothing to write).
+    def add(self, graph: str, text: str, checked: ox.NamedNode | None = None) -> None:
+        """Queue one new graph (empty text: nothing to write). `checked`: the graph's name as
+        `check_text` returned it, when the caller checked the text already (it reads all of it).
 
         Raises:
             BadParameter: see `check_text`; nothing was queued.
         """
         if not text:
             return
-        iri = check_text(graph, text)
+        iri = checked if checked is not None else check_text(graph, text)
         self.graphs.append(graph)
         self._piece.append((iri, text))
         self._piece_size += len(text)

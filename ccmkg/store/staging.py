@@ -92,8 +92,9 @@ class Staging:
             assert isinstance(self.store, SwapStore)
             self._build = self.store.start_swap()
             self.swap = self._build is not None  # another load builds one: by `add_graphs`
+        checked = None
         if self._build is not None and text:
-            check_text(graph, text)  # the build will take it (or raise before staging it)
+            checked = check_text(graph, text)  # the build will take it (or raise here)
         try:
             name = ox.NamedNode(graph)
             if looked_up is not None and not parses:  # the whole text must parse all the same
@@ -105,7 +106,7 @@ class Staging:
             raise ValueError(str(exc)) from exc
         self.graphs[graph] = text
         if self._build is not None:
-            self._build.add(graph, text)
+            self._build.add(graph, text, checked)
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> Rows:
         """The store's rows, then the staged graphs' rows (GRAPH patterns see both)."""
