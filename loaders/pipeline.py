@@ -41,6 +41,7 @@ from ccmkg.loaders.checking import (
     default_validator,
     subjects_of,
 )
+from ccmkg.loaders.collector import eased
 from ccmkg.loaders.crossdoc import PassageCache, cross_document_conflicts
 from ccmkg.loaders.emit import Emitted, emit, emit_set, graph_iri, ontology_graph_iri
 from ccmkg.loaders.lookups import lookup_part
@@ -227,9 +228,10 @@ def load_paths(
         emit_base=base if speculate else None,
     )
     try:
-        for source, result in zip(sources, extracted, strict=True):
-            loader.load(source, result)
-        loader.commit()
+        with eased():  # fewer garbage collections while documents pile up (collector.py)
+            for source, result in zip(sources, extracted, strict=True):
+                loader.load(source, result)
+            loader.commit()
     finally:
         loader.staging.discard()  # what a failed commit left staged (and its fresh store)
     return loader.report
