@@ -7,7 +7,8 @@ REST API, one for /sparql (at a lower CPU priority once a query runs long), so t
 protocol queries cannot take the workers ordinary answers need. Each worker reads a read-only
 checkpoint of the committed store (`snapshots.py`; a small store, it copies into its own
 memory between requests): it shares no writable memory with the server, so its reads copy
-nothing. /sparql awaits its worker on the event loop (`protocol_query_async`). Calls without
+nothing. /sparql awaits its worker on the event loop (`protocol_query_async`), and each /sparql
+worker runs several queries at once in threads (`muxpool.py`). Calls without
 a deadline (our own lookups, ask, construct) read the on-disk store in the calling thread.
 Every worker is bounded in memory, and a /sparql answer in size. See docs/decisions/store.md.
 """
