@@ -153,16 +153,17 @@ class _Child:
         """Renice the thread of a query that has used `after_s` of CPU (runs in a thread)."""
         while True:
             time.sleep(min(WATCH_EVERY_S, after_s / 2))
+            # Under the lock: a query whose thread is lowered is still running, so its answer
+            # says the worker retires (its thread cannot be raised again).
             with self.lock:
-                running = list(self.running.values())
-            for entry in running:
-                if entry.niced:
-                    continue
-                with contextlib.suppress(OSError):  # the thread has just finished
-                    if time.clock_gettime(entry.clock) - entry.cpu_at_start >= after_s:
-                        prio = os.getpriority(os.PRIO_PROCESS, entry.tid)
-                        os.setpriority(os.PRIO_PROCESS, entry.tid, prio + nice)
-                        entry.niced = True
+                for entry in self.running.values():
+                    if entry.niced:
+                        continue
+                    with contextlib.suppress(OSError):
+                        if time.clock_gettime(entry.clock) - entry.cpu_at_start >= after_s:
+                            prio = os.getpriority(os.PRIO_PROCESS, entry.tid)
+                            os.setpriority(os.PRIO_PROCESS, entry.tid, prio + nice)
+                            entry.niced = True
 
     def idle(self) -> bool:
         with self.lock:
