@@ -236,8 +236,8 @@ def test_a_long_query_is_lowered_by_thread_cpu_and_its_worker_retires() -> None:
         cheap = (*cheap, _nice_of_thread(*cheap))
         spinning = asyncio.ensure_future(p.run_async(("spin", 1.0), 60))
         while not spinning.done():  # the niceness of every thread of the worker meanwhile
-            for tid in os.listdir(f"/proc/{worker}/task"):
-                with contextlib.suppress(OSError):  # a thread that has just ended
+            with contextlib.suppress(OSError):  # the worker, or a thread, has just ended
+                for tid in os.listdir(f"/proc/{worker}/task"):
                     seen.add(_nice_of_thread(worker, int(tid)))
             await asyncio.sleep(0.01)
         spun = await spinning
