@@ -83,8 +83,14 @@ class _Running:
 class _Child:
     """The state of one worker process: its threads, its pipe, its retirement rules."""
 
-    def __init__(self, handler: Handler, conn: Connection, threads: int) -> None:
+    def __init__(
+        self, handler: Handler, conn: Connection, threads: int, nice: int, nice_after_s: float
+    ) -> None:
+        """Starts the `threads` threads (and the watcher of the priority rule, if there is
+        one) and waits until each has taken its memory (see `_serve`)."""
         self.handler = handler
+        self.nice = nice
+        self.nice_after_s = nice_after_s
         self.conn = conn
         self.send_lock = threading.Lock()
         self.jobs: queue.SimpleQueue[tuple[int, Any] | None] = queue.SimpleQueue()
@@ -94,9 +100,12 @@ class _Child:
         self.retiring = False
         self.start_rss = _memory()[1]
         self.start_private = _private_bytes()
-        ready = threading.Barrier(threads + 1)
+        watch = bool(nice) and nice_after_s > 0
+        ready = threading.Barrier(threads + 1 + watch)
         for _ in range(threads):
             threading.Thread(target=self._serve, args=(ready,), daemon=True).start()
+        if watch:
+            threading.Thread(target=self._watch, args=(ready,), daemon=True).start()
         ready.wait()
 
     def counted_from_now(self) -> None:
@@ -149,8 +158,11 @@ class _Child:
             return _private_bytes() - self.start_private > RETIRE_PRIVATE_BYTES
         return False
 
-    def watch(self, nice: int, after_s: float) -> None:
-        """Renice the thread of a query that has used `after_s` of CPU (runs in a thread)."""
+    def _watch(self, ready: threading.Barrier) -> None:
+        """Renice the thread of a query that has used `nice_after_s` of CPU (a thread)."""
+        bytearray(1 << 20)  # its malloc arena, as in _serve
+        ready.wait()
+        nice, after_s = self.nice, self.nice_after_s
         while True:
             time.sleep(min(WATCH_EVERY_S, after_s / 2))
             # Under the lock: a query whose thread is lowered is still running, so its answer
@@ -185,9 +197,7 @@ def _mux_worker_main(
     if start is not None:
         start()
     background = getattr(handler, "background", None)
-    child = _Child(handler, conn, threads)
-    if nice and nice_after_s > 0:
-        threading.Thread(target=child.watch, args=(nice, nice_after_s), daemon=True).start()
+    child = _Child(handler, conn, threads, nice, nice_after_s)
     _limit_memory(memory_bytes)
     child.counted_from_now()
     while True:
@@ -313,16 +323,31 @@ class MuxPool:
             self._closed = True
             workers, self._workers = self._workers, []
             self._notify()
-        for m in workers:
-            with self._lock:
-                m.dead = True
-                inflight, m.inflight = list(m.inflight.values()), {}
-            for answered in inflight:
-                with contextlib.suppress(RuntimeError):  # its loop is closed
-                    answered.get_loop().call_soon_threadsafe(
-                        _set_exception, answered, StoreError("The store is closed.")
-                    )
-            m.worker.stop()
+        for mux in workers:
+            loop = mux.loop
+            if loop is None:
+                mux.worker.stop()
+                continue
+            with contextlib.suppress(RuntimeError):  # no loop runs in this thread
+                if asyncio.get_running_loop() is loop:
+                    self._closed_under(mux)
+                    continue
+            try:  # the pipe is read by that loop: stop reading it there first
+                loop.call_soon_threadsafe(self._closed_under, mux)
+            except RuntimeError:  # that loop is closed: nobody waits any more
+                mux.worker.stop()
+
+    def _closed_under(self, mux: _MuxWorker) -> None:
+        """On the loop reading its pipe: the requests in flight there fail, the worker stops."""
+        with self._lock:
+            if mux.dead:
+                return
+            mux.dead = True
+            inflight = list(mux.inflight.values())
+        self._forget(mux)
+        for answered in inflight:
+            if not answered.done():
+                answered.set_exception(StoreError("The store is closed."))
 
     def _fork(self) -> _Worker:
         with self._fork_lock:
@@ -587,8 +612,3 @@ class MuxPool:
             if not waiter.done():
                 with contextlib.suppress(RuntimeError):  # its loop is closed
                     waiter.get_loop().call_soon_threadsafe(_wake, waiter)
-
-
-def _set_exception(future: asyncio.Future[Any], error: Exception) -> None:
-    if not future.done():
-        future.set_exception(error)

@@ -272,3 +272,23 @@ def test_a_closed_pool_refuses() -> None:
     p.close()
     with pytest.raises(StoreError):
         p.run(("echo",), timeout_s=10)
+
+
+def test_closing_fails_the_requests_in_flight_and_stops_their_worker() -> None:
+    p = _pool()
+
+    async def scenario() -> tuple[int, BaseException | None]:
+        _, worker = await p.run_async(("echo",), 10)
+        busy = asyncio.ensure_future(p.run_async(("sleep", 30, "never"), 60))
+        await asyncio.sleep(0.2)
+        await asyncio.to_thread(p.close)  # as a server's shutdown would, from another thread
+        results = await asyncio.gather(busy, return_exceptions=True)
+        return worker, results[0] if isinstance(results[0], BaseException) else None
+
+    worker, error = asyncio.run(scenario())
+    assert isinstance(error, StoreError) and "closed" in error.message
+    for _ in range(100):
+        if not Path(f"/proc/{worker}").exists():
+            break
+        time.sleep(0.05)
+    assert not Path(f"/proc/{worker}").exists()
