@@ -311,8 +311,9 @@ class MuxPool:
             self._generation += 1
             for m in self._workers:
                 m.retiring = True
-            stale = [m for m in self._workers if not m.inflight]
-            self._workers = [m for m in self._workers if m.inflight]
+            # A worker still read by a loop is stopped there, once its last answer is in.
+            stale = [m for m in self._workers if not m.inflight and m.loop is None]
+            self._workers = [m for m in self._workers if m not in stale]
             self._notify()
         for m in stale:
             m.worker.stop()
@@ -364,12 +365,13 @@ class MuxPool:
             return _Worker(process, parent_conn, self._generation, handler)
 
     def _add(self, worker: _Worker) -> None:
-        """A started worker joins the pool (or stops, if the pool closed meanwhile)."""
+        """A started worker joins the pool (or stops, if the pool closed or a write renewed it
+        meanwhile: it reads the old data)."""
         with self._lock:
             self._forking -= 1
-            if not self._closed:
+            self._notify()  # a waiting caller takes it, or starts another
+            if not self._closed and worker.generation == self._generation:
                 self._workers.append(_MuxWorker(worker))
-                self._notify()
                 return
         worker.stop()
 
@@ -500,7 +502,7 @@ class MuxPool:
         with self._lock:
             if not mux.inflight:
                 if mux.loop is not None:
-                    with contextlib.suppress(RuntimeError):  # that loop is closed
+                    with contextlib.suppress(RuntimeError, OSError):  # closed loop or pipe
                         mux.loop.remove_reader(mux.worker.conn.fileno())
                 mux.loop, mux.alone = None, False
                 if mux.retiring or mux.generation != self._generation or self._closed:

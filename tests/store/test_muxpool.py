@@ -292,3 +292,18 @@ def test_closing_fails_the_requests_in_flight_and_stops_their_worker() -> None:
             break
         time.sleep(0.05)
     assert not Path(f"/proc/{worker}").exists()
+
+
+def test_a_worker_started_across_a_write_is_not_kept() -> None:
+    """A write renews the pool while a worker starts (it reads the data before the write):
+    it is stopped, and the next request gets a worker of the new data."""
+    p = MuxPool(1, 2, threading.RLock(), _prepare)
+    started = p._fork()  # as `start` would, with a write landing before it joins the pool
+    p._forking += 1
+    p.renew()
+    p._add(started)
+    try:
+        _, pid = p.run(("echo",), timeout_s=10)
+        assert pid != started.process.pid and p.handlers() == [_handler]
+    finally:
+        p.close()
