@@ -63,6 +63,7 @@ class _Child:
         self.send_lock = threading.Lock()
         self.jobs: queue.SimpleQueue[tuple[int, Any] | None] = queue.SimpleQueue()
         self.lock = threading.Lock()
+        self.started = threading.Condition(self.lock)  # a query began: the watcher wakes
         self.inflight = 0
         self.running: dict[int, _Running] = {}
         self.start_rss = _memory()[1]
@@ -98,6 +99,7 @@ class _Child:
         entry = _Running(threading.get_native_id(), clock, time.clock_gettime(clock))
         with self.lock:
             self.running[rid] = entry
+            self.started.notify()
         try:
             reply: tuple[Any, ...] = ("ok", self.handler(request))
         except Exception as exc:  # MemoryError is an Exception too
@@ -131,6 +133,8 @@ class _Child:
         ready.wait()
         nice, after_s = self.nice, self.nice_after_s
         while True:
+            with self.lock:  # an idle worker's watcher sleeps until a query begins
+                self.started.wait_for(lambda: bool(self.running))
             time.sleep(min(WATCH_EVERY_S, after_s / 2))
             # Under the lock: a query whose thread is lowered is still running, so its answer
             # says the worker retires (its thread cannot be raised again).
