@@ -177,7 +177,15 @@ def test_one_client_may_run_only_so_many_queries_at_once(server: Child) -> None:
 
 @pytest.mark.parametrize(
     "server",
-    [{"CCMKG_SPARQL_WORKERS": "1", "CCMKG_SPARQL_QUEUE": "0", "CCMKG_QUERY_TIMEOUT_S": "8"}],
+    # One running place in all (1 worker x 1 thread, no queue).
+    [
+        {
+            "CCMKG_SPARQL_WORKERS": "1",
+            "CCMKG_SPARQL_WORKER_THREADS": "1",
+            "CCMKG_SPARQL_QUEUE": "0",
+            "CCMKG_QUERY_TIMEOUT_S": "8",
+        }
+    ],
     indirect=True,
 )
 def test_rest_answers_while_every_sparql_worker_is_busy(server: Child) -> None:
