@@ -1,0 +1,97 @@
+"""The lists' passage details, kept between two writes (api/services/passages.py).
+
+A passage's details are read once and kept, keyed by the store's data generation: after any
+committed write the list shows what the store now says, never what it said before. A remote
+store (no generation) keeps nothing. An answer cut by the row cap keeps nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from ccmkg.api.rest.runner import Queries
+from ccmkg.api.services.passages import PassageMemory, details, memory_of
+from ccmkg.settings import Settings
+from ccmkg.store import Store
+from devtools.server import serve_app
+from tests.api.test_rest_api import BASE, UNIVERSALIZATION_2016, fixture_graphs
+
+DOC_GRAPH = f"{BASE}graph/doc/1111111111111111"
+PASSAGE = f"{BASE}id/doc/1111111111111111/passage/50-91"
+EXACT = URIRef("http://www.w3.org/ns/oa#exact")
+YEAR_2016 = {"area": "universalization", "year": "2016"}
+
+
+@pytest.fixture
+def loaded(store: Store) -> Iterator[Store]:
+    store.replace_graphs(fixture_graphs())
+    yield store
+
+
+def _quotes(client: httpx.Client, path: str, params: dict[str, str]) -> set[str]:
+    body = client.get(path, params=params).raise_for_status().json()
+    return {s["quote"] for item in body["items"] for s in item["sources"]}
+
+
+def _requote(graph: Graph, old: str, new: str) -> Graph:
+    """The document graph with one passage's quote rewritten (a corrected document)."""
+    changed = Graph()
+    for s, p, o in graph:
+        changed.add((s, p, Literal(new) if p == EXACT and str(o) == old else o))
+    return changed
+
+
+def test_a_write_is_seen_by_the_next_list(loaded: Store, tmp_path: Path) -> None:
+    settings = Settings(store=str(tmp_path / "unused"), base_iri=BASE)
+    with serve_app(settings, loaded) as url, httpx.Client(base_url=url) as client:
+        assert UNIVERSALIZATION_2016 in _quotes(client, "/coordinators", YEAR_2016)
+        # Another list citing the same passage, then the document corrected in the store.
+        assert UNIVERSALIZATION_2016 in _quotes(client, "/coordinators", {"state": "ECU"})
+        corrected = _requote(fixture_graphs()[DOC_GRAPH], UNIVERSALIZATION_2016, "5.1 Corrected")
+        loaded.replace_graphs({DOC_GRAPH: corrected})
+        for params in (YEAR_2016, {"area": "universalization"}):
+            found = _quotes(client, "/coordinators", params)
+            assert "5.1 Corrected" in found and UNIVERSALIZATION_2016 not in found
+
+
+def test_details_are_read_once_between_writes_on_the_embedded_store(
+    loaded: Store, tmp_path: Path
+) -> None:
+    queries = Queries(loaded, Settings(store=str(tmp_path / "unused"), base_iri=BASE))
+    first, read = details(queries, [PASSAGE])
+    [row] = first[PASSAGE]
+    assert str(row["quote"]) == UNIVERSALIZATION_2016 and len(read) == 1
+    again, read_again = details(queries, [PASSAGE])
+    assert again == first
+    memory = memory_of(loaded)
+    if loaded.kind == "embedded":
+        assert memory is not None and len(memory) == 1
+        assert read_again == []  # held: no query
+    else:  # a remote server's data can change behind our back: nothing is kept
+        assert memory is None and len(read_again) == 1
+
+
+def test_a_capped_answer_is_not_kept(loaded: Store, tmp_path: Path) -> None:
+    settings = Settings(store=str(tmp_path / "unused"), base_iri=BASE, max_result_rows=1)
+    queries = Queries(loaded, settings)
+    other = f"{BASE}id/doc/1111111111111111/passage/100-124"
+    _, read = details(queries, [PASSAGE, other])
+    assert [answer.truncated for answer in read] == [True]
+    _, read_again = details(queries, [PASSAGE])
+    assert len(read_again) == 1  # nothing was kept from the cut answer
+
+
+def test_the_memory_is_bounded_and_dropped_by_a_newer_generation() -> None:
+    memory = PassageMemory(max_passages=2)
+    assert memory.get(1, ["a"]) == {}
+    memory.put(1, {"a": ({},), "b": ({},)})
+    memory.put(1, {"c": ({},)})
+    assert sorted(memory.get(1, ["a", "b", "c"])) == ["b", "c"]  # the oldest went first
+    memory.put(0, {"d": ({},)})  # read before a write that has been seen since: not kept
+    assert memory.get(1, ["d"]) == {}
+    assert memory.get(2, ["b", "c"]) == {} and len(memory) == 0
