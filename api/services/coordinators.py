@@ -21,7 +21,13 @@ from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import area, state
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, day, local_name, text
-from ccmkg.api.services.holdings import facts_then_passages, fold_holdings, in_period, span_meets
+from ccmkg.api.services.holdings import (
+    facts_then_passages,
+    fold_holdings,
+    in_period,
+    span_meets,
+    unpacked,
+)
 from ccmkg.api.services.passages import with_details
 from ccmkg.model.vocab import Term as Area
 from ccmkg.model.vocab import vocabulary
@@ -89,7 +95,7 @@ def _joined(queries: Queries, answers: Sequence[Rows]) -> tuple[list[Row], list[
     for answer in answers:
         facts: list[Row] = [row for row in answer.rows if row.get("role") is not None]
         passages: list[Row] = [row for row in answer.rows if row.get("role") is None]
-        joined += facts_then_passages(facts, passages)
+        joined += facts_then_passages(facts, unpacked(passages))
     return with_details(queries, joined)
 
 

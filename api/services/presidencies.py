@@ -10,7 +10,7 @@ from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import state
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, integer, local_name, text
-from ccmkg.api.services.holdings import facts_then_passages, fold_holdings, in_period
+from ccmkg.api.services.holdings import facts_then_passages, fold_holdings, in_period, unpacked
 from ccmkg.api.services.passages import with_details
 from ccmkg.model.iri import NUMBERED_MEETINGS
 from ccmkg.model.vocab import vocabulary
@@ -63,7 +63,7 @@ def presidencies(
     facts = queries.run("api_presidency_facts", bound)
     passages = queries.run("api_presidency_passages", bound)
     rows, read = with_details(
-        queries, facts_then_passages(facts.rows, passages.rows), reference=True
+        queries, facts_then_passages(facts.rows, unpacked(passages.rows)), reference=True
     )
     items = [Presidency.model_validate(i) for i in fold_holdings(rows, _build)]
     chosen = [i for i in items if in_period(i, period)]
