@@ -9,9 +9,9 @@ for the passages not held (api_passage_details, a VALUES block over their IRIs).
 
 The memory is per store, keyed by the store's data generation (bumped by every committed write
 of the embedded store): a lookup under a newer generation drops everything. It is bounded (at
-most MAX_PASSAGES passages, oldest first out). A store without a generation (a remote SPARQL
-server, whose data can change behind our back) keeps nothing: every answer queries. An answer
-cut by the row cap keeps nothing either (its last passage may lack rows).
+most MAX_PASSAGES passages, the least recently used first out). A store without a generation
+(a remote SPARQL server, whose data can change behind our back) keeps nothing: every answer
+queries. An answer cut by the row cap keeps nothing either (its last passage may lack rows).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
+from rdflib.term import Node
+
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, text
 from ccmkg.store import Rows, Store
@@ -28,12 +30,16 @@ from ccmkg.store import Rows, Store
 # The columns api_passage_details answers; the last two only for reference sources.
 DETAILS = ("doc", "docTitle", "docDate", "section", "quote", "pstart", "pend")
 REFERENCE = ("sourceUrl", "retrieved")
-# About 52,000 passages at 1M synthetic triples; ~40 MB at this bound with long quotes.
-MAX_PASSAGES = 100_000
+COLUMNS = DETAILS + REFERENCE
+# ~650 B a passage (measured at 1M synthetic triples: 50,000 held, 30.6 MiB): at most ~13 MB.
+# The lists of bench/api.py cite ~1,500 passages; every coordinator holding at 1M, ~7,500.
+MAX_PASSAGES = 20_000
 # IRIs per query: a remote server's request stays a few hundred kB.
 CHUNK = 1000
 
-Details = tuple[Row, ...]  # one row per combination of values, as the query answers them
+# One tuple of COLUMNS' values per combination, as the query answers them (tuples, not dicts:
+# half the memory).
+Details = tuple[tuple[Node | None, ...], ...]
 
 
 class PassageMemory:
@@ -49,13 +55,20 @@ class PassageMemory:
         return len(self._held)
 
     def get(self, generation: int, iris: Iterable[str]) -> dict[str, Details]:
-        """The held details of these passages under `generation` (all dropped if older)."""
+        """The held details of these passages under `generation`. A newer generation drops
+        everything held; an older one (a request that began before a write already seen) finds
+        nothing and leaves the memory as it is."""
         with self._lock:
-            if generation != self.generation:
+            if self.generation is None or generation > self.generation:
                 self._held.clear()
                 self.generation = generation
                 return {}
-            return {iri: self._held[iri] for iri in iris if iri in self._held}
+            if generation < self.generation:
+                return {}
+            found = {iri: self._held[iri] for iri in iris if iri in self._held}
+            for iri in found:
+                self._held.move_to_end(iri)
+            return found
 
     def put(self, generation: int, found: dict[str, Details]) -> None:
         """Keep what was read under `generation`; nothing if a write came since."""
@@ -90,12 +103,13 @@ def details(queries: Queries, iris: Iterable[str]) -> tuple[dict[str, Details], 
     held = memory.get(generation, wanted) if memory is not None else {}
     missing = [iri for iri in wanted if iri not in held]
     answers: list[Rows] = []
-    read: dict[str, list[Row]] = {iri: [] for iri in missing}
+    read: dict[str, list[tuple[Node | None, ...]]] = {iri: [] for iri in missing}
     for i in range(0, len(missing), CHUNK):
         answer = queries.run_for("api_passage_details", "passage", missing[i : i + CHUNK])
         answers.append(answer)
         for row in answer.rows:
-            read.setdefault(text(row, "passage") or "", []).append(row)
+            values = tuple(row.get(c) for c in COLUMNS)
+            read.setdefault(text(row, "passage") or "", []).append(values)
     found = {iri: tuple(rows) for iri, rows in read.items()}
     if memory is not None and not any(a.truncated for a in answers):
         memory.put(generation, found)
@@ -110,13 +124,13 @@ def with_details(
     as they are. `reference`: also the reference page columns (sourceUrl, retrieved). Also
     the answers read (their truncation counts for the list)."""
     known, answers = details(queries, (p for r in rows if (p := text(r, "passage"))))
-    columns = DETAILS + REFERENCE if reference else DETAILS
+    shown = len(COLUMNS) if reference else len(DETAILS)
     out: list[Row] = []
     for row in rows:
         passage = text(row, "passage")
         if passage is None:
             out.append(row)
             continue
-        for detail in known.get(passage) or ({},):
-            out.append({**row, **{c: detail.get(c) for c in columns}})
+        for values in known.get(passage) or ((None,) * len(COLUMNS),):
+            out.append({**row, **dict(zip(COLUMNS[:shown], values[:shown], strict=True))})
     return out, answers

@@ -15,7 +15,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from ccmkg.api.rest.runner import Queries
-from ccmkg.api.services.passages import PassageMemory, details, memory_of
+from ccmkg.api.services.passages import COLUMNS, PassageMemory, details, memory_of
 from ccmkg.settings import Settings
 from ccmkg.store import Store
 from devtools.server import serve_app
@@ -64,8 +64,8 @@ def test_details_are_read_once_between_writes_on_the_embedded_store(
 ) -> None:
     queries = Queries(loaded, Settings(store=str(tmp_path / "unused"), base_iri=BASE))
     first, read = details(queries, [PASSAGE])
-    [row] = first[PASSAGE]
-    assert str(row["quote"]) == UNIVERSALIZATION_2016 and len(read) == 1
+    [values] = first[PASSAGE]
+    assert str(values[COLUMNS.index("quote")]) == UNIVERSALIZATION_2016 and len(read) == 1
     again, read_again = details(queries, [PASSAGE])
     assert again == first
     memory = memory_of(loaded)
@@ -89,9 +89,11 @@ def test_a_capped_answer_is_not_kept(loaded: Store, tmp_path: Path) -> None:
 def test_the_memory_is_bounded_and_dropped_by_a_newer_generation() -> None:
     memory = PassageMemory(max_passages=2)
     assert memory.get(1, ["a"]) == {}
-    memory.put(1, {"a": ({},), "b": ({},)})
-    memory.put(1, {"c": ({},)})
-    assert sorted(memory.get(1, ["a", "b", "c"])) == ["b", "c"]  # the oldest went first
-    memory.put(0, {"d": ({},)})  # read before a write that has been seen since: not kept
+    memory.put(1, {"a": ((),), "b": ((),)})
+    assert list(memory.get(1, ["a"])) == ["a"]  # used: "b" is now the least recently used
+    memory.put(1, {"c": ((),)})
+    assert sorted(memory.get(1, ["a", "b", "c"])) == ["a", "c"]
+    memory.put(0, {"d": ((),)})  # read before a write that has been seen since: not kept
     assert memory.get(1, ["d"]) == {}
+    assert memory.get(0, ["c"]) == {} and len(memory) == 2  # an older request changes nothing
     assert memory.get(2, ["b", "c"]) == {} and len(memory) == 0
