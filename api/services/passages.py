@@ -102,8 +102,7 @@ def details(queries: Queries, iris: Iterable[str]) -> tuple[dict[str, Details], 
     memory = memory_of(queries.store)
     generation: int = getattr(queries.store, "data_generation", 0)  # before reading
     held = memory.get(generation, wanted) if memory is not None else {}
-    # In IRI order: a document's passages share a query, so its terms are converted once.
-    missing = sorted(iri for iri in wanted if iri not in held)
+    missing = [iri for iri in wanted if iri not in held]
     answers: list[Rows] = []
     read: dict[str, list[tuple[Node | None, ...]]] = {iri: [] for iri in missing}
     for i in range(0, len(missing), CHUNK):
