@@ -95,7 +95,8 @@ def unpacked(rows: Iterable[Row]) -> list[Row]:
     """One row per source from rows whose `sources` packs a holding's sources as
     "attested|passage" pairs separated by spaces (api_area_holdings, api_presidency_passages:
     one row per holding is cheaper to carry out of the store than one per source). Each
-    row is the packed row with `attested` (a literal, or None) and `passage` (an IRI)."""
+    row is the packed row with `attested` (a literal, or None) and `passage` (an IRI). A
+    blank-node source (an upload may hold one) has no string form, so it is not packed."""
     out: list[Row] = []
     dates: dict[str, Literal] = {}
     for row in rows:
@@ -103,7 +104,7 @@ def unpacked(rows: Iterable[Row]) -> list[Row]:
         if packed is None:
             out.append(row)
             continue
-        for pair in packed.split(" "):
+        for pair in packed.split():  # none when every source was a blank node (no STR)
             attested, _, passage = pair.partition("|")
             day_ = dates.get(attested) or dates.setdefault(attested, Literal(attested))
             out.append({**row, "attested": day_ if attested else None, "passage": URIRef(passage)})

@@ -21,6 +21,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
+from rdflib import URIRef
 from rdflib.term import Node
 
 from ccmkg.api.rest.runner import Queries
@@ -122,16 +123,22 @@ def with_details(
 ) -> tuple[list[Row], list[Rows]]:
     """`rows` with each row's `passage` replaced by its details: one row per detail row of the
     passage (the product an OPTIONAL over the details gives). Rows with no passage are kept
-    as they are. `reference`: also the reference page columns (sourceUrl, retrieved). Also
-    the answers read (their truncation counts for the list)."""
-    known, answers = details(queries, (p for r in rows if (p := text(r, "passage"))))
+    as they are, and so are rows whose passage is a blank node (an upload may hold one; it
+    cannot be named in another query, so it shows no details). `reference`: also the reference
+    page columns (sourceUrl, retrieved). Also the answers read (their truncation counts)."""
+    known, answers = details(queries, (p for r in rows if (p := _iri(r))))
     shown = len(COLUMNS) if reference else len(DETAILS)
     out: list[Row] = []
     for row in rows:
-        passage = text(row, "passage")
+        passage = _iri(row)
         if passage is None:
             out.append(row)
             continue
         for values in known.get(passage) or ((None,) * len(COLUMNS),):
             out.append({**row, **dict(zip(COLUMNS[:shown], values[:shown], strict=True))})
     return out, answers
+
+
+def _iri(row: Row) -> str | None:
+    passage = row.get("passage")
+    return str(passage) if isinstance(passage, URIRef) else None

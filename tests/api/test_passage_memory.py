@@ -12,10 +12,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
 from ccmkg.api.rest.runner import Queries
-from ccmkg.api.services.passages import COLUMNS, PassageMemory, details, memory_of
+from ccmkg.api.services.holdings import unpacked
+from ccmkg.api.services.passages import COLUMNS, PassageMemory, details, memory_of, with_details
 from ccmkg.settings import Settings
 from ccmkg.store import Store
 from devtools.server import serve_app
@@ -97,3 +98,24 @@ def test_the_memory_is_bounded_and_dropped_by_a_newer_generation() -> None:
     assert memory.get(1, ["d"]) == {}
     assert memory.get(0, ["c"]) == {} and len(memory) == 2  # an older request changes nothing
     assert memory.get(2, ["b", "c"]) == {} and len(memory) == 0
+
+
+def test_a_blank_node_passage_is_kept_without_details(loaded: Store, tmp_path: Path) -> None:
+    """An upload may derive a fact from a blank node: it cannot be named in another query."""
+    queries = Queries(loaded, Settings(store=str(tmp_path / "unused"), base_iri=BASE))
+    rows = [{"holding": URIRef(f"{BASE}id/holding/x"), "passage": BNode()}]
+    out, read = with_details(queries, rows)
+    assert out == rows and read == []
+
+
+def test_packed_sources_are_unpacked_one_row_each() -> None:
+    holding = URIRef(f"{BASE}id/holding/x")
+    p1, p2 = f"{BASE}id/doc/1/passage/0-5", f"{BASE}id/doc/2/passage/7-9"
+    packed = {"holding": holding, "sources": Literal(f"2016-05-26|{p1} |{p2}")}
+    fact = {"holding": holding, "role": URIRef(f"{BASE}ontology#Coordinator")}
+    rows = unpacked([fact, packed, {"holding": holding, "sources": Literal("")}])
+    assert rows[0] == fact and len(rows) == 3
+    assert [(r["attested"], r["passage"]) for r in rows[1:]] == [
+        (Literal("2016-05-26"), URIRef(p1)),
+        (None, URIRef(p2)),
+    ]
