@@ -96,7 +96,8 @@ def unpacked(rows: Iterable[Row]) -> list[Row]:
     "attested|passage" pairs separated by spaces (api_area_holdings, api_presidency_passages:
     one row per holding is cheaper to carry out of the store than one per source). Each
     row is the packed row with `attested` (a literal, or None) and `passage` (an IRI). A
-    blank-node source (an upload may hold one) has no string form, so it is not packed."""
+    blank-node source (an upload may hold one) has no string form, so it is not packed; a
+    holding with no other source keeps one row with no passage."""
     out: list[Row] = []
     dates: dict[str, Literal] = {}
     for row in rows:
@@ -104,7 +105,10 @@ def unpacked(rows: Iterable[Row]) -> list[Row]:
         if packed is None:
             out.append(row)
             continue
-        for pair in packed.split():  # none when every source was a blank node (no STR)
+        pairs = packed.split()
+        if not pairs:  # every source was a blank node: the holding stays, with no source
+            out.append({**row, "attested": None, "passage": None})
+        for pair in pairs:
             attested, _, passage = pair.partition("|")
             day_ = dates.get(attested) or dates.setdefault(attested, Literal(attested))
             out.append({**row, "attested": day_ if attested else None, "passage": URIRef(passage)})

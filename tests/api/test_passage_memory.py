@@ -25,6 +25,7 @@ from tests.api.test_rest_api import BASE, UNIVERSALIZATION_2016, fixture_graphs
 DOC_GRAPH = f"{BASE}graph/doc/1111111111111111"
 PASSAGE = f"{BASE}id/doc/1111111111111111/passage/50-91"
 EXACT = URIRef("http://www.w3.org/ns/oa#exact")
+CCM, PROV, OA = f"{BASE}ontology#", "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#"
 YEAR_2016 = {"area": "universalization", "year": "2016"}
 
 
@@ -114,8 +115,26 @@ def test_packed_sources_are_unpacked_one_row_each() -> None:
     packed = {"holding": holding, "sources": Literal(f"2016-05-26|{p1} |{p2}")}
     fact = {"holding": holding, "role": URIRef(f"{BASE}ontology#Coordinator")}
     rows = unpacked([fact, packed, {"holding": holding, "sources": Literal("")}])
-    assert rows[0] == fact and len(rows) == 3
+    assert rows[0] == fact and len(rows) == 4
     assert [(r["attested"], r["passage"]) for r in rows[1:]] == [
         (Literal("2016-05-26"), URIRef(p1)),
         (None, URIRef(p2)),
+        (None, None),  # only blank-node sources (not packed): the holding keeps a row
     ]
+
+
+def test_a_blank_node_passage_leaves_the_list_answering(loaded: Store, tmp_path: Path) -> None:
+    """An attestation (an upload's) derived from a blank node: the list still answers, with the
+    holding and its other sources; the blank node's own source is not shown."""
+    graph = fixture_graphs()[DOC_GRAPH]
+    attestation, blank = URIRef(f"{BASE}id/attestation/ecu2016-b"), BNode()
+    graph.add((attestation, URIRef(CCM + "attests"), URIRef(f"{BASE}id/holding/ecu2016")))
+    graph.add((attestation, URIRef(PROV + "wasDerivedFrom"), blank))
+    graph.add((blank, URIRef(OA + "hasSource"), URIRef(f"{BASE}id/doc/1111111111111111")))
+    loaded.replace_graphs({DOC_GRAPH: graph})
+    settings = Settings(store=str(tmp_path / "unused"), base_iri=BASE)
+    with serve_app(settings, loaded) as url, httpx.Client(base_url=url) as client:
+        for params in (YEAR_2016, {"area": "universalization"}):
+            body = client.get("/coordinators", params=params).raise_for_status().json()
+            [ecu] = [i for i in body["items"] if i["state"]["iso3"] == "ECU"]
+            assert UNIVERSALIZATION_2016 in {s["quote"] for s in ecu["sources"]}
