@@ -212,7 +212,10 @@ class SparqlAdmission:
 
     def __init__(self, settings: Settings) -> None:
         self.per_client = settings.sparql_per_client
-        self.capacity = settings.sparql_workers + settings.sparql_queue
+        # Running places: each worker process runs `sparql_worker_threads` queries at once.
+        self.capacity = (
+            settings.sparql_workers * settings.sparql_worker_threads + settings.sparql_queue
+        )
         self.running: Counter[str] = Counter()
         self.total = 0
 
@@ -228,7 +231,7 @@ class SparqlAdmission:
         if self.total >= self.capacity:
             raise Busy(
                 f"All {self.capacity} places for SPARQL queries are taken "
-                "(CCMKG_SPARQL_WORKERS + CCMKG_SPARQL_QUEUE).",
+                "(CCMKG_SPARQL_WORKERS x CCMKG_SPARQL_WORKER_THREADS + CCMKG_SPARQL_QUEUE).",
                 hint="Retry after a few seconds; the REST API keeps answering meanwhile.",
             )
         self.running[client] += 1

@@ -90,6 +90,12 @@ class Settings(BaseSettings):
         default=2, gt=0, description="Worker processes for the named queries behind the REST API."
     )
     sparql_workers: int = Field(default=2, gt=0, description="Worker processes for /sparql.")
+    sparql_worker_threads: int = Field(
+        default=2,
+        gt=0,
+        description="/sparql queries one worker process runs at once, in threads (pyoxigraph "
+        "releases the interpreter lock while it evaluates).",
+    )
     sparql_per_client: int = Field(
         default=2, gt=0, description="/sparql queries one client (IP) may run at once (429)."
     )

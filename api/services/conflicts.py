@@ -9,6 +9,7 @@ from ccmkg.api.rest.models import Conflict
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, text
 from ccmkg.api.services.folding import add_unique, fold_rows
+from ccmkg.api.services.passages import with_details
 
 
 def _build(row: Row) -> dict[str, Any]:
@@ -22,8 +23,9 @@ def _more(item: dict[str, Any], row: Row) -> None:
 def conflicts(queries: Queries) -> Listing[Conflict]:
     """Every conflict, ordered by its IRI; its passages are its `claims`."""
     rows = queries.run("api_conflicts")
-    items = fold_rows(rows.rows, "conflict", _build, _more)
+    detailed, read = with_details(queries, rows.rows)
+    items = fold_rows(detailed, "conflict", _build, _more)
     for item in items:
         item["claims"] = item.pop("sources")
     found = sorted((Conflict.model_validate(i) for i in items), key=lambda i: i.id)
-    return Listing(found, rows)
+    return Listing(found, rows, *read)

@@ -12,6 +12,7 @@ more than running the query.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ccmkg.api.rest.listing import Listing
@@ -20,7 +21,14 @@ from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import area, state
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, day, local_name, text
-from ccmkg.api.services.holdings import facts_then_passages, fold_holdings, in_period, span_meets
+from ccmkg.api.services.holdings import (
+    facts_then_passages,
+    fold_holdings,
+    in_period,
+    span_meets,
+    unpacked,
+)
+from ccmkg.api.services.passages import with_details
 from ccmkg.model.vocab import Term as Area
 from ccmkg.model.vocab import vocabulary
 from ccmkg.store import Rows
@@ -79,13 +87,16 @@ def _chosen_by_days(
     return sorted(chosen), [attested, terms]
 
 
-def _joined(answer: Rows) -> list[Row]:
+def _joined(queries: Queries, answers: Sequence[Rows]) -> tuple[list[Row], list[Rows]]:
     """The rows `fold_holdings` folds, from the two kinds of row of api_area_holdings and
     api_coordinator_holding: each holding's own rows (with its role), and its passage rows
-    (without)."""
-    facts: list[Row] = [row for row in answer.rows if row.get("role") is not None]
-    passages: list[Row] = [row for row in answer.rows if row.get("role") is None]
-    return facts_then_passages(facts, passages)
+    (without), with the details of their passages; and the answers those were read from."""
+    joined: list[Row] = []
+    for answer in answers:
+        facts: list[Row] = [row for row in answer.rows if row.get("role") is not None]
+        passages: list[Row] = [row for row in answer.rows if row.get("role") is None]
+        joined += facts_then_passages(facts, unpacked(passages))
+    return with_details(queries, joined)
 
 
 def coordinators(
@@ -103,13 +114,14 @@ def coordinators(
     if area is not None and (period.start or period.end):  # (a topic post has no area)
         chosen, answers = _chosen_by_days(queries, bound, period)
         if len(chosen) <= MAX_HOLDING_QUERIES:
-            answers += [queries.run("api_coordinator_holding", {"holding": h}) for h in chosen]
-            held = [row for answer in answers[2:] for row in _joined(answer)]
+            each = [queries.run("api_coordinator_holding", {"holding": h}) for h in chosen]
+            held, read = _joined(queries, each)
             found = [Coordinator.model_validate(i) for i in fold_holdings(held, _build)]
-            return Listing(_choose(found, area, period, role), *answers)
+            return Listing(_choose(found, area, period, role), *answers, *each, *read)
     if area is not None:  # the holdings' own rows and their passage rows, not their product
         answers.append(queries.run("api_area_holdings", bound))
-        rows = _joined(answers[-1])
+        rows, read = _joined(queries, answers[-1:])
+        answers += read
     else:
         answers.append(queries.run("api_coordinators", bound))
         rows = list[Row](answers[-1].rows)

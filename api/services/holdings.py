@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
+from rdflib import Literal, URIRef
+
 from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import overlaps
 from ccmkg.api.rest.terms import Row, day, integer, text
@@ -87,6 +89,30 @@ def facts_then_passages(facts: Sequence[Row], passages: Sequence[Row]) -> list[R
     return [row for row in facts if text(row, "holding") in attested] + [
         row for row in passages if text(row, "holding") in held
     ]
+
+
+def unpacked(rows: Iterable[Row]) -> list[Row]:
+    """One row per source from rows whose `sources` packs a holding's sources as
+    "attested|passage" pairs separated by spaces (api_area_holdings, api_presidency_passages:
+    one row per holding is cheaper to carry out of the store than one per source). Each
+    row is the packed row with `attested` (a literal, or None) and `passage` (an IRI). A
+    blank-node source (an upload may hold one) has no string form, so it is not packed; a
+    holding with no other source keeps one row with no passage."""
+    out: list[Row] = []
+    dates: dict[str, Literal] = {}
+    for row in rows:
+        packed = text(row, "sources")
+        if packed is None:
+            out.append(row)
+            continue
+        pairs = packed.split()
+        if not pairs:  # every source was a blank node: the holding stays, with no source
+            out.append({**row, "attested": None, "passage": None})
+        for pair in pairs:
+            attested, _, passage = pair.partition("|")
+            day_ = dates.get(attested) or dates.setdefault(attested, Literal(attested))
+            out.append({**row, "attested": day_ if attested else None, "passage": URIRef(passage)})
+    return out
 
 
 def in_period(item: Held, period: Period) -> bool:

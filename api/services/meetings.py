@@ -20,10 +20,10 @@ from ccmkg.api.rest.refs import actor, meeting_format, meeting_kind, meeting_seg
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, boolean, day, integer, text
 from ccmkg.api.services.folding import add_source, disputed_fields, fold_rows
+from ccmkg.api.services.passages import with_details
 from ccmkg.errors import NotFound
 from ccmkg.model.iri import IriScheme, meeting_key
 from ccmkg.model.terms import CCM
-from ccmkg.store import Rows
 
 
 def _meeting_item(row: Row) -> dict[str, Any]:
@@ -57,9 +57,9 @@ def _chair_person(row: Row) -> dict[str, Any] | None:
 _DISPUTABLE = ("date", "end_date", "venue", "ordinal", "title")
 
 
-def _fold_meetings(rows: Rows) -> list[dict[str, Any]]:
-    items = fold_rows(rows.rows, "meeting", _meeting_item, complete=True)
-    disputed = disputed_fields(rows.rows, "meeting", _meeting_item, _DISPUTABLE)
+def _fold_meetings(rows: Sequence[Row]) -> list[dict[str, Any]]:
+    items = fold_rows(rows, "meeting", _meeting_item, complete=True)
+    disputed = disputed_fields(rows, "meeting", _meeting_item, _DISPUTABLE)
     for item in items:
         item["disputed"] = disputed.get(item["iri"], {})
         for field, values in item["disputed"].items():
@@ -121,9 +121,10 @@ def meetings(
     if not page:
         return Listing([], *answers, total=len(chosen), offset=offset)
     rows = queries.run_for("api_meetings", "meeting", page, {"kindClass": kind})
-    folded = {i["iri"]: i for i in _fold_meetings(rows)}
+    detailed, read = with_details(queries, rows.rows)
+    folded = {i["iri"]: i for i in _fold_meetings(detailed)}
     items = [Meeting.model_validate(folded[iri]) for iri in page if iri in folded]
-    return Listing(items, *answers, rows, total=len(chosen), offset=offset)
+    return Listing(items, *answers, rows, *read, total=len(chosen), offset=offset)
 
 
 def _presence(rows: Sequence[Row]) -> list[Presence]:
@@ -206,7 +207,9 @@ def meeting(queries: Queries, segment: str) -> MeetingDetail:
         NotFound: no such meeting.
     """
     iri = str(IriScheme(queries.base_iri).mint("meeting", key=meeting_key(segment)))
-    found = _fold_meetings(queries.run("api_meetings", {"meeting": iri}))
+    found = _fold_meetings(
+        with_details(queries, queries.run("api_meetings", {"meeting": iri}).rows)[0]
+    )
     if not found:
         raise NotFound(
             f"No meeting {segment!r}.", "List meetings with GET /meetings; use their `id`."

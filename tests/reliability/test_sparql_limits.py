@@ -177,7 +177,15 @@ def test_one_client_may_run_only_so_many_queries_at_once(server: Child) -> None:
 
 @pytest.mark.parametrize(
     "server",
-    [{"CCMKG_SPARQL_WORKERS": "1", "CCMKG_SPARQL_QUEUE": "0", "CCMKG_QUERY_TIMEOUT_S": "8"}],
+    # One running place in all (1 worker x 1 thread, no queue).
+    [
+        {
+            "CCMKG_SPARQL_WORKERS": "1",
+            "CCMKG_SPARQL_WORKER_THREADS": "1",
+            "CCMKG_SPARQL_QUEUE": "0",
+            "CCMKG_QUERY_TIMEOUT_S": "8",
+        }
+    ],
     indirect=True,
 )
 def test_rest_answers_while_every_sparql_worker_is_busy(server: Child) -> None:
@@ -189,4 +197,54 @@ def test_rest_answers_while_every_sparql_worker_is_busy(server: Child) -> None:
         r = httpx.get(f"{server.base}{path}", timeout=60)
         assert r.status_code == 200, (path, r.status_code, r.text[:200])
     thread.join(timeout=60)
+    server.assert_serving()
+
+
+# A probe that runs for a while (0.2-0.5 s on the corpus): one is nearly always in flight in the
+# worker when the hostile query is stopped.
+PROBE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?a ?e ?f . ?f ?g ?h }"
+
+
+def _hostile_beside_probes(base: str, query: str) -> tuple[httpx.Response, list[httpx.Response]]:
+    """`query` from one client while another sends probes, one after the other, until it is
+    answered."""
+    answer: list[httpx.Response] = []
+    hostile = threading.Thread(target=lambda: answer.append(_sparql(base, query)), daemon=True)
+    probes = []
+    transport = httpx.HTTPTransport(local_address="127.0.0.3")
+    with httpx.Client(transport=transport, timeout=60) as http:
+        probes.append(http.get(f"{base}/sparql", params={"query": PROBE}))
+        hostile.start()
+        while hostile.is_alive():
+            probes.append(http.get(f"{base}/sparql", params={"query": PROBE}))
+        hostile.join()
+    return answer[0], probes
+
+
+# One worker of two threads: the hostile query and a probe share it. Priority kept (a probe
+# past 100 ms of CPU would be lowered, and its worker would take no new request); no answer
+# cache (every probe is computed).
+ONE_WORKER = {"CCMKG_SPARQL_WORKERS": "1", "CCMKG_SPARQL_WORKER_THREADS": "2",
+              "CCMKG_SPARQL_NICE_AFTER_MS": "600000", "CCMKG_SPARQL_CACHE_MB": "0"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("server", "query", "code"),
+    [
+        ({**ONE_WORKER, "CCMKG_QUERY_TIMEOUT_S": "3"}, SLOW, "query-timeout"),
+        ({**ONE_WORKER, "CCMKG_QUERY_MEMORY_MB": "200", "CCMKG_QUERY_TIMEOUT_S": "60"},
+         CROSS_SORTED, "query-memory-limit"),
+    ],
+    indirect=["server"],
+)  # fmt: skip
+def test_a_stopped_query_takes_no_neighbour_with_it(server: Child, query: str, code: str) -> None:
+    """One worker runs the hostile query and the probes beside it, in threads: the hostile
+    one is stopped (its worker killed, or failed for memory) and answered 503 with its own
+    code; a probe in flight there is run again and answered (workers: muxpool.py)."""
+    hostile, probes = _hostile_beside_probes(server.base, query)
+    assert hostile.status_code == 503, hostile.text[:300]
+    assert hostile.json()["code"] == code
+    failed = [(p.status_code, p.text[:200]) for p in probes if p.status_code != 200]
+    assert len(probes) > 1 and not failed, failed[:3]
+    assert len({p.json()["results"]["bindings"][0]["n"]["value"] for p in probes}) == 1
     server.assert_serving()
