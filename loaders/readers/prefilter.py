@@ -15,13 +15,23 @@ case-sensitive literal, never wrong).
 
 from __future__ import annotations
 
-import _sre
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from re import _constants as C  # type: ignore[attr-defined]  # the parse tree's opcodes
-from re import _parser  # type: ignore[attr-defined]  # the stdlib's own pattern parser
 from typing import Any
+
+# CPython's own pattern parser, opcodes and case tables (private, present in 3.11-3.13). A
+# Python without them gets no prefilter (every rule tried everywhere): slower, same results.
+try:
+    import _sre
+    from re import _casefix, _parser  # type: ignore[attr-defined]
+    from re import _constants as C  # type: ignore[attr-defined]
+
+    _EXTRA: dict[int, Sequence[int]] = dict(_casefix._EXTRA_CASES)
+    AVAILABLE = True
+except (ImportError, AttributeError):  # pragma: no cover - depends on the interpreter
+    _EXTRA = {}
+    AVAILABLE = False
 
 Clause = frozenset[str]
 
@@ -34,9 +44,6 @@ def _fold_char(c: str) -> str:
     representative of the few classes `re` widens (s/ſ, i/ı, µ/μ…)."""
     low = chr(_sre.unicode_tolower(ord(c)))
     return min((low, *map(chr, _EXTRA.get(ord(low), ()))))
-
-
-_EXTRA: dict[int, Sequence[int]] = dict(re._casefix._EXTRA_CASES)  # type: ignore[attr-defined]
 
 
 class _FoldTable(dict[int, str]):
@@ -116,6 +123,8 @@ def _needs(items: Iterable[tuple[Any, Any]]) -> list[Clause]:
 def needs(pattern: re.Pattern[str], keep: int = 3) -> tuple[Clause, ...]:
     """The `keep` most selective clauses every match of a compiled pattern satisfies; ()
     when none is known. (A few long words decide; "of" and "the" only cost time.)"""
+    if not AVAILABLE:
+        return ()
     try:
         tree = _parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # a pattern re compiled always parses; be safe: no prefilter

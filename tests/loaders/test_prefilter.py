@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccmkg.loaders.extract import decode
-from ccmkg.loaders.readers import holdings, working_groups
+from ccmkg.loaders.readers import holdings, prefilter, working_groups
 from ccmkg.loaders.readers.context import Ctx, sentences
 from ccmkg.loaders.readers.prefilter import either, fold, may_match, needs, outside_markup
 from ccmkg.loaders.readers.rules import Rule, rules, subjects, untokenised_gate
@@ -152,3 +152,14 @@ def test_prefiltered_module_patterns_find_what_their_patterns_find() -> None:
         found = [t for t in CORPUS if wrapped.pattern.search(t)]
         assert found
         assert all(wrapped.search(t) for t in found)
+
+
+def test_without_the_interpreters_parser_no_pattern_is_filtered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Python lacking re's private parser gets no prefilter: every rule is tried."""
+    pattern = re.compile(r"coordinators? of the (\w+) working group", re.IGNORECASE)
+    assert prefilter.needs(pattern)  # here: the words the pattern needs
+    monkeypatch.setattr(prefilter, "AVAILABLE", False)
+    assert prefilter.needs(pattern) == ()
+    assert prefilter.may_match(prefilter.needs(pattern), "no such words")
