@@ -53,6 +53,20 @@ def reference_source(row: Row, prefix: str = "") -> dict[str, Any] | None:
     }
 
 
+def source_order(src: dict[str, Any]) -> tuple[str, str, int, int]:
+    """A fixed order for an item's sources: by document date, document, then span. The store
+    gives rows in no fixed order (its disk and in-memory copies differ), and a researcher
+    comparing two answers must not see a difference where there is none."""
+    doc = src["document"]
+    start, end = src.get("start"), src.get("end")
+    return (
+        str(doc.get("date") or ""),
+        str(doc["id"]),
+        start if start is not None else -1,
+        end if end is not None else -1,
+    )
+
+
 def add_source(item: dict[str, Any], row: Row, prefix: str = "", field: str = "sources") -> None:
     """Append the row's passage (and reference page) to item[field] unless already there."""
     bucket: list[dict[str, Any]] = item.setdefault(field, [])
