@@ -24,13 +24,10 @@ import argparse
 import contextlib
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -39,6 +36,7 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import synth
+from bench.query import ccmkg_server
 
 QUERIES = [
     "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
@@ -82,42 +80,6 @@ def name_of(pid: int) -> str:
         return cmd[:60]
     except OSError:
         return "?"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def serve(
-    store_dir: Path, env_extra: dict[str, str]
-) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """`ccmkg serve` on `store_dir`, stopped (SIGTERM, then SIGKILL) when done."""
-    port = free_port()
-    env = {**os.environ, "CCMKG_STORE": str(store_dir), **env_extra}
-    cmd = [sys.executable, "-m", "ccmkg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(2400):
-            if proc.poll() is not None:
-                raise RuntimeError(f"ccmkg serve exited with {proc.returncode}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
-                    break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("ccmkg serve did not start")
-        yield proc, base
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
 
 
 def exercise(base: str, rounds: int = 3) -> None:
@@ -204,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{triples:,} triples in named graphs, {quads:,} quads with the default-graph union")
         # No /sparql answer cache: the repeated queries must reach the workers (see exercise).
         env = {"CCMKG_SPARQL_CACHE_MB": "0", **dict(e.split("=", 1) for e in args.env)}
-        with serve(store_dir, env) as (proc, base):
+        with ccmkg_server(store_dir, env) as (proc, base):
             exercise(base)
             time.sleep(1.0)
             pids = [("ccmkg serve", proc.pid)] + [

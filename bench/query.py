@@ -21,7 +21,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import multiprocessing as mp
+import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -205,6 +207,46 @@ def app_server(location: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+@contextlib.contextmanager
+def ccmkg_server(
+    store_dir: Path, env_extra: dict[str, str], python: str = sys.executable, isolated: bool = False
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`python -m ccmkg.cli serve` on `store_dir` on a free port, stopped (SIGTERM, then
+    SIGKILL) when done. `isolated`: run from / without PYTHONPATH, so that `python` serves its
+    own installed ccmkg (another checkout's venv), not this one's."""
+    port = free_port()
+    env = {**os.environ, "CCMKG_STORE": str(store_dir), **env_extra}
+    if isolated:
+        env.pop("PYTHONPATH", None)
+    cmd = [python, "-m", "ccmkg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        cwd="/" if isolated else None,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(2400):
+            if proc.poll() is not None:
+                raise RuntimeError(f"{python} -m ccmkg.cli serve exited with {proc.returncode}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
+                    break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("ccmkg serve did not start")
+        yield proc, base
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
 
 
 @contextlib.contextmanager

@@ -22,20 +22,15 @@ import argparse
 import contextlib
 import os
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.query import free_port, oxigraph_server, throughput
+from bench.query import ccmkg_server, oxigraph_server, throughput
 from bench.sparql_throughput import corpus_store, cpu_seconds, queries, server_pid, union_dump
 
 
@@ -44,32 +39,8 @@ def serve_with(
     python: str, store_dir: Path, env_extra: dict[str, str]
 ) -> Iterator[tuple[int, str]]:
     """`python -m ccmkg.cli serve` on `store_dir` (run from /: the interpreter's own ccmkg)."""
-    port = free_port()
-    env = {**os.environ, "CCMKG_STORE": str(store_dir), **env_extra}
-    env.pop("PYTHONPATH", None)
-    cmd = [python, "-m", "ccmkg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(
-        cmd, env=env, cwd="/", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(1200):
-            if proc.poll() is not None:
-                raise RuntimeError(f"{python} -m ccmkg.cli serve exited with {proc.returncode}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
-                    break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("ccmkg serve did not start")
+    with ccmkg_server(store_dir, env_extra, python=python, isolated=True) as (proc, base):
         yield proc.pid, base
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
 
 
 def _pairs(values: list[str]) -> dict[str, str]:

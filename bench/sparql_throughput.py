@@ -36,8 +36,8 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.memory import descendants, serve
-from bench.query import bench_params, oxigraph_server, throughput
+from bench.memory import descendants
+from bench.query import bench_params, ccmkg_server, oxigraph_server, throughput
 from ccmkg.catalogue import Catalogue
 from ccmkg.settings import Settings
 from ccmkg.store.remote import bind
@@ -146,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(location, cached_copy)  # a second server: one process per store
         sides: dict[str, list[tuple[float, float]]] = {UNCACHED: [], OXIGRAPH: [], CACHED: []}
         with (
-            serve(location, {**env, "CCMKG_SPARQL_CACHE_MB": "0"}) as (plain, plain_base),
-            serve(cached_copy, env) as (cached, cached_base),
+            ccmkg_server(location, {**env, "CCMKG_SPARQL_CACHE_MB": "0"}) as (plain, plain_base),
+            ccmkg_server(cached_copy, env) as (cached, cached_base),
             oxigraph_server(nquads, work) as ox_url,
         ):
             ox_pid = server_pid(str(work / "oxigraph-"))

@@ -161,6 +161,11 @@ class MuxPool:
 
     def _closed_under(self, mux: _MuxWorker) -> None:
         """On the loop reading its pipe: the requests in flight there fail, the worker stops."""
+        self._fail_inflight(mux, lambda _n: StoreError("The store is closed."))
+
+    def _fail_inflight(self, mux: _MuxWorker, error: Callable[[int], Exception]) -> None:
+        """The worker is gone (once): out of the pool, and each request in flight there gets
+        `error(how many were in flight)`, made after the worker is stopped (its exit code)."""
         with self._lock:
             if mux.dead:
                 return
@@ -169,7 +174,7 @@ class MuxPool:
         self._forget(mux)
         for answered in inflight:
             if not answered.done():
-                answered.set_exception(StoreError("The store is closed."))
+                answered.set_exception(error(len(inflight)))
 
     def _fork(self) -> _Worker:
         with self._fork_lock:
@@ -335,18 +340,14 @@ class MuxPool:
             mux.worker.stop()
 
     def _died(self, mux: _MuxWorker) -> None:
-        """The worker's pipe broke: it died. Every request in flight there learns it."""
-        with self._lock:
-            if mux.dead:
-                return
-            mux.dead = True
-            inflight = list(mux.inflight.values())
-        self._forget(mux)
-        exitcode = mux.worker.process.exitcode
-        blame = "mine" if len(inflight) == 1 else "suspect"
-        for answered in inflight:
-            if not answered.done():
-                answered.set_exception(_Lost(blame, exitcode=exitcode))
+        """The worker's pipe broke: it died. Every request in flight there learns it: the
+        cause if it ran alone, a suspect to run again alone if not."""
+
+        def lost(in_flight: int) -> Exception:
+            blame = "mine" if in_flight == 1 else "suspect"
+            return _Lost(blame, exitcode=mux.worker.process.exitcode)
+
+        self._fail_inflight(mux, lost)
 
     def _kill(self, mux: _MuxWorker, rid: int) -> None:
         """Stop a request that ran past its deadline (or whose caller left): kill its worker;
