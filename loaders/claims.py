@@ -29,13 +29,16 @@ from ccmkg.store.rdfterms import to_oxigraph, to_rdflib
 _DERIVED = f"<{PROV.wasDerivedFrom}>"
 
 
-@dataclass(frozen=True)
-class Claim:
-    """One graph's statement of one value, with the passages its subject is derived from there."""
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
-    graph: str
-    term: ox.NamedNode | ox.BlankNode | ox.Literal  # the value as stored
-    passages: tuple[Node | None, ...]  # (None,) when the subject has none in that graph
+
+@dataclass
+class Stated:
+    """One value of one subject's property, and the staged graphs that state it."""
+
+    value: Node  # as the store's rows give it (`to_rdflib`), made once
+    by: list[tuple[str, tuple[Node | None, ...]]]  # (graph, passages of the subject there;
+    # (None,) when it has none)
 
 
 class StagedClaims:
@@ -44,7 +47,8 @@ class StagedClaims:
     def __init__(self, predicates: Iterable[str]) -> None:
         self.predicates = frozenset(str(p) for p in predicates)
         self._needles = tuple(f" <{p}> " for p in sorted(self.predicates))
-        self._claims: dict[tuple[str, str], list[Claim]] = {}  # (subject, predicate) → claims
+        # (subject, predicate) → the values as stored → who states them
+        self._claims: dict[tuple[str, str], dict[OxTerm, Stated]] = {}
         self._store_seen: tuple[int, str, bool] | None = None  # (generation, prefix, answer)
 
     def __len__(self) -> int:
@@ -65,8 +69,11 @@ class StagedClaims:
             if not isinstance(t.subject, ox.NamedNode) or t.predicate.value not in self.predicates:
                 continue
             passages = tuple(dict.fromkeys(derived.get(t.subject.value, ()))) or (None,)
-            claim = Claim(graph, t.object, passages)  # type: ignore[arg-type]
-            self._claims.setdefault((t.subject.value, t.predicate.value), []).append(claim)
+            values = self._claims.setdefault((t.subject.value, t.predicate.value), {})
+            term: OxTerm = t.object  # type: ignore[assignment]
+            if term not in values:
+                values[term] = Stated(to_rdflib(term), [])  # type: ignore[arg-type]
+            values[term].by.append((graph, passages))
 
     def clear(self) -> None:
         self._claims = {}
@@ -90,22 +97,14 @@ class StagedClaims:
 
     def values(self, subject: URIRef, predicate: URIRef) -> set[Node]:
         """The values staged graphs give (as `VALUES_QUERY` rows give them)."""
-        return {
-            to_rdflib(c.term)  # type: ignore[misc]
-            for c in self._claims.get((str(subject), str(predicate)), ())
-        }
+        return {v.value for v in self._claims.get((str(subject), str(predicate)), {}).values()}
 
     def rows(
         self, subject: URIRef, predicate: URIRef, value: Node
     ) -> list[tuple[str, Node | None]]:
         """(graph, passage) per staged graph stating `value` (as `QUERY` rows give them)."""
-        bound = to_oxigraph(value)
-        return [
-            (c.graph, p)
-            for c in self._claims.get((str(subject), str(predicate)), ())
-            if c.term == bound
-            for p in c.passages
-        ]
+        stated = self._claims.get((str(subject), str(predicate)), {}).get(to_oxigraph(value))
+        return [] if stated is None else [(g, p) for g, ps in stated.by for p in ps]
 
     @staticmethod
     def _lines(text: str, needles: Iterable[str], *, at_start: bool = False) -> list[str]:
