@@ -105,12 +105,15 @@ def _extract_and_emit(base: str, item: tuple[Path, bytes]) -> Extracted:
     except Exception:  # the loading process emits again and reports it there
         return got
     kinds = {URIRef(k.iri) for k in vocabulary().meeting_kinds}
-    meetings = {m for k in kinds for m in graph.subjects(RDF.type, k) if isinstance(m, URIRef)}
+    is_a = RDF.type
+    # scans rather than patterns (`graph.subjects(RDF.type, k)`): a pattern first builds an
+    # index of the whole document, which nothing else in a worker needs
+    meetings = {t[0] for t in graph if t[2] in kinds and t[1] == is_a and isinstance(t[0], URIRef)}
     emission = Emission(
         emitted=emitted,
         ntriples=text,
         count=len(graph),
-        meetings=tuple(t for m in sorted(meetings) for t in graph.triples((m, None, None))),
+        meetings=tuple(sorted((t for t in graph if t[0] in meetings), key=lambda t: str(t[0]))),
         subjects=frozenset(subjects_of(graph)),
         verdict=check_text(text, ()),
         person_keys=person_keys(x),
