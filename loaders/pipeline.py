@@ -451,7 +451,7 @@ class _Loader:
         again only if they added something."""
         exclude = {target, *previous}
         meetings = TripleSet()
-        for triple in em.meetings:
+        for triple in em.meeting_triples():
             meetings.add(triple)
         before = set(meetings)
         across, context = cross_document_conflicts(
