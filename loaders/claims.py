@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -36,9 +37,24 @@ OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 class Stated:
     """One value of one subject's property, and the staged graphs that state it."""
 
-    value: Node  # as the store's rows give it (`to_rdflib`), made once
-    by: list[tuple[str, tuple[Node | None, ...]]]  # (graph, passages of the subject there;
+    term: OxTerm  # the value as stored
+    by: list[tuple[str, tuple[OxTerm | None, ...]]]  # (graph, passages of the subject there;
     # (None,) when it has none)
+    _value: Node | None = None
+
+    @property
+    def value(self) -> Node:
+        """As the store's rows give it (`to_rdflib`); made when first asked for: most staged
+        values (a document's own date) are never asked about."""
+        if self._value is None:
+            self._value = _rdflib(self.term)
+        return self._value  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=2**16)
+def _rdflib(term: OxTerm | None) -> Node | None:
+    """`to_rdflib`, once per term: the same passages come back in many conflicts."""
+    return to_rdflib(term)
 
 
 class StagedClaims:
@@ -46,7 +62,7 @@ class StagedClaims:
 
     def __init__(self, predicates: Iterable[str]) -> None:
         self.predicates = frozenset(str(p) for p in predicates)
-        self._needles = tuple(f" <{p}> " for p in sorted(self.predicates))
+        self._tokens = frozenset(f"<{p}>" for p in self.predicates)
         # (subject, predicate) → the values as stored → who states them
         self._claims: dict[tuple[str, str], dict[OxTerm, Stated]] = {}
         self._store_seen: tuple[int, str, bool] | None = None  # (generation, prefix, answer)
@@ -55,25 +71,38 @@ class StagedClaims:
         return len(self._claims)
 
     def add(self, graph: str, text: str) -> None:
-        """Index one staged graph's N-Triples (the text the staging store was given)."""
-        found = list(dict.fromkeys(self._parse(self._lines(text, self._needles))))  # a set
+        """Index one staged graph's N-Triples (the text the staging store was given).
+
+        Lines are told apart by their predicate, the second token of a line (an IRI holds no
+        space, nor does a subject), and only the few kept are parsed."""
+        wanted: list[str] = []
+        derived: dict[str, list[str]] = {}  # subject token → its prov:wasDerivedFrom lines
+        for line in text.split("\n"):
+            tokens = line.split(" ", 2)
+            if len(tokens) < 3:
+                continue
+            if tokens[1] in self._tokens:
+                wanted.append(line)
+            elif tokens[1] == _DERIVED:
+                derived.setdefault(tokens[0], []).append(line)
+        found = list(dict.fromkeys(self._parse(wanted)))  # a set, as the store holds it
         if not found:
             return
-        subjects = {t.subject.value for t in found if isinstance(t.subject, ox.NamedNode)}
-        derived: dict[str, list[Node | None]] = {}
-        needles = [f"<{s}> {_DERIVED} " for s in sorted(subjects)]
-        for t in self._parse(self._lines(text, needles, at_start=True)):
-            if t.predicate.value == str(PROV.wasDerivedFrom):
-                derived.setdefault(t.subject.value, []).append(to_rdflib(t.object))  # type: ignore[arg-type,union-attr]
+        passages: dict[str, tuple[OxTerm | None, ...]] = {}
+        for t in found:
+            subject = t.subject
+            if isinstance(subject, ox.NamedNode) and subject.value not in passages:
+                lines = derived.get(f"<{subject.value}>", [])
+                objects = [d.object for d in self._parse(lines) if d.subject == subject]
+                passages[subject.value] = tuple(dict.fromkeys(objects)) or (None,)  # type: ignore[arg-type]
         for t in found:
             if not isinstance(t.subject, ox.NamedNode) or t.predicate.value not in self.predicates:
                 continue
-            passages = tuple(dict.fromkeys(derived.get(t.subject.value, ()))) or (None,)
             values = self._claims.setdefault((t.subject.value, t.predicate.value), {})
             term: OxTerm = t.object  # type: ignore[assignment]
             if term not in values:
-                values[term] = Stated(to_rdflib(term), [])  # type: ignore[arg-type]
-            values[term].by.append((graph, passages))
+                values[term] = Stated(term, [])
+            values[term].by.append((graph, passages[t.subject.value]))
 
     def clear(self) -> None:
         self._claims = {}
@@ -104,28 +133,11 @@ class StagedClaims:
     ) -> list[tuple[str, Node | None]]:
         """(graph, passage) per staged graph stating `value` (as `QUERY` rows give them)."""
         stated = self._claims.get((str(subject), str(predicate)), {}).get(to_oxigraph(value))
-        return [] if stated is None else [(g, p) for g, ps in stated.by for p in ps]
-
-    @staticmethod
-    def _lines(text: str, needles: Iterable[str], *, at_start: bool = False) -> list[str]:
-        """The whole lines of `text` holding a needle (anywhere, or at the start of the line)."""
-        starts: set[int] = set()
-        for needle in needles:
-            pos = text.find(needle)
-            while pos != -1:
-                start = text.rfind("\n", 0, pos) + 1
-                if not at_start or start == pos:
-                    starts.add(start)
-                pos = text.find(needle, pos + 1)
-        lines = []
-        for start in sorted(starts):
-            end = text.find("\n", start)
-            lines.append(text[start:] if end == -1 else text[start : end + 1])
-        return lines
+        return [] if stated is None else [(g, _rdflib(p)) for g, ps in stated.by for p in ps]
 
     @staticmethod
     def _parse(lines: list[str]) -> list[ox.Triple]:
         if not lines:
             return []
-        data = "".join(lines).encode("utf-8")
+        data = "\n".join(lines).encode("utf-8")
         return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
