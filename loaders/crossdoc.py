@@ -7,6 +7,8 @@ document's passage and the other document's passage are linked by one ccm:Confli
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
@@ -90,14 +92,19 @@ def passage_context(store: Lookup, passage: URIRef, cache: PassageCache | None =
 
 
 def _meetings(graph: Graph | TripleSet) -> list[URIRef]:
-    return sorted(
-        {
-            m
-            for cls in (URIRef(k.iri) for k in vocabulary().meeting_kinds)
-            for m in graph.subjects(RDF.type, cls)
-            if isinstance(m, URIRef)
-        }
-    )
+    kinds = meeting_kinds()
+    if isinstance(graph, TripleSet):  # a scan: no index by object to build for one question
+        is_a = RDF.type
+        found = {t[0] for t in graph if t[2] in kinds and t[1] == is_a}
+    else:
+        found = {m for cls in kinds for m in graph.subjects(RDF.type, cls)}
+    return sorted(m for m in found if isinstance(m, URIRef))
+
+
+@lru_cache(maxsize=1)
+def meeting_kinds() -> frozenset[URIRef]:
+    """The classes of meetings (the vocabulary's meeting kinds), made once."""
+    return frozenset(URIRef(k.iri) for k in vocabulary().meeting_kinds)
 
 
 def cross_document_conflicts(

@@ -30,11 +30,11 @@ from rdflib import RDF, Literal, URIRef
 from rdflib.term import Node
 
 from ccmkg.loaders.checking import Verdict, check_text, subjects_of
+from ccmkg.loaders.crossdoc import meeting_kinds
 from ccmkg.loaders.emit import Emitted, emit_set
 from ccmkg.loaders.lookups import LookupPart, lookup_part
 from ccmkg.loaders.records import Extraction
 from ccmkg.loaders.tripleset import NTriplesWriter
-from ccmkg.model.vocab import vocabulary
 
 Extractor = Callable[[Path, bytes], Extraction]
 
@@ -142,7 +142,7 @@ def _extract_and_emit(base: str, item: tuple[Path, bytes]) -> Extracted:
         text = writer.text(graph)
     except Exception:  # the loading process emits again and reports it there
         return got
-    kinds = {URIRef(k.iri) for k in vocabulary().meeting_kinds}
+    kinds = meeting_kinds()
     is_a = RDF.type
     # scans rather than patterns (`graph.subjects(RDF.type, k)`): a pattern first builds an
     # index of the whole document, which nothing else in a worker needs
