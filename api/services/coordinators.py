@@ -8,6 +8,9 @@ With an area (and no period, or many holdings in it), one query gives each holdi
 rows and its passage rows apart (api_area_holdings), joined here: api_coordinators gives
 their product (every passage once per mandate year and term), and reading those rows cost
 more than running the query.
+With `sources=False` (GET /coordinators?sources=none) no passage is read at all: the holdings
+come with their attestation dates only (api_area_holdings_unsourced, api_coordinators_unsourced),
+and the period is applied to the folded items as for an area with many holdings.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from ccmkg.api.services.holdings import (
     in_period,
     span_meets,
     unpacked,
+    unpacked_days,
 )
 from ccmkg.api.services.passages import with_details
 from ccmkg.model.vocab import Term as Area
@@ -106,10 +110,14 @@ def coordinators(
     state: str | None = None,
     period: Period = Period(None, None),
     role: str = "coordinator",
+    sources: bool = True,
 ) -> Listing[Coordinator]:
     """Holdings of the area (any if None) by the State (IRI; any if None) meeting `period`,
-    in the role asked for (`coordinator`, `friend` or `any`), ordered by area, start, State."""
+    in the role asked for (`coordinator`, `friend` or `any`), ordered by area, start, State;
+    without `sources`, the same items with no source (no passage read)."""
     bound = {"area": area.slug if area else None, "state": local_name(state) if state else None}
+    if not sources:
+        return _unsourced(queries, bound, area, period, role)
     answers: list[Rows] = []
     if area is not None and (period.start or period.end):  # (a topic post has no area)
         chosen, answers = _chosen_by_days(queries, bound, period)
@@ -127,6 +135,24 @@ def coordinators(
         rows = list[Row](answers[-1].rows)
     found = [Coordinator.model_validate(i) for i in fold_holdings(rows, _build)]
     return Listing(_choose(found, area, period, role), *answers)
+
+
+def _unsourced(
+    queries: Queries, bound: dict[str, str | None], area: Area | None, period: Period, role: str
+) -> Listing[Coordinator]:
+    """The holdings `coordinators` answers, each with no source: one query, no passage read.
+    With an area, its holdings' own rows and their attestation dates, joined as
+    `_joined` joins them (a holding with no attesting passage is left out, as there)."""
+    if area is not None:
+        answer = queries.run("api_area_holdings_unsourced", bound)
+        facts = [row for row in answer.rows if row.get("role") is not None]
+        dated = [row for row in answer.rows if row.get("role") is None]
+        rows = facts_then_passages(facts, unpacked_days(dated))
+    else:
+        answer = queries.run("api_coordinators_unsourced", bound)
+        rows = list[Row](answer.rows)
+    found = [Coordinator.model_validate(i) for i in fold_holdings(rows, _build)]
+    return Listing(_choose(found, area, period, role), answer)
 
 
 def _choose(
