@@ -41,9 +41,12 @@ COLUMNS = DETAILS + REFERENCE
 # ~650 B a passage (measured at 1M synthetic triples: 50,000 held, 30.6 MiB): at most ~13 MB.
 # The lists of bench/api.py cite ~1,500 passages; every coordinator holding at 1M, ~7,500.
 MAX_PASSAGES = 20_000
-# IRIs per query. pyoxigraph's time grows faster than the VALUES block (1M, 880 passages,
-# through the worker: 140-320 ms in one query, 72-80 ms in chunks of 100 or 200).
-CHUNK = 200
+# IRIs per query. With each passage's details in one term (packed), one query for up to 1,000
+# passages is faster than chunks of 200 (1M, cold, in process, alternated in one process,
+# medians of 11: /coordinators?area 880 passages 131-176 -> 118-161 ms, /presidencies 440
+# passages 75-81 -> 61-68 ms). (Unpacked, it was the other way round: 140-320 ms in one query,
+# 72-80 ms in chunks of 100 or 200.)
+CHUNK = 1000
 
 # One tuple of COLUMNS' lexical forms per combination, as the query answers them (tuples, not
 # dicts: half the memory).
