@@ -181,7 +181,7 @@ def pairs(s: Sample) -> list[Pair]:
 
 
 # The lists whose items carry `sources` and take `sources=none` (no passage read).
-SOURCED = ("/coordinators", "/presidencies", "/meetings")
+SOURCED = ("/coordinators", "/presidencies", "/meetings", "/obligations", "/working-groups")
 
 
 def unsourced_pairs(s: Sample) -> list[Pair]:

@@ -292,7 +292,7 @@ class Obligation(BaseModel):
     event: str | None = Field(None, examples=["extension-requested"])
     date: str | None = None
     text: str | None = None
-    sources: list[Source]
+    sources: list[Source] = Field(default=[], description=LISTED_SOURCES_DOC)
 
 
 class Conflict(BaseModel):
@@ -573,7 +573,7 @@ class WorkingGroupReport(BaseModel):
     leads: list[ActorRef] = []
     members: list[ActorRef] = []
     representatives: list[ActorRef] = []
-    sources: list[Source] = []
+    sources: list[Source] = Field(default=[], description=LISTED_SOURCES_DOC)
 
 
 WorkingGroupList = list_of(WorkingGroupReport)

@@ -27,7 +27,7 @@ from devtools.server import serve_app
 from tests.api.test_rest_api import BASE, fixture_graphs
 from tests.api.test_rest_vs_named import Api, api  # noqa: F401  (the fixture)
 
-LISTS = ("/coordinators", "/presidencies", "/meetings")
+LISTS = ("/coordinators", "/presidencies", "/meetings", "/obligations", "/working-groups")
 # What a passage is answered as, in any query's columns.
 PASSAGE_COLUMNS = {"passage", "doc", "docTitle", "quote", "pstart", "sources", "sourceUrl"}
 ASKED = [
@@ -40,6 +40,9 @@ ASKED = [
     ("/presidencies", {"state": "GBR"}),
     ("/meetings", {}),
     ("/meetings", {"kind": "coordination-committee"}),
+    ("/obligations", {}),
+    ("/obligations", {"article": "4"}),
+    ("/working-groups", {}),
 ]
 
 
@@ -156,7 +159,7 @@ def test_the_parameter_is_documented(served: tuple[Store, httpx.Client]) -> None
     for path in LISTS:
         names = {p["name"] for p in spec["paths"][path]["get"]["parameters"]}
         assert "sources" in names, path
-    for model in ("Coordinator", "Presidency", "Meeting"):
+    for model in ("Coordinator", "Presidency", "Meeting", "Obligation", "WorkingGroupReport"):
         schema = spec["components"]["schemas"][model]
         assert "sources" not in schema.get("required", []), model
         assert "sources=none" in schema["properties"]["sources"]["description"]
