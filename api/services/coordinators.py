@@ -18,15 +18,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rdflib import URIRef
-
 from ccmkg.api.rest.listing import Listing
 from ccmkg.api.rest.models import Coordinator
 from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import area, state
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, day, local_name, text
-from ccmkg.api.services import passages
 from ccmkg.api.services.holdings import (
     facts_then_passages,
     fold_holdings,
@@ -130,11 +127,7 @@ def coordinators(
             return Listing(_choose(found, area, period, role), *answers, *each, *read)
     if not sources:
         return _unsourced(queries, bound, area, period, role, answers)
-    generation, cold = passages.cold(queries)
-    if area is not None and cold:  # nothing read since the last write: details in the query
-        answers.append(queries.run("api_area_holdings_detailed", bound))
-        rows = _with_read_details(queries, generation, answers[-1])
-    elif area is not None:  # the holdings' own rows and their passage rows, not their product
+    if area is not None:  # the holdings' own rows and their passage rows, not their product
         answers.append(queries.run("api_area_holdings", bound))
         rows, read = _joined(queries, answers[-1:])
         answers += read
@@ -143,22 +136,6 @@ def coordinators(
         rows = list[Row](answers[-1].rows)
     found = [Coordinator.model_validate(i) for i in fold_holdings(rows, _build)]
     return Listing(_choose(found, area, period, role), *answers)
-
-
-def _with_read_details(queries: Queries, generation: int, answer: Rows) -> list[Row]:
-    """The rows `fold_holdings` folds from api_area_holdings_detailed: as `_joined` gives
-    them, the details read in the same query. A blank-node passage shows nothing, not even
-    its attestation's date, as api_area_holdings' packed sources leave it out."""
-    facts = [row for row in answer.rows if row.get("role") is not None]
-    cited = [
-        row
-        if isinstance(row.get("passage"), URIRef)
-        else {**row, "attested": None, "passage": None}
-        for row in answer.rows
-        if row.get("role") is None
-    ]
-    joined = facts_then_passages(facts, cited)
-    return passages.with_read_details(queries, generation, joined, keep=not answer.truncated)
 
 
 def _dated(answers: Sequence[Rows]) -> list[Row]:

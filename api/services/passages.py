@@ -82,11 +82,6 @@ class PassageMemory:
                 self._held.move_to_end(iri)
             return found
 
-    def holds_any(self, generation: int) -> bool:
-        """Whether anything read under `generation` is held (False after a write)."""
-        with self._lock:
-            return generation == self.generation and bool(self._held)
-
     def put(self, generation: int, found: dict[str, Details]) -> None:
         """Keep what was read under `generation`; nothing if a write came since."""
         with self._lock:
@@ -110,44 +105,6 @@ def memory_of(store: Store) -> PassageMemory | None:
         if found is None:
             found = _MEMORIES[store] = PassageMemory()
         return found
-
-
-def cold(queries: Queries) -> tuple[int, bool]:
-    """The store's data generation before a list reads (what it reads is filed under it), and
-    whether the memory holds nothing read under it: nothing read since the last write, or no
-    memory at all (a remote store). A cold list reads its passages' details in its own query
-    (one query instead of two: the first list after a write was slower than before the
-    memory, issue #16)."""
-    memory = memory_of(queries.store)
-    generation: int = getattr(queries.store, "data_generation", 0)
-    return generation, memory is None or not memory.holds_any(generation)
-
-
-def with_read_details(
-    queries: Queries, generation: int, rows: Sequence[Row], *, keep: bool = True
-) -> list[Row]:
-    """`rows` as `with_details` gives them, from rows that carry their passage's packed
-    `details` (read in the list's own query): each row once per detail row of its passage.
-    The details are kept in memory under `generation` unless `keep` is False (an answer cut
-    by the row cap: its last passage may lack rows)."""
-    read: dict[str, dict[tuple[str | None, ...], None]] = {}
-    plain: list[Row] = []
-    seen: set[tuple[str, ...]] = set()
-    for row in rows:
-        passage, packed = _iri(row), text(row, "details")
-        if passage is not None and packed is not None:
-            read.setdefault(passage, {})[unpack(packed)] = None
-        bare = {k: v for k, v in row.items() if k != "details"}
-        key = tuple(sorted(f"{k}={v}" for k, v in bare.items() if v is not None))
-        if key not in seen:
-            seen.add(key)
-            plain.append(bare)
-    found = {iri: tuple(values) for iri, values in read.items()}
-    memory = memory_of(queries.store)
-    if memory is not None and keep:
-        memory.get(generation, ())  # a newer generation drops what was held
-        memory.put(generation, found)
-    return _expanded(plain, found, len(DETAILS))
 
 
 def details(queries: Queries, iris: Iterable[str]) -> tuple[dict[str, Details], list[Rows]]:
@@ -193,11 +150,7 @@ def with_details(
     cannot be named in another query, so it shows no details). `reference`: also the reference
     page columns (sourceUrl, retrieved). Also the answers read (their truncation counts)."""
     known, answers = details(queries, (p for r in rows if (p := _iri(r))))
-    return _expanded(rows, known, len(COLUMNS) if reference else len(DETAILS)), answers
-
-
-def _expanded(rows: Sequence[Row], known: dict[str, Details], shown: int) -> list[Row]:
-    """Each row with a passage once per detail row of the passage (its first `shown` values)."""
+    shown = len(COLUMNS) if reference else len(DETAILS)
     out: list[Row] = []
     for row in rows:
         passage = _iri(row)
@@ -206,7 +159,7 @@ def _expanded(rows: Sequence[Row], known: dict[str, Details], shown: int) -> lis
             continue
         for values in known.get(passage) or ((None,) * len(COLUMNS),):
             out.append({**row, **dict(zip(COLUMNS[:shown], values[:shown], strict=True))})
-    return out
+    return out, answers
 
 
 def _iri(row: Row) -> str | None:

@@ -7,7 +7,6 @@ store (no generation) keeps nothing. An answer cut by the row cap keeps nothing.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -153,26 +152,3 @@ def test_details_with_spaces_and_percent_signs_come_back_as_written(
     with serve_app(settings, loaded) as url, httpx.Client(base_url=url) as client:
         for params in (YEAR_2016, {"area": "universalization"}, {"state": "ECU"}):
             assert tricky in _quotes(client, "/coordinators", params)
-
-
-def test_the_first_list_after_a_write_reads_the_details_in_its_own_query(
-    loaded: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    """Cold (nothing read since the write): one query with the details, which fills the
-    memory; warm: the holdings with passage IRIs, the details from memory. Same answer."""
-    caplog.set_level(logging.DEBUG, logger="ccmkg.api.rest.runner")
-    area = {"area": "universalization"}
-    settings = Settings(store=str(tmp_path / "unused"), base_iri=BASE)
-    with serve_app(settings, loaded) as url, httpx.Client(base_url=url) as client:
-        runs = []
-        for _ in range(2):
-            caplog.clear()
-            body = client.get("/coordinators", params=area).raise_for_status().json()
-            runs.append((body, [str(r.args[0]) for r in caplog.records if r.args]))
-    (cold, cold_ran), (warm, warm_ran) = runs
-    assert cold == warm and cold["items"] and all(i["sources"] for i in cold["items"])
-    assert cold_ran == ["api_area_holdings_detailed"]
-    if loaded.kind == "embedded":
-        assert warm_ran == ["api_area_holdings"]  # every passage held
-    else:  # no memory on a remote store: always one query
-        assert warm_ran == ["api_area_holdings_detailed"]
