@@ -88,6 +88,9 @@ class MeetingRef(BaseModel):
     ordinal: int | None = None
 
 
+LISTED_SOURCES_DOC = (
+    "The passages (and reference pages) the item is read from; absent with sources=none"
+)
 TermBasis = Literal["stated", "inferred", "sighting"]
 TERM_BASIS_DOC = (
     "What the term (start, end) rests on: stated (mandate years, or the MSP/RC presided, dated"
@@ -112,7 +115,7 @@ class Coordinator(BaseModel):
     term_basis: TermBasis | None = Field(None, description=TERM_BASIS_DOC)
     mandate_years: list[int] = []
     attested: list[str] = []
-    sources: list[Source]
+    sources: list[Source] = Field(default=[], description=LISTED_SOURCES_DOC)
 
 
 class Presidency(BaseModel):
@@ -124,7 +127,7 @@ class Presidency(BaseModel):
     end: str | None = None
     term_basis: TermBasis | None = Field(None, description=TERM_BASIS_DOC)
     attested: list[str] = []
-    sources: list[Source]
+    sources: list[Source] = Field(default=[], description=LISTED_SOURCES_DOC)
 
 
 class PersonRef(BaseModel):
@@ -165,7 +168,7 @@ class Meeting(BaseModel):
         "field above shows the first (which source says what: /conflicts)",
         examples=[{"date": ["2021-02-04", "2021-09-20"]}],
     )
-    sources: list[Source] = []
+    sources: list[Source] = Field(default=[], description=LISTED_SOURCES_DOC)
 
 
 class Presence(BaseModel):
@@ -289,7 +292,7 @@ class Obligation(BaseModel):
     event: str | None = Field(None, examples=["extension-requested"])
     date: str | None = None
     text: str | None = None
-    sources: list[Source]
+    sources: list[Source] = Field(default=[], description=LISTED_SOURCES_DOC)
 
 
 class Conflict(BaseModel):
@@ -570,7 +573,7 @@ class WorkingGroupReport(BaseModel):
     leads: list[ActorRef] = []
     members: list[ActorRef] = []
     representatives: list[ActorRef] = []
-    sources: list[Source] = []
+    sources: list[Source] = Field(default=[], description=LISTED_SOURCES_DOC)
 
 
 WorkingGroupList = list_of(WorkingGroupReport)

@@ -79,9 +79,15 @@ def to_csv(items: Iterable[Mapping[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def page_answer(listing: Listing[BaseModel], params: ListParams) -> Response:
-    """One page of `listing` in the format asked for; its truncation in body and header."""
-    chosen = [item.model_dump(mode="json") for item in listing.window(params.offset, params.limit)]
+def page_answer(
+    listing: Listing[BaseModel], params: ListParams, *, sources: bool = True
+) -> Response:
+    """One page of `listing` in the format asked for; its truncation in body and header.
+    Without `sources` (`sources=none`) the items have no `sources` field (nor its CSV
+    columns)."""
+    left_out = None if sources else {"sources"}
+    window = listing.window(params.offset, params.limit)
+    chosen = [item.model_dump(mode="json", exclude=left_out) for item in window]
     headers = {
         TRUNCATED_HEADER: "true" if listing.truncated else "false",
         "X-Total-Count": str(len(listing)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from ccmkg.store import Rows, Store
 from ccmkg.store.rdfterms import to_oxigraph
 
 _LOADING = threading.Lock()
+# Each named query run is logged (debug) by name: which queries an answer read can be seen
+# (e.g. that `sources=none` reads no passage; tests/api/test_sources_none.py).
+log = logging.getLogger(__name__)
 
 
 @cache
@@ -51,6 +55,7 @@ class Queries:
             BadParameter, QueryTimeout, StoreError: from the catalogue and the store.
         """
         bound = {k: v for k, v in (params or {}).items() if v is not None}
+        log.debug("named query %s", name)
         return catalogue(self.base_iri).run(
             self.store,
             name,
@@ -76,6 +81,7 @@ class Queries:
         Raises:
             BadParameter: `key` is not an IRI parameter of the query; as `run` otherwise.
         """
+        log.debug("named query %s", name)
         cat = catalogue(self.base_iri)
         query = cat.get(name)
         if not any(p.name == key and p.type in ("iri", "meeting") for p in query.params):

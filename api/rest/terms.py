@@ -8,7 +8,8 @@ from typing import Any
 from rdflib import Literal
 from rdflib.term import Node
 
-Row = Mapping[str, Node | None]
+# A query row; the passage details `passages.with_details` adds are plain lexical forms.
+Row = Mapping[str, Node | str | None]
 
 
 def text(row: Row, name: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from ccmkg.api.rest.listing import ListParams, list_params
+from ccmkg.api.rest.listing import ListParams, list_params, with_sources
 from ccmkg.api.rest.models import CoordinatorList, ErrorBody
 from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
 from ccmkg.api.rest.params import parse_area, parse_choice, parse_period, parse_state
@@ -38,6 +38,7 @@ def coordinators(
         None, description="coordinator (default), friend (Friend of the President) or any"
     ),
     page: ListParams = Depends(list_params),
+    sources: bool = Depends(with_sources),
     queries: Queries = Depends(get_queries),
 ) -> Response:
     """Every coordinator holding matching the filters; each item cites its passages."""
@@ -47,5 +48,6 @@ def coordinators(
         state=parse_state(queries.settings, state_),
         period=parse_period(on, year, from_, to),
         role=parse_choice("role", role, service.ROLES) or "coordinator",
+        sources=sources,
     )
-    return page_answer(found, page)
+    return page_answer(found, page, sources=sources)

@@ -7,7 +7,7 @@ import re
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
-from ccmkg.api.rest.listing import ListParams, list_params
+from ccmkg.api.rest.listing import ListParams, list_params, with_sources
 from ccmkg.api.rest.models import ErrorBody, MeetingDetail, MeetingList
 from ccmkg.api.rest.output import (
     CSV_RESPONSES,
@@ -45,6 +45,7 @@ def meetings(
     state_: str | None = Query(None, alias="state", description="Meetings this State attended"),
     person: str | None = Query(None, description="Meetings this person attended (id or IRI)"),
     page: ListParams = Depends(list_params),
+    sources: bool = Depends(with_sources),
     queries: Queries = Depends(get_queries),
 ) -> Response:
     """Meetings in date order; each cites the passage that records it."""
@@ -56,8 +57,9 @@ def meetings(
         person=person or None,
         offset=page.offset,
         limit=page.limit,
+        sources=sources,
     )
-    return page_answer(found, page)
+    return page_answer(found, page, sources=sources)
 
 
 @router.get(

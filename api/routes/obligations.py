@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from ccmkg.api.rest.listing import ListParams, list_params
+from ccmkg.api.rest.listing import ListParams, list_params, with_sources
 from ccmkg.api.rest.models import ErrorBody, ObligationList
 from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
 from ccmkg.api.rest.params import ARTICLES, parse_choice, parse_period, parse_state
@@ -33,6 +33,7 @@ def obligations(
         "once (a count); absent: both (without state=)",
     ),
     page: ListParams = Depends(list_params),
+    sources: bool = Depends(with_sources),
     queries: Queries = Depends(get_queries),
 ) -> Response:
     """Each event is dated by the text, or else by the document that reports it. Statements
@@ -45,7 +46,7 @@ def obligations(
     # Statements about several States name none: not with `state=`, nor with `about=state`.
     several = None
     if state_iri is None and about != "state":
-        several = statements.statements(queries, article=number, period=period)
+        several = statements.statements(queries, article=number, period=period, sources=sources)
     found = service.obligations(
         queries,
         state=state_iri,
@@ -55,5 +56,6 @@ def obligations(
         several=several,
         offset=page.offset,
         limit=page.limit,
+        sources=sources,
     )
-    return page_answer(found, page)
+    return page_answer(found, page, sources=sources)

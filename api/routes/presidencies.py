@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from ccmkg.api.rest.listing import Listing, ListParams, list_params
+from ccmkg.api.rest.listing import Listing, ListParams, list_params, with_sources
 from ccmkg.api.rest.models import ErrorBody, PresidencyList
 from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
 from ccmkg.api.rest.params import parse_period, parse_state, parse_term
@@ -33,12 +33,16 @@ def presidencies(
         + " (or a label such as MSP, RC)",
     ),
     page: ListParams = Depends(list_params),
+    sources: bool = Depends(with_sources),
     queries: Queries = Depends(get_queries),
 ) -> Response:
     """President, President-designate and past President roles; each cites its passages."""
     wanted = parse_term("kind", kind, vocabulary().meeting_kinds)
     found = service.presidencies(
-        queries, state=parse_state(queries.settings, state_), period=parse_period(on, year)
+        queries,
+        state=parse_state(queries.settings, state_),
+        period=parse_period(on, year),
+        sources=sources,
     )
     if wanted is not None:  # the meeting's short kind (MSP, RC) names the same term
         kinds = vocabulary().meeting_kinds
@@ -51,4 +55,4 @@ def presidencies(
             and term.slug == wanted
         ]
         found = Listing(chosen, *found.answers)
-    return page_answer(found, page)
+    return page_answer(found, page, sources=sources)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from ccmkg.api.rest.listing import ListParams, list_params
+from ccmkg.api.rest.listing import ListParams, list_params, with_sources
 from ccmkg.api.rest.models import ErrorBody, WorkingGroupList
 from ccmkg.api.rest.output import CSV_RESPONSES, page_answer
 from ccmkg.api.rest.params import parse_area
@@ -36,11 +36,14 @@ def working_groups(
         "or taking part",
     ),
     page: ListParams = Depends(list_params),
+    sources: bool = Depends(with_sources),
     queries: Queries = Depends(get_queries),
 ) -> Response:
     """Every report on a working group matching the filters; each item cites its passage."""
-    found = service.working_groups(queries, area=parse_area(area_), actor=_actor(actor))
-    return page_answer(found, page)
+    found = service.working_groups(
+        queries, area=parse_area(area_), actor=_actor(actor), sources=sources
+    )
+    return page_answer(found, page, sources=sources)
 
 
 def _actor(value: str | None) -> str | None:

@@ -8,6 +8,9 @@ With an area (and no period, or many holdings in it), one query gives each holdi
 rows and its passage rows apart (api_area_holdings), joined here: api_coordinators gives
 their product (every passage once per mandate year and term), and reading those rows cost
 more than running the query.
+With `sources=False` (GET /coordinators?sources=none) no passage is read at all: the same
+holdings are chosen the same way, and read with their attestation dates only
+(api_coordinator_holding_unsourced, api_area_holdings_unsourced, api_coordinators_unsourced).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from ccmkg.api.services.holdings import (
     in_period,
     span_meets,
     unpacked,
+    unpacked_days,
 )
 from ccmkg.api.services.passages import with_details
 from ccmkg.model.vocab import Term as Area
@@ -106,18 +110,23 @@ def coordinators(
     state: str | None = None,
     period: Period = Period(None, None),
     role: str = "coordinator",
+    sources: bool = True,
 ) -> Listing[Coordinator]:
     """Holdings of the area (any if None) by the State (IRI; any if None) meeting `period`,
-    in the role asked for (`coordinator`, `friend` or `any`), ordered by area, start, State."""
+    in the role asked for (`coordinator`, `friend` or `any`), ordered by area, start, State;
+    without `sources`, the same items with no source (no passage read)."""
     bound = {"area": area.slug if area else None, "state": local_name(state) if state else None}
     answers: list[Rows] = []
     if area is not None and (period.start or period.end):  # (a topic post has no area)
         chosen, answers = _chosen_by_days(queries, bound, period)
         if len(chosen) <= MAX_HOLDING_QUERIES:
-            each = [queries.run("api_coordinator_holding", {"holding": h}) for h in chosen]
-            held, read = _joined(queries, each)
+            name = "api_coordinator_holding" if sources else "api_coordinator_holding_unsourced"
+            each = [queries.run(name, {"holding": h}) for h in chosen]
+            held, read = _joined(queries, each) if sources else (_dated(each), [])
             found = [Coordinator.model_validate(i) for i in fold_holdings(held, _build)]
             return Listing(_choose(found, area, period, role), *answers, *each, *read)
+    if not sources:
+        return _unsourced(queries, bound, area, period, role, answers)
     if area is not None:  # the holdings' own rows and their passage rows, not their product
         answers.append(queries.run("api_area_holdings", bound))
         rows, read = _joined(queries, answers[-1:])
@@ -127,6 +136,38 @@ def coordinators(
         rows = list[Row](answers[-1].rows)
     found = [Coordinator.model_validate(i) for i in fold_holdings(rows, _build)]
     return Listing(_choose(found, area, period, role), *answers)
+
+
+def _dated(answers: Sequence[Rows]) -> list[Row]:
+    """The rows `fold_holdings` folds from answers of the `_unsourced` queries: each holding's
+    own rows (with its role) and its attestation dates (without), joined as `_joined` joins
+    them (a holding with no attestation is left out, as there)."""
+    joined: list[Row] = []
+    for answer in answers:
+        facts = [row for row in answer.rows if row.get("role") is not None]
+        dated = [row for row in answer.rows if row.get("role") is None]
+        joined += facts_then_passages(facts, unpacked_days(dated))
+    return joined
+
+
+def _unsourced(
+    queries: Queries,
+    bound: dict[str, str | None],
+    area: Area | None,
+    period: Period,
+    role: str,
+    answers: list[Rows],
+) -> Listing[Coordinator]:
+    """The holdings `coordinators` answers, each with no source and no passage read: the
+    area's holdings with their attestation dates in one query, or every holding's rows."""
+    if area is not None:
+        answer = queries.run("api_area_holdings_unsourced", bound)
+        rows = _dated([answer])
+    else:
+        answer = queries.run("api_coordinators_unsourced", bound)
+        rows = list[Row](answer.rows)
+    found = [Coordinator.model_validate(i) for i in fold_holdings(rows, _build)]
+    return Listing(_choose(found, area, period, role), *answers, answer)
 
 
 def _choose(

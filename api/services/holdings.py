@@ -116,6 +116,27 @@ def unpacked(rows: Iterable[Row]) -> list[Row]:
     return out
 
 
+def unpacked_days(rows: Iterable[Row]) -> list[Row]:
+    """One row per attestation date from rows whose `days` packs a holding's dates, separated
+    by spaces (api_area_holdings_unsourced, api_presidency_dates: `sources=none`, no passage
+    read); rows without `days` as they are. A holding with no date keeps one row with
+    `attested` None: it is answered, as a holding whose sources `unpacked` drops."""
+    out: list[Row] = []
+    dates: dict[str, Literal] = {}
+    for row in rows:
+        packed = text(row, "days")
+        if packed is None:  # a holding's own row
+            out.append(row)
+            continue
+        days = (packed or "").split()
+        if not days:
+            out.append({**row, "attested": None})
+        for found in days:
+            day_ = dates.get(found) or dates.setdefault(found, Literal(found))
+            out.append({**row, "attested": day_})
+    return out
+
+
 def in_period(item: Held, period: Period) -> bool:
     """The holding's period meets the one asked for (attestations extend a stated term)."""
     return span_meets([item.start, item.end, *item.attested], period)

@@ -85,6 +85,7 @@ def meetings(
     person: str | None = None,
     offset: int = 0,
     limit: int | None = None,
+    sources: bool = True,
 ) -> Listing[Meeting]:
     """Meetings dated in `period`, of `kind` (a slug), attended by the State (IRI) and by the
     person (name key or IRI); None means any. In date order; the items from `offset` on, at
@@ -94,7 +95,9 @@ def meetings(
     details and passages are read for the page only (api_meetings): reading every meeting's
     passages was most of the time at 1M triples (issue #16). A meeting's date is the earliest
     of those the documents state, as `_fold_meetings` shows it. The answers used to filter
-    count for truncation too: a cut attendance list would drop meetings silently."""
+    count for truncation too: a cut attendance list would drop meetings silently. Without
+    `sources` (GET /meetings?sources=none) no passage is read: the page's meetings come from
+    api_meetings_unsourced, with no source."""
     # The kind is bound in the query: only its meetings are read, each of that kind.
     dated = queries.run("api_meeting_dates", {"kindClass": kind})
     answers = [dated]
@@ -120,6 +123,11 @@ def meetings(
     page = [iri for _, _, iri in chosen[offset:][:limit]]
     if not page:
         return Listing([], *answers, total=len(chosen), offset=offset)
+    if not sources:
+        rows = queries.run_for("api_meetings_unsourced", "meeting", page, {"kindClass": kind})
+        folded = {i["iri"]: i for i in _fold_meetings(rows.rows)}
+        items = [Meeting.model_validate(folded[iri]) for iri in page if iri in folded]
+        return Listing(items, *answers, rows, total=len(chosen), offset=offset)
     rows = queries.run_for("api_meetings", "meeting", page, {"kindClass": kind})
     detailed, read = with_details(queries, rows.rows)
     folded = {i["iri"]: i for i in _fold_meetings(detailed)}

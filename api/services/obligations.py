@@ -56,6 +56,7 @@ def obligations(
     several: Listing[Obligation] | None = None,
     offset: int = 0,
     limit: int | None = None,
+    sources: bool = True,
 ) -> Listing[Obligation]:
     """Events of the State (IRI; any if None) under `article` (any if None) dated in `period`,
     each dated by the text or else by the document that reports it, in date order (none
@@ -65,7 +66,8 @@ def obligations(
     The events are chosen and ordered from their keys alone (api_obligation_keys), and their
     wording and passages are read for the page only (api_obligation_events): every event's
     passages were most of the time at 1M triples (issue #16). Events equal in date, State and
-    article come in the order of their IRIs."""
+    article come in the order of their IRIs. Without `sources` (GET /obligations?sources=none)
+    the page is read from api_obligation_events_unsourced: no source, no passage read."""
     bound = {"state": local_name(state) if state else None}
     keys = queries.run("api_obligation_keys", bound)
     found: dict[str, dict[str, Any]] = {}
@@ -93,7 +95,8 @@ def obligations(
     wanted = [str(i["id"]) for i in page if isinstance(i, dict)]
     read: dict[str, Obligation] = {}
     if wanted:
-        rows = queries.run_for("api_obligation_events", "event", wanted, bound)
+        name = "api_obligation_events" if sources else "api_obligation_events_unsourced"
+        rows = queries.run_for(name, "event", wanted, bound)
         answers.append(rows)
         for item in fold_rows(rows.rows, "event", _build):
             item["date"] = found[item["id"]]["date"]  # the date it was ordered by

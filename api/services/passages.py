@@ -7,6 +7,12 @@ items with passage IRIs only, and `with_details` adds each passage's details: fr
 an earlier answer (of any list) read them since the last committed write, else from one query
 for the passages not held (api_passage_details, a VALUES block over their IRIs).
 
+The query packs each passage's details in one string (`details`: the values separated by
+spaces, each with "%" written %25 and a space %20):
+at 1M the server made an rdflib term of each of the ~3,000 values of 880 passages (~60 ms of
+a first answer after a write); one string a passage is one term, unpacked here to plain
+strings (what the lists read of them: their lexical forms), which the memory holds.
+
 The memory is per store, keyed by the store's data generation (bumped by every committed write
 of the embedded store): a lookup under a newer generation drops everything. It is bounded (at
 most MAX_PASSAGES passages, the least recently used first out). A store without a generation
@@ -22,26 +28,30 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 from rdflib import URIRef
-from rdflib.term import Node
 
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, text
 from ccmkg.store import Rows, Store
 
-# The columns api_passage_details answers; the last two only for reference sources.
+# The values api_passage_details packs in `details`, in order; the last two only for
+# reference sources.
 DETAILS = ("doc", "docTitle", "docDate", "section", "quote", "pstart", "pend")
 REFERENCE = ("sourceUrl", "retrieved")
 COLUMNS = DETAILS + REFERENCE
 # ~650 B a passage (measured at 1M synthetic triples: 50,000 held, 30.6 MiB): at most ~13 MB.
 # The lists of bench/api.py cite ~1,500 passages; every coordinator holding at 1M, ~7,500.
 MAX_PASSAGES = 20_000
-# IRIs per query. pyoxigraph's time grows faster than the VALUES block (1M, 880 passages,
-# through the worker: 140-320 ms in one query, 72-80 ms in chunks of 100 or 200).
-CHUNK = 200
+# IRIs per query. With each passage's details in one term (packed), one query for up to 1,000
+# passages is faster than chunks of 200 (1M, cold, in process, alternated in one process,
+# medians of 11: /coordinators?area 880 passages 131-176 -> 118-161 ms, /presidencies 440
+# passages 75-81 -> 61-68 ms). (Unpacked, it was the other way round: 140-320 ms in one query,
+# 72-80 ms in chunks of 100 or 200.)
+CHUNK = 1000
 
-# One tuple of COLUMNS' values per combination, as the query answers them (tuples, not dicts:
-# half the memory).
-Details = tuple[tuple[Node | None, ...], ...]
+# One tuple of COLUMNS' lexical forms per combination, as the query answers them (tuples, not
+# dicts: half the memory).
+Details = tuple[tuple[str | None, ...], ...]
+UNBOUND = "%"  # alone: never what a value is written as
 
 
 class PassageMemory:
@@ -105,17 +115,30 @@ def details(queries: Queries, iris: Iterable[str]) -> tuple[dict[str, Details], 
     held = memory.get(generation, wanted) if memory is not None else {}
     missing = [iri for iri in wanted if iri not in held]
     answers: list[Rows] = []
-    read: dict[str, list[tuple[Node | None, ...]]] = {iri: [] for iri in missing}
+    read: dict[str, list[tuple[str | None, ...]]] = {iri: [] for iri in missing}
     for i in range(0, len(missing), CHUNK):
         answer = queries.run_for("api_passage_details", "passage", missing[i : i + CHUNK])
         answers.append(answer)
         for row in answer.rows:
-            values = tuple(row.get(c) for c in COLUMNS)
+            values = unpack(text(row, "details") or "")
             read.setdefault(text(row, "passage") or "", []).append(values)
     found = {iri: tuple(rows) for iri, rows in read.items()}
     if memory is not None and not any(a.truncated for a in answers):
         memory.put(generation, found)
     return {**held, **found}, answers
+
+
+def unpack(packed: str) -> tuple[str | None, ...]:
+    """COLUMNS' lexical forms from a `details` string of api_passage_details (None: unbound)."""
+    values = tuple(
+        [
+            (v.replace("%20", " ").replace("%25", "%") if "%" in v else v) if v != UNBOUND else None
+            for v in packed.split(" ")
+        ]
+    )
+    if len(values) != len(COLUMNS):
+        raise ValueError(f"api_passage_details answered {len(values)} values, not {len(COLUMNS)}")
+    return values
 
 
 def with_details(

@@ -10,7 +10,13 @@ from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import state
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, integer, local_name, text
-from ccmkg.api.services.holdings import facts_then_passages, fold_holdings, in_period, unpacked
+from ccmkg.api.services.holdings import (
+    facts_then_passages,
+    fold_holdings,
+    in_period,
+    unpacked,
+    unpacked_days,
+)
 from ccmkg.api.services.passages import with_details
 from ccmkg.model.iri import NUMBERED_MEETINGS
 from ccmkg.model.vocab import vocabulary
@@ -54,22 +60,37 @@ def _order(item: Presidency) -> tuple[str, int, str, str]:
 
 
 def presidencies(
-    queries: Queries, *, state: str | None = None, period: Period = Period(None, None)
+    queries: Queries,
+    *,
+    state: str | None = None,
+    period: Period = Period(None, None),
+    sources: bool = True,
 ) -> Listing[Presidency]:
     """Roles of the State (IRI; any if None) meeting `period`, in order of start and meeting.
 
     The roles and their passages are read apart and joined (`facts_then_passages`); with no
     role there is nothing to join, so the passages are not read (a State that never held one:
-    at 1M triples, half the time of /presidencies?state=AUT, issue #16)."""
+    at 1M triples, half the time of /presidencies?state=AUT, issue #16). Without `sources`
+    (GET /presidencies?sources=none) the passages are not read at all: the roles come with
+    their attestation dates only (api_presidency_dates), and no source."""
     bound = {"state": local_name(state) if state else None}
     facts = queries.run("api_presidency_facts", bound)
     if not facts.rows:
         return Listing([], facts)
+    if not sources:
+        dated = queries.run("api_presidency_dates", bound)
+        rows = facts_then_passages(facts.rows, unpacked_days(dated.rows))
+        return Listing(_chosen(rows, period), facts, dated)
     passages = queries.run("api_presidency_passages", bound)
     rows, read = with_details(
         queries, facts_then_passages(facts.rows, unpacked(passages.rows)), reference=True
     )
+    return Listing(_chosen(rows, period), facts, passages, *read)
+
+
+def _chosen(rows: list[Row], period: Period) -> list[Presidency]:
+    """The roles folded from `rows` that meet `period`, in order."""
     items = [Presidency.model_validate(i) for i in fold_holdings(rows, _build)]
     chosen = [i for i in items if in_period(i, period)]
     chosen.sort(key=_order)
-    return Listing(chosen, facts, passages, *read)
+    return chosen

@@ -30,10 +30,16 @@ def _build(row: Row) -> dict[str, Any]:
 
 
 def statements(
-    queries: Queries, *, article: int | None = None, period: Period = Period(None, None)
+    queries: Queries,
+    *,
+    article: int | None = None,
+    period: Period = Period(None, None),
+    sources: bool = True,
 ) -> Listing[Obligation]:
-    """Aggregate statements under `article` (any if None) dated in `period`, in date order."""
-    rows = queries.run("api_aggregate_statements")
+    """Aggregate statements under `article` (any if None) dated in `period`, in date order;
+    without `sources`, with no source and no passage read."""
+    name = "api_aggregate_statements" if sources else "api_aggregate_statements_unsourced"
+    rows = queries.run(name)
     items = [Obligation.model_validate(i) for i in fold_rows(rows.rows, "statement", _build)]
     chosen = [
         i

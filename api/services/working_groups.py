@@ -49,11 +49,13 @@ def _involves(item: WorkingGroupReport, state: str) -> bool:
 
 
 def working_groups(
-    queries: Queries, *, area: Area | None = None, actor: str | None = None
+    queries: Queries, *, area: Area | None = None, actor: str | None = None, sources: bool = True
 ) -> Listing[WorkingGroupReport]:
     """Reports on working groups of `area` (any if None) that involve `actor` (IRI, ISO3 or
-    acronym; any if None), ordered by group, then stated date (unknown last), then IRI."""
-    rows = queries.run("api_working_groups", {})
+    acronym; any if None), ordered by group, then stated date (unknown last), then IRI;
+    without `sources`, with no source and no passage read (api_working_groups_unsourced)."""
+    name = "api_working_groups" if sources else "api_working_groups_unsourced"
+    rows = queries.run(name, {})
     items = [
         WorkingGroupReport.model_validate(i) for i in fold_rows(rows.rows, "report", _build, _more)
     ]

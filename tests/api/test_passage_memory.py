@@ -138,3 +138,17 @@ def test_a_blank_node_passage_leaves_the_list_answering(loaded: Store, tmp_path:
             body = client.get("/coordinators", params=params).raise_for_status().json()
             [ecu] = [i for i in body["items"] if i["state"]["iso3"] == "ECU"]
             assert UNIVERSALIZATION_2016 in {s["quote"] for s in ecu["sources"]}
+
+
+def test_details_with_spaces_and_percent_signs_come_back_as_written(
+    loaded: Store, tmp_path: Path
+) -> None:
+    """api_passage_details packs a passage's values in one string (spaces separate them, "%"
+    and spaces are escaped): whatever a quote holds comes back as written."""
+    tricky = "5.1 Universalization:  100 % of %20 and %25, %, '' and a\ttab "
+    graph = _requote(fixture_graphs()[DOC_GRAPH], UNIVERSALIZATION_2016, tricky)
+    loaded.replace_graphs({DOC_GRAPH: graph})
+    settings = Settings(store=str(tmp_path / "unused"), base_iri=BASE)
+    with serve_app(settings, loaded) as url, httpx.Client(base_url=url) as client:
+        for params in (YEAR_2016, {"area": "universalization"}, {"state": "ECU"}):
+            assert tricky in _quotes(client, "/coordinators", params)
