@@ -7,16 +7,21 @@ document's passage and the other document's passage are linked by one ccm:Confli
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
+from ccmkg.loaders.claims import StagedClaims
 from ccmkg.loaders.emit import digest
 from ccmkg.loaders.tripleset import TripleSet, ntriples
 from ccmkg.model.iri import IriScheme
 from ccmkg.model.terms import CCM
 from ccmkg.model.vocab import vocabulary
 from ccmkg.store.base import Lookup
+from ccmkg.store.rdfterms import to_oxigraph, to_rdflib
+from ccmkg.store.staging import Staging
 
 # Properties a meeting has one value of: two documents that disagree on one are in conflict.
 FUNCTIONAL: dict[URIRef, str] = {
@@ -54,6 +59,22 @@ CONSTRUCT { ?p ?a ?b . ?s ?c ?d . ?doc a ?t } WHERE {
 PassageCache = dict[URIRef, str]
 
 
+def staged_claims() -> StagedClaims:
+    """An index of staged graphs' claims for `Staging(index=...)`: their conflict lookups are
+    then answered from it, not by querying the staging store (`loaders/claims.py`)."""
+    return StagedClaims(FUNCTIONAL)
+
+
+def _sources(store: Lookup, doc_graph_prefix: str) -> tuple[Lookup | None, StagedClaims | None]:
+    """Where other documents' claims are read: the store (None when it holds no document
+    graph: no row of it could be another document's claim) and the staged graphs' index."""
+    if not (isinstance(store, Staging) and isinstance(store.index, StagedClaims)):
+        return store, None
+    staged = store.index
+    held = staged.store_has_documents(store.store, doc_graph_prefix)
+    return (store.store if held else None), staged
+
+
 def passage_context(store: Lookup, passage: URIRef, cache: PassageCache | None = None) -> str:
     """Another document's passage, its selectors and its document's type, as N-Triples: what
     validating a graph that links to it needs to see (text: joined without building graphs).
@@ -71,14 +92,19 @@ def passage_context(store: Lookup, passage: URIRef, cache: PassageCache | None =
 
 
 def _meetings(graph: Graph | TripleSet) -> list[URIRef]:
-    return sorted(
-        {
-            m
-            for cls in (URIRef(k.iri) for k in vocabulary().meeting_kinds)
-            for m in graph.subjects(RDF.type, cls)
-            if isinstance(m, URIRef)
-        }
-    )
+    kinds = meeting_kinds()
+    if isinstance(graph, TripleSet):  # a scan: no index by object to build for one question
+        is_a = RDF.type
+        found = {t[0] for t in graph if t[2] in kinds and t[1] == is_a}
+    else:
+        found = {m for cls in kinds for m in graph.subjects(RDF.type, cls)}
+    return sorted(m for m in found if isinstance(m, URIRef))
+
+
+@lru_cache(maxsize=1)
+def meeting_kinds() -> frozenset[URIRef]:
+    """The classes of meetings (the vocabulary's meeting kinds), made once."""
+    return frozenset(URIRef(k.iri) for k in vocabulary().meeting_kinds)
 
 
 def cross_document_conflicts(
@@ -104,22 +130,32 @@ def cross_document_conflicts(
         claimed = {prop: set(graph.objects(meeting, prop)) for prop in FUNCTIONAL}
         if not any(claimed.values()):
             continue
+        source, staged = _sources(store, doc_graph_prefix)
         stated_by_prop: dict[Node, set[Node]] = {}
-        for r in store.select(VALUES_QUERY, {"m": meeting}).rows:
-            p, o = r.get("p"), r.get("o")
-            if p is not None and o is not None:
-                stated_by_prop.setdefault(p, set()).add(o)
+        if source is not None:
+            for r in source.select(VALUES_QUERY, {"m": meeting}).rows:
+                p, o = r.get("p"), r.get("o")
+                if p is not None and o is not None:
+                    stated_by_prop.setdefault(p, set()).add(o)
+        if staged is not None:
+            for prop in FUNCTIONAL:
+                stated_by_prop.setdefault(prop, set()).update(staged.values(meeting, prop))
         for prop, about in FUNCTIONAL.items():
             ours = claimed[prop]
             if not ours:
                 continue
             theirs: dict[Node, set[URIRef]] = {}
             stated = stated_by_prop.get(prop, set())
-            rows = [
-                row
-                for value in sorted((v for v in stated if v not in ours), key=str)
-                for row in store.select(QUERY, {"m": meeting, "p": prop, "o": value}).rows
-            ]
+            rows: list[dict[str, Node | None]] = []
+            for differs in sorted((v for v in stated if v not in ours), key=str):
+                if source is not None:
+                    rows += source.select(QUERY, {"m": meeting, "p": prop, "o": differs}).rows
+                if staged is not None:
+                    bound = to_rdflib(to_oxigraph(differs))  # what QUERY's ?o gives back
+                    rows += (
+                        {"g": URIRef(g), "o": bound, "passage": passage}
+                        for g, passage in staged.rows(meeting, prop, differs)
+                    )
             for row in rows:
                 g = row.get("g")
                 if g is None or str(g) in exclude or not str(g).startswith(doc_graph_prefix):

@@ -51,23 +51,31 @@ def lookup_part(graph: TripleSet, writer: NTriplesWriter | None = None) -> Looku
     """S1, S2 and S3 of one document (see the module's docstring).
 
     `writer`: the one that wrote the whole document's text (its terms are converted already).
+    Found by a few scans of the triples, not by pattern: a pattern builds an index of the
+    whole document first, which cost more than the scans (a worker asks nothing else of it).
     """
-    keep = {t for t in graph if t[1] in TRIGGERS}
+    triples = list(graph)
+    keep = {t for t in triples if t[1] in TRIGGERS}
     subjects = {t[0] for t in keep}
+    derived = PROV.wasDerivedFrom
     passages: set[Node] = set()
-    for s in subjects:
-        for t in graph.triples((s, PROV.wasDerivedFrom, None)):
+    for t in triples:
+        if t[0] in subjects and t[1] == derived:
             keep.add(t)
             passages.add(t[2])
-    about: set[Node] = set()
-    for p in passages:
-        for t in graph.triples((p, None, None)):
+    selectors: set[Node] = set()
+    sources: set[Node] = set()
+    for t in triples:
+        if t[0] in passages:
             keep.add(t)
             if t[1] == OA.hasSelector:
-                about.add(t[2])
-                keep.update(graph.triples((t[2], None, None)))
+                selectors.add(t[2])
             elif t[1] == OA.hasSource:
-                about.add(t[2])
-                keep.update(graph.triples((t[2], RDF.type, None)))
+                sources.add(t[2])
+    is_a = RDF.type
+    for t in triples:
+        if t[0] in selectors or (t[0] in sources and t[1] == is_a):
+            keep.add(t)
     text = (writer or NTriplesWriter()).text(keep)
-    return LookupPart(text, frozenset(str(n) for n in subjects | passages | about))
+    nodes = subjects | passages | selectors | sources
+    return LookupPart(text, frozenset(str(n) for n in nodes))

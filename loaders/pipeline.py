@@ -42,7 +42,7 @@ from ccmkg.loaders.checking import (
     subjects_of,
 )
 from ccmkg.loaders.collector import eased
-from ccmkg.loaders.crossdoc import PassageCache, cross_document_conflicts
+from ccmkg.loaders.crossdoc import PassageCache, cross_document_conflicts, staged_claims
 from ccmkg.loaders.emit import Emitted, emit, emit_set, graph_iri, ontology_graph_iri
 from ccmkg.loaders.lookups import lookup_part
 from ccmkg.loaders.parallel import (
@@ -287,7 +287,8 @@ class _Loader:
         self.store, self.base, self.check = store, base, check
         self.known, self.people, self.batch = known, people, batch
         self.held = {g for gs in known.values() for g in gs}  # document graphs in the store
-        self.staging = Staging(store, swap=swap)
+        # conflicts with the staged documents are looked up in memory (`loaders/claims.py`)
+        self.staging = Staging(store, swap=swap, index=staged_claims())
         self.staged: list[_Prepared] = []
         self.waiting: list[Path] = []  # handled since the last commit, for `progress`
         self.progress, self.total, self.done = progress, total, 0
@@ -450,7 +451,7 @@ class _Loader:
         again only if they added something."""
         exclude = {target, *previous}
         meetings = TripleSet()
-        for triple in em.meetings:
+        for triple in em.meeting_triples():
             meetings.add(triple)
         before = set(meetings)
         across, context = cross_document_conflicts(

@@ -65,32 +65,40 @@ class TripleSet:
 
     def __init__(self) -> None:
         self._triples: set[Triple] = set()
-        # built on the first pattern asked for, then kept up to date
+        # each built on the first pattern that needs it, then kept up to date
         self._by_subject: dict[Node, set[Triple]] | None = None
         self._by_object: dict[Node, set[Triple]] | None = None
 
     def add(self, triple: Triple) -> None:
         self._triples.add(triple)
-        if self._by_subject is not None and self._by_object is not None:
+        if self._by_subject is not None:
             self._by_subject[triple[0]].add(triple)
+        if self._by_object is not None:
             self._by_object[triple[2]].add(triple)
 
     def remove(self, triple: Triple) -> None:
         """Remove one triple (a pattern with None is not supported: emission never needs it)."""
         self._triples.discard(triple)
-        if self._by_subject is not None and self._by_object is not None:
+        if self._by_subject is not None:
             self._by_subject[triple[0]].discard(triple)
+        if self._by_object is not None:
             self._by_object[triple[2]].discard(triple)
 
-    def _indexes(self) -> tuple[dict[Node, set[Triple]], dict[Node, set[Triple]]]:
-        if self._by_subject is None or self._by_object is None:
-            by_subject: dict[Node, set[Triple]] = defaultdict(set)
-            by_object: dict[Node, set[Triple]] = defaultdict(set)
+    def _subject_index(self) -> dict[Node, set[Triple]]:
+        if self._by_subject is None:
+            index: dict[Node, set[Triple]] = defaultdict(set)
             for t in self._triples:
-                by_subject[t[0]].add(t)
-                by_object[t[2]].add(t)
-            self._by_subject, self._by_object = by_subject, by_object
-        return self._by_subject, self._by_object
+                index[t[0]].add(t)
+            self._by_subject = index
+        return self._by_subject
+
+    def _object_index(self) -> dict[Node, set[Triple]]:
+        if self._by_object is None:
+            index: dict[Node, set[Triple]] = defaultdict(set)
+            for t in self._triples:
+                index[t[2]].add(t)
+            self._by_object = index
+        return self._by_object
 
     def bind(self, prefix: str, namespace: object) -> None:
         """Prefixes only matter to rdflib's serialisers; N-Triples has none."""
@@ -108,9 +116,9 @@ class TripleSet:
         """The triples matching a pattern (None matches anything), as `Graph.triples`."""
         s, p, o = pattern
         if s is not None:
-            candidates = self._indexes()[0].get(s, set())
+            candidates = self._subject_index().get(s, set())
         elif o is not None:
-            candidates = self._indexes()[1].get(o, set())
+            candidates = self._object_index().get(o, set())
         else:
             candidates = self._triples
         for t in list(candidates):

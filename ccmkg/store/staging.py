@@ -50,6 +50,14 @@ def triples_of(text: str) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
 
 
+class StagedIndex(Protocol):
+    """Something kept beside the staged graphs (a caller's own index of their text)."""
+
+    def add(self, graph: str, text: str) -> None: ...
+
+    def clear(self) -> None: ...
+
+
 class Staging:
     """The store seen with a batch of not-yet-written graphs added (new graphs only).
 
@@ -58,8 +66,11 @@ class Staging:
     fresh store is bulk-loaded in the background as graphs are staged (`FreshBuild`).
     """
 
-    def __init__(self, store: Store, *, swap: bool = False) -> None:
+    def __init__(
+        self, store: Store, *, swap: bool = False, index: StagedIndex | None = None
+    ) -> None:
         self.store = store
+        self.index = index  # told each staged text (what the staging store got), and cleared
         self.swap = swap and isinstance(store, SwapStore)
         self.graphs: dict[str, str] = {}  # graph → N-Triples text
         self._mem = ox.Store()
@@ -105,6 +116,8 @@ class Staging:
         except SyntaxError as exc:
             raise ValueError(str(exc)) from exc
         self.graphs[graph] = text
+        if self.index is not None:
+            self.index.add(graph, staged)
         if self._build is not None:
             self._build.add(graph, text, checked)
 
@@ -148,3 +161,5 @@ class Staging:
         self._build = None
         self.graphs = {}
         self._mem = ox.Store()
+        if self.index is not None:
+            self.index.clear()
