@@ -86,18 +86,12 @@ class TripleSet:
 
     def _subject_index(self) -> dict[Node, set[Triple]]:
         if self._by_subject is None:
-            index: dict[Node, set[Triple]] = defaultdict(set)
-            for t in self._triples:
-                index[t[0]].add(t)
-            self._by_subject = index
+            self._by_subject = _indexed(self._triples, 0)
         return self._by_subject
 
     def _object_index(self) -> dict[Node, set[Triple]]:
         if self._by_object is None:
-            index: dict[Node, set[Triple]] = defaultdict(set)
-            for t in self._triples:
-                index[t[2]].add(t)
-            self._by_object = index
+            self._by_object = _indexed(self._triples, 2)
         return self._by_object
 
     def bind(self, prefix: str, namespace: object) -> None:
@@ -145,3 +139,12 @@ class TripleSet:
     def value(self, subject: Node, predicate: Node) -> Node | None:
         """One object of (subject, predicate, ?), or None, as `Graph.value` without options."""
         return next(self.objects(subject, predicate), None)
+
+
+def _indexed(triples: Iterable[Triple], position: int) -> dict[Node, set[Triple]]:
+    """The triples by their term at `position` (0: subject, 2: object), built when first asked
+    for: most documents are only ever looked up one way."""
+    index: dict[Node, set[Triple]] = defaultdict(set)
+    for t in triples:
+        index[t[position]].add(t)
+    return index

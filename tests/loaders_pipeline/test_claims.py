@@ -6,7 +6,6 @@ or with two, a literal holding a predicate's IRI)."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,32 +15,23 @@ from rdflib.term import Node
 
 from ccmkg.loaders.claims import StagedClaims
 from ccmkg.loaders.crossdoc import FUNCTIONAL, QUERY, VALUES_QUERY
-from ccmkg.loaders.emit import emit_set, graph_iri
-from ccmkg.loaders.extract import extract_document
 from ccmkg.loaders.lookups import lookup_part
 from ccmkg.model.terms import CCM
-from ccmkg.resources import corpus_files
 from ccmkg.settings import Settings
 from ccmkg.store.embedded import EmbeddedStore, _Dataset, _run
 from ccmkg.store.rdfterms import ntriples, to_rdflib
+from tests.loaders_pipeline.test_lookups import _graphs
 
 BASE = "https://ccm-kg.org/"
-VARIANTS = Path(__file__).resolve().parent.parent / "data" / "variants"
 PREFIX = f"{BASE}graph/doc/"
 
 
 def _corpus_texts(*, part: bool) -> dict[str, str]:
-    out = {}
-    for path in list(corpus_files()) + sorted(VARIANTS.glob("*.txt")):
-        raw = path.read_bytes()
-        x = extract_document(path, raw)
-        x.document.sha256 = hashlib.sha256(raw).hexdigest()
-        x.document.file_name = path.name
-        graph = emit_set(x, BASE)[1]
-        out[graph_iri(BASE, x.document.sha256)] = (
-            lookup_part(graph).text if part else ntriples(graph)
-        )
-    return out
+    """Each corpus and variant document's N-Triples, or only its lookup part's."""
+    return {
+        iri: lookup_part(graph).text if part else ntriples(graph)
+        for iri, graph in _graphs().items()
+    }
 
 
 def _index_and_store(texts: dict[str, str]) -> tuple[StagedClaims, ox.Store]:
