@@ -24,6 +24,17 @@ def wait_for(driver: Any, condition: Any, seconds: float = 20) -> Any:
     return WebDriverWait(driver, seconds).until(condition)
 
 
+def downloaded(driver: Any, folder: Path, suffix: str) -> str:
+    """The text of the file ending in `suffix` the browser saved into `folder`, once it holds
+    some: Chrome may create the file before it writes it (a CI run read it empty)."""
+
+    def written(_: Any) -> str | bool:
+        texts = [p.read_text() for p in folder.glob(f"*{suffix}")]
+        return next((t for t in texts if t), False)
+
+    return wait_for(driver, written)
+
+
 def js(driver: Any, script: str, *args: Any) -> Any:
     return driver.execute_script(script, *args)
 
@@ -125,12 +136,10 @@ def test_results_download_as_csv_and_json(fixture_site: str, tmp_path: Path) -> 
         js(driver, "yasgui.getTab().query()")
         wait_for(driver, lambda d: d.find_elements("css selector", "#yasgui .yasr td a.iri"))
         driver.find_element("css selector", "#yasgui .yasr_downloadIcon").click()
-        csv_file = wait_for(driver, lambda d: [p for p in tmp_path.glob("*.csv")])[0]
-        assert "id/post/presidency/msp-6" in csv_file.read_text()
+        assert "id/post/presidency/msp-6" in downloaded(driver, tmp_path, ".csv")
         driver.find_element("css selector", "#yasgui .select_response").click()
         driver.find_element("css selector", "#yasgui .yasr_downloadIcon").click()
-        json_file = wait_for(driver, lambda d: [p for p in tmp_path.glob("*.json")])[0]
-        answer = json.loads(json_file.read_text())
+        answer = json.loads(downloaded(driver, tmp_path, ".json"))
         assert answer["head"]["vars"] == ["p"] and answer["results"]["bindings"]
     finally:
         driver.quit()
