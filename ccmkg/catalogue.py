@@ -79,6 +79,9 @@ class NamedQuery:
     # substituted constant without knowing it is bound, so a query whose best start is the
     # bound term can be 30x slower with substitution (api_deadlines: 42 ms vs 1.2 ms for one
     # State on the corpus), while others are slower with VALUES (docs/decisions/queries.md).
+    # "marked": the VALUES block goes at each `#@values` line of the text instead, for a query
+    # whose bound term must start each branch of a UNION of subqueries (a block at the start
+    # would join after the subqueries ran over every area: api_area_holdings 5x slower).
     bind: str = "substitution"
 
     def as_doc(self) -> dict[str, Any]:
@@ -184,8 +187,11 @@ class Catalogue:
         query = self.get(name)
         bindings = self.bindings(name, params)
         text = query.text
-        if query.bind == "values" and bindings:
-            text, bindings = inject_values(text, values_block(bindings)), {}
+        if query.bind in ("values", "marked") and bindings:
+            block = values_block(bindings)
+            marked = query.bind == "marked"
+            text = text.replace(VALUES_MARK, block) if marked else inject_values(text, block)
+            bindings = {}
         return store.select(text, bindings=bindings, max_rows=max_rows, timeout_s=timeout_s)
 
     def _convert(self, param: Param, raw: str) -> Node:
@@ -310,7 +316,10 @@ _CONVERTERS: dict[str, Callable[[Catalogue, str], Node]] = {
 # Query files
 
 
-BIND_MODES = frozenset({"substitution", "values"})
+BIND_MODES = frozenset({"substitution", "values", "marked"})
+# Where `bind: marked` puts the VALUES block: a comment line of its own, so that the text is a
+# valid query as written (and binds by substitution where it is run as is).
+VALUES_MARK = "#@values"
 _EMPTY_STORE = pyoxigraph.Store()
 
 
@@ -362,6 +371,8 @@ def parse_query_file(path: Path) -> NamedQuery:
     bind = str(header.get("bind", "substitution"))
     if bind not in BIND_MODES:
         raise InputError(f"{where}: bind must be one of {sorted(BIND_MODES)}, not {bind!r}")
+    if bind == "marked" and VALUES_MARK not in text:
+        raise InputError(f"{where}: bind: marked needs a {VALUES_MARK!r} line where VALUES go")
     column_docs = {str(k): str(v) for k, v in (header.get("columns") or {}).items()}
     if tuple(column_docs) != projected:
         raise InputError(

@@ -1,5 +1,5 @@
-"""`bind: values` in a query's header: the same rows as pyoxigraph's substitution, bound the
-way the planner can start from (ccmkg/catalogue.py NamedQuery.bind)."""
+"""`bind: values` and `bind: marked` in a query's header: the same rows as pyoxigraph's
+substitution, bound the way the planner can start from (ccmkg/catalogue.py NamedQuery.bind)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ccmkg.catalogue import Catalogue, parse_query_file, to_records
+from ccmkg.catalogue import VALUES_MARK, Catalogue, parse_query_file, to_records
 from ccmkg.errors import InputError
 from ccmkg.loaders.reference.load import ReferenceReport
 from ccmkg.settings import Settings
@@ -17,7 +17,8 @@ from ccmkg.store import Store, open_store
 from devtools.rel_support import copy_store
 
 CATALOGUE = Catalogue.load()
-BY_VALUES = sorted(q.name for q in CATALOGUE.queries.values() if q.bind == "values")
+BY_VALUES = sorted(q.name for q in CATALOGUE.queries.values() if q.bind in ("values", "marked"))
+MARKED = sorted(q.name for q in CATALOGUE.queries.values() if q.bind == "marked")
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +52,43 @@ def _multiset(records: list[dict]) -> list[str]:
 def test_the_deadlines_of_a_state_are_found_by_values(loaded: Store) -> None:
     rows = CATALOGUE.run(loaded, "api_deadlines", {"state": "LAO"}).rows
     assert rows and {str(r["iso3"]) for r in rows} == {"LAO"}
+
+
+def test_some_queries_bind_at_marks() -> None:
+    assert MARKED, "no query header says bind: marked"
+
+
+@pytest.mark.parametrize("name", MARKED)
+def test_a_marked_query_binds_at_each_mark(loaded: Store, name: str) -> None:
+    """Every mark of the text gets the block (a mark left unbound would answer every State or
+    area in that branch), and the answer is the substituted one for a value with rows too."""
+    query = CATALOGUE.get(name)
+    assert query.text.count(VALUES_MARK) >= 1
+    fixed = {p.name: query.example[p.name] for p in query.params if p.required}
+    param = next(p.name for p in query.params if not p.required)
+    everyone = to_records(CATALOGUE.run(loaded, name, fixed))
+    for value in _values_with_rows(everyone, param):
+        asked = {**fixed, param: value}
+        bound = to_records(CATALOGUE.run(loaded, name, asked))
+        substituted = to_records(
+            loaded.select(query.text, bindings=CATALOGUE.bindings(name, asked))
+        )
+        assert bound and _multiset(bound) == _multiset(substituted)
+        assert len(everyone) > len(bound), "the value did not restrict every branch"
+
+
+def _values_with_rows(records: list[dict], param: str) -> list[str]:
+    """A few values of `param` that these rows answer (a State's IRI: the parameter takes it)."""
+    found = sorted({str(r[param]) for r in records if r.get(param)})
+    assert found, f"no {param} answered on the corpus"
+    return found[:3]
+
+
+def test_a_marked_query_without_a_mark_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "q.rq"
+    path.write_text("# title: t\n# columns: {s: x}\n# bind: marked\nSELECT ?s WHERE { ?s ?p ?o }\n")
+    with pytest.raises(InputError, match="needs a '#@values' line"):
+        parse_query_file(path)
 
 
 def test_an_unknown_binding_mode_is_refused(tmp_path: Path) -> None:
