@@ -16,7 +16,9 @@ median time of the named query of queries/ that answers the same question, both 
 over the sum of the named-query medians). A list with no research query of its own is measured
 against its `api_*` query through /queries (the list's cost on top of its query). A second
 table asks the lists whose items carry sources with `sources=none` (no passage read), against
-the same named queries: then both answers hold the same kind of facts.
+the same named queries: then both answers hold the same kind of facts. A third table asks the
+lists still above issue #16's goal (`sources=none`) against the api_* queries each runs
+itself, one after the other through /queries: what the REST layer adds on top of them.
 
 Data: the bundled corpus (loaded with the loaders pipeline) and, with --synth N, a synthetic
 CCM-shaped graph of ~N triples from bench/synth.py (bulk-loaded with pyoxigraph). The meeting,
@@ -25,6 +27,7 @@ State and person asked about are picked from the data (the busiest ones), not ha
     python bench/api.py                        # corpus only
     python bench/api.py --synth 1000000 -n 30  # plus the 1M-triple synthetic graph
     python bench/api.py --synth 1000000 --no-corpus --lists-only -n 15   # only the ratios
+    python bench/api.py --synth 1000000 --no-corpus --lists-only --serve -n 15   # by `ccmkg serve`
 """
 
 from __future__ import annotations
@@ -197,10 +200,55 @@ def unsourced_pairs(s: Sample) -> list[Pair]:
 
 def list_ratios(client: httpx.Client, sample: Sample, n: int) -> None:
     """Median REST time / median named-query time (both through HTTP), per list and total:
-    the lists as they answer by default, then the lists with sources asked `sources=none`."""
+    the lists as they answer by default, then the lists with sources asked `sources=none`,
+    then the lists still above the goal against the queries they run themselves."""
     ratio_table(client, pairs(sample), n)
     print("\nThe lists with sources, asked `sources=none` (no passage read):")
     ratio_table(client, unsourced_pairs(sample), n)
+    print(
+        "\nThe same lists (`sources=none`) against the api_* queries each runs, one after the "
+        "other through /queries: what the REST layer adds on top of its own queries."
+    )
+    own_table(client, sample, n)
+
+
+def own_queries(path: str, params: dict[str, str], answer: dict) -> Queries:
+    """The api_* queries GET `path` runs with `params` (`sources=none`), read off
+    api/services: a period first chooses holdings from their days and terms, then reads each
+    one the list answers (the REST reads each chosen one, so this baseline may run fewer)."""
+    area = {k: v for k, v in params.items() if k in ("area", "state")}
+    ids = [item["id"] for item in answer["items"]]
+    if path == "/coordinators" and ({"year", "on", "from", "to"} & set(params)):
+        chosen = [("api_coordinator_holding_unsourced", {"holding": i}) for i in ids]
+        return [("api_holding_days", area), ("api_holding_terms", area), *chosen]
+    if path == "/coordinators":
+        return [("api_area_holdings_unsourced", area)]
+    state = {k: v for k, v in params.items() if k == "state"}
+    facts = [("api_presidency_facts", state)]
+    return facts + ([("api_presidency_dates", state)] if ids else [])
+
+
+def own_table(client: httpx.Client, s: Sample, n: int) -> None:
+    print("\n| REST list | its queries | REST p50 | queries p50 | ratio |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for pair in unsourced_pairs(s):
+        if pair.path not in ("/coordinators", "/presidencies"):
+            continue
+        every = {**pair.params, "limit": "1000"}
+        answer = client.get(pair.path, params=every).raise_for_status().json()
+        queries = own_queries(pair.path, pair.params, answer)
+
+        def rest(pair: Pair = pair) -> object:
+            return client.get(pair.path, params=pair.params).raise_for_status()
+
+        def own(queries: Queries = queries) -> None:
+            for name, bound in queries:
+                client.get(f"/queries/{name}", params=bound).raise_for_status()
+
+        a, b = (statistics.median(x) for x in interleaved([rest, own], n))
+        label = pair.path + "?" + "&".join(f"{k}={v}" for k, v in pair.params.items())
+        names = " + ".join(sorted({name for name, _ in queries}))
+        print(f"| {label} | {names} ({len(queries)}) | {a:.1f} | {b:.1f} | {a / b:.2f}× |")
 
 
 def ratio_table(client: httpx.Client, asked: list[Pair], n: int) -> None:
@@ -293,10 +341,28 @@ def synth_store(tmp: Path, triples: int) -> Iterator[tuple[Settings, Store]]:
         store.close()
 
 
-def bench(label: str, settings: Settings, store: Store, n: int, lists_only: bool = False) -> None:
+def bench(
+    label: str,
+    settings: Settings,
+    store: Store,
+    n: int,
+    lists_only: bool = False,
+    serve: bool = False,
+) -> None:
     catalogue = Catalogue.load(base_iri=settings.base_iri)
     sample = pick(store)
     print(f"\n## {label}: {store.triple_count()} triples, {n} runs each; {sample}\n")
+    if lists_only and serve:  # issue #16's setting: the store served by `ccmkg serve`
+        sys.path.insert(0, str(ROOT / "bench"))
+        from query import ccmkg_server
+
+        store.close()  # releases the directory for the server process
+        with (
+            ccmkg_server(Path(settings.store), {}) as (_, base),
+            httpx.Client(base_url=base, timeout=120) as client,
+        ):
+            list_ratios(client, sample, n)
+        return
     if lists_only:
         with serve_app(settings, store) as base, httpx.Client(base_url=base, timeout=120) as c:
             list_ratios(c, sample, n)
@@ -349,16 +415,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--lists-only", action="store_true", help="only the REST list / named query ratios"
     )
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="with --lists-only: serve with `ccmkg serve` in its own process (issue #16's "
+        "setting), not uvicorn in a thread of this one",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         if not args.no_corpus:
             with corpus_store(tmp) as (settings, store):
-                bench("corpus", settings, store, args.n, args.lists_only)
+                bench("corpus", settings, store, args.n, args.lists_only, args.serve)
         if args.synth:
             with synth_store(tmp, args.synth) as (settings, store):
                 label = f"synthetic ~{args.synth:,} triples"
-                bench(label, settings, store, args.n, args.lists_only)
+                bench(label, settings, store, args.n, args.lists_only, args.serve)
 
 
 if __name__ == "__main__":
