@@ -36,6 +36,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing import spawn
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -58,8 +59,12 @@ _ctx = multiprocessing.get_context("fork")
 # hold at that instant (compaction after a write), and the child's own open could wait on
 # them for ever (seen: a graph count stuck until its 60 s limit under a loaded test run).
 _CLEAN = multiprocessing.get_context("forkserver")
-# Imported once in the forkserver, so that a new worker starts in milliseconds.
-_CLEAN.set_forkserver_preload(["ccmkg.store.embedded"])
+# Imported once in the forkserver, so that a new worker starts in milliseconds: the store, and
+# the server's main script (see forkmain.py; a module run with `python -m` needs nothing).
+# This process's own main script, for the forkserver it starts (which inherits the environment).
+FORKSERVER_MAIN_ENV = "CCMKG_FORKSERVER_MAIN"
+os.environ[FORKSERVER_MAIN_ENV] = spawn.get_preparation_data("ccmkg").get("init_main_from_path", "")
+_CLEAN.set_forkserver_preload(["ccmkg.store.forkmain", "ccmkg.store.embedded"])
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 # A worker whose resident memory grew by more than this since it started retires after its
 # answer: the allocator rarely gives freed memory back, a fresh fork starts small.
