@@ -15,6 +15,7 @@ from rdflib import Literal
 
 from ccmkg.errors import QueryTimeout, StoreError
 from ccmkg.settings import Settings
+from ccmkg.store import embedded
 from ccmkg.store.embedded import EmbeddedStore
 from tests.helpers.data import EX, G1, SLOW_QUERY, many_triples, sample_graphs
 
@@ -51,6 +52,7 @@ def test_one_process_owns_a_store_directory(tmp_path: Path) -> None:
 _WRITER = """
 import sys
 from ccmkg.settings import Settings
+from ccmkg.store import embedded
 from ccmkg.store.embedded import EmbeddedStore
 from tests.helpers.data import G1, many_triples
 store = EmbeddedStore(Settings(store=sys.argv[1], query_workers=1))
@@ -271,3 +273,41 @@ def test_workers_answer_the_same_from_their_copy_and_from_disk(tmp_path: Path) -
         finally:
             s.close()
     assert answers[0] == answers[1]
+
+
+def _workers(s: EmbeddedStore) -> list[object]:
+    return [*s._pool.handlers(), *s._sparql_pool.handlers()]
+
+
+def test_the_workers_of_a_write_start_once_writes_pause(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first query after an ingest does not pay for forking its workers (issue #16): they
+    start when no write came for WARM_AFTER_WRITE_S, and they read the new version."""
+    monkeypatch.setattr(embedded, "WARM_AFTER_WRITE_S", 0.2)
+    s = _open(tmp_path)
+    try:
+        s.replace_graphs(sample_graphs())
+        assert _workers(s) == [], "a write retires the idle workers of the old version"
+        deadline = time.monotonic() + 20
+        while len(_workers(s)) < 2 + s._sparql_pool.size and time.monotonic() < deadline:
+            time.sleep(0.05)
+        handlers = _workers(s)
+        assert len(handlers) == 2 + s._sparql_pool.size
+        current = s._snapshots.current(s._open_disk(), s._version)
+        assert {h.path for h in handlers} == {current}  # type: ignore[attr-defined]
+        rows = s.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", timeout_s=10)
+        assert int(rows.rows[0]["n"]) == sum(len(g) for g in sample_graphs().values())
+    finally:
+        s.close()
+
+
+def test_a_store_closed_after_a_write_starts_no_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(embedded, "WARM_AFTER_WRITE_S", 0.2)
+    s = _open(tmp_path)
+    s.replace_graphs(sample_graphs())
+    s.close()
+    time.sleep(0.6)
+    assert _workers(s) == []
