@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
                 arms[arm].append(timed(catalogue, store))
                 warm.append(timed(catalogue, store))
         embedded.WARM_AFTER_WRITE_S = shipped
-    print({arm: [round(x) for x in v] for arm, v in arms.items()})
+    print("per round, ms:", {arm: [round(x) for x in v] for arm, v in arms.items()})
     started, forked = (statistics.median(v) for v in arms.values())
     data = str(args.store) if args.store else f"~{args.synth:,} triples"
     print(f"\n{data}; {args.rounds} rounds; query {QUERY[0]}; pause {args.pause} s")
