@@ -33,10 +33,10 @@ from rdflib import Graph, Literal, URIRef
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.api import BASE, synth_store  # noqa: E402
+from bench.api import opened_store, synth_store  # noqa: E402
 from ccmkg.catalogue import Catalogue  # noqa: E402
 from ccmkg.settings import Settings  # noqa: E402
-from ccmkg.store import Store, embedded, open_store  # noqa: E402
+from ccmkg.store import Store, embedded  # noqa: E402
 
 QUERY = ("api_area_holdings_unsourced", {"area": "universalization"})
 PROBE = "https://ccm-kg.org/graph/bench-after-write"
@@ -63,12 +63,8 @@ def opened(tmp: Path, args: argparse.Namespace) -> Iterator[tuple[Settings, Stor
         return
     copy = tmp / "store"
     shutil.copytree(args.store, copy, ignore=shutil.ignore_patterns("ccmkg-read-snapshots"))
-    settings = Settings(store=str(copy), base_iri=BASE)
-    store = open_store(settings)
-    try:
-        yield settings, store
-    finally:
-        store.close()
+    with opened_store(copy) as pair:
+        yield pair
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -333,6 +333,13 @@ def synth_store(tmp: Path, triples: int) -> Iterator[tuple[Settings, Store]]:
     disk.bulk_load(path=str(ontology_file()), format=ox.RdfFormat.TURTLE)
     disk.flush()
     del disk
+    with opened_store(directory) as pair:
+        yield pair
+
+
+@contextmanager
+def opened_store(directory: Path) -> Iterator[tuple[Settings, Store]]:
+    """A store directory opened as `ccmkg serve` opens it (our base IRI), closed after."""
     settings = Settings(store=str(directory), base_iri=BASE)
     store = open_store(settings)
     try:
