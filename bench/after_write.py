@@ -11,9 +11,9 @@ two arms alternate, on the same store; medians.
     python bench/after_write.py --synth 1000000 --rounds 7
     python bench/after_write.py --store DIR --rounds 7   # a copy of a store directory
 
-A store just bulk-loaded (what --synth builds) is still being compacted by RocksDB while the
-bench runs: there a fresh worker's first query costs ~0.6 s either way (stop 23), so measure a
-store that has settled with --store as well.
+This script's own main imports bench/api.py (FastAPI included): before the forkserver preloaded
+the main script (ccmkg/store/forkmain.py), every worker imported it again, and the first query
+after a write cost 0.6-1 s in both arms.
 """
 
 from __future__ import annotations
