@@ -24,6 +24,7 @@ from ccmkg.api.services.passages import with_details
 from ccmkg.errors import NotFound
 from ccmkg.model.iri import IriScheme, meeting_key
 from ccmkg.model.terms import CCM
+from ccmkg.store import Rows
 
 
 def _meeting_item(row: Row) -> dict[str, Any]:
@@ -91,30 +92,38 @@ def meetings(
     person (name key or IRI); None means any. In date order; the items from `offset` on, at
     most `limit` of them (None: all), of a list whose `total` counts them all.
 
-    The meetings are chosen and ordered from their dates alone (api_meeting_dates), and the
+    The meetings are chosen and ordered from their dates alone (api_meeting_dates: with a State
+    or person, of the meetings they attended only), and the
     details and passages are read for the page only (api_meetings): reading every meeting's
     passages was most of the time at 1M triples (issue #16). A meeting's date is the earliest
     of those the documents state, as `_fold_meetings` shows it. The answers used to filter
     count for truncation too: a cut attendance list would drop meetings silently. Without
     `sources` (GET /meetings?sources=none) no passage is read: the page's meetings come from
     api_meetings_unsourced, with no source."""
-    # The kind is bound in the query: only its meetings are read, each of that kind.
-    dated = queries.run("api_meeting_dates", {"kindClass": kind})
-    answers = [dated]
+    answers: list[Rows] = []
+    if state:
+        answers.append(queries.run("api_actor_meetings", {"actor": state}))
+    if person:
+        iri = _person_iri(queries, person)
+        answers.append(queries.run("api_person_meetings", {"person": iri}))
+    attended = [{text(r, "meeting") or "" for r in a.rows} - {""} for a in answers]
+    if attended and not set.intersection(*attended):
+        return Listing([], *answers, total=0, offset=offset)
+    # The kind is bound in the query: only its meetings are read, each of that kind; with a
+    # State or person, only the meetings they attended (1M, one State: 106 -> ~20 ms).
+    if attended:
+        dated = queries.run_for(
+            "api_meeting_dates", "meeting", sorted(set.intersection(*attended)), {"kindClass": kind}
+        )
+    else:
+        dated = queries.run("api_meeting_dates", {"kindClass": kind})
+    answers.append(dated)
     days: dict[str, set[str]] = {}
     for row in dated.rows:
         found = days.setdefault(text(row, "meeting") or "", set())
         found.update(d for d in [day(row, "date")] if d)
     days.pop("", None)
     kept = set(days)
-    if state:
-        attended = queries.run("api_actor_meetings", {"actor": state})
-        answers.append(attended)
-        kept &= {text(r, "meeting") or "" for r in attended.rows}
-    if person:
-        attended = queries.run("api_person_meetings", {"person": _person_iri(queries, person)})
-        answers.append(attended)
-        kept &= {text(r, "meeting") or "" for r in attended.rows}
     chosen = sorted(
         (min(days[iri], default=""), meeting_segment(iri), iri)
         for iri in kept
