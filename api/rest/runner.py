@@ -11,7 +11,7 @@ from functools import cache
 import pyoxigraph as ox
 from fastapi import Request
 
-from ccmkg.catalogue import Catalogue
+from ccmkg.catalogue import VALUES_MARK, Catalogue
 from ccmkg.errors import BadParameter
 from ccmkg.settings import Settings
 from ccmkg.sparql_guard import inject_values
@@ -72,8 +72,9 @@ class Queries:
         params: Mapping[str, str | None] | None = None,
     ) -> Rows:
         """The rows of named query `name` for each of `iris` bound to its parameter `key`, in
-        one query: a VALUES block of one row per IRI at the start of the WHERE group. A list
-        reads its items' details and passages this way for its page only (issue #16).
+        one query: a VALUES block of one row per IRI at the start of the WHERE group (at each
+        `#@values` line of a `bind: marked` query). A list reads its items' details and
+        passages this way for its page only (issue #16).
 
         The IRIs come from the store's own answers; each is checked as an IRI. The other
         parameters are checked as `run` checks them, and bound in the same VALUES rows.
@@ -96,7 +97,13 @@ class Queries:
         others = [str(to_oxigraph(term)) for term in bindings.values()]
         names = " ".join(f"?{var}" for var in (key, *bindings))
         rows = " ".join(f"({' '.join([str(ox.NamedNode(iri)), *others])})" for iri in iris)
-        text = inject_values(query.text, f"VALUES ({names}) {{ {rows} }}")
+        block = f"VALUES ({names}) {{ {rows} }}"
+        # A marked query takes the rows where it says (each branch of a UNION: see `bind:
+        # marked` in ccmkg/catalogue.py), as `run` binds it.
+        marked = query.bind == "marked"
+        text = (
+            query.text.replace(VALUES_MARK, block) if marked else inject_values(query.text, block)
+        )
         return self.store.select(
             text, max_rows=self.settings.max_result_rows, timeout_s=self.settings.query_timeout_s
         )

@@ -6,14 +6,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
+from ccmkg.api.rest.runner import Queries
 from ccmkg.catalogue import VALUES_MARK, Catalogue, parse_query_file, to_records
 from ccmkg.errors import InputError
 from ccmkg.loaders.reference.load import ReferenceReport
 from ccmkg.settings import Settings
-from ccmkg.store import Store, open_store
+from ccmkg.store import Rows, Store, open_store
 from devtools.rel_support import copy_store
 
 CATALOGUE = Catalogue.load()
@@ -75,6 +77,29 @@ def test_a_marked_query_binds_at_each_mark(loaded: Store, name: str) -> None:
         )
         assert bound and _multiset(bound) == _multiset(substituted)
         assert len(everyone) > len(bound), "the value did not restrict every branch"
+
+
+def test_run_for_binds_a_marked_query_at_each_mark(loaded: Store) -> None:
+    """`Queries.run_for` (a list's page of persons in one query) gives the rows of each person
+    asked alone; its VALUES rows go at every mark, as `run` puts its block there."""
+    settings = Settings(base_iri=CATALOGUE.base_iri)
+    sent: list[str] = []
+
+    class Recording:  # the real store; only the texts it is asked are kept
+        def select(self, text: str, **kwargs: Any) -> Rows:
+            sent.append(text)
+            return loaded.select(text, **kwargs)
+
+    everyone = to_records(CATALOGUE.run(loaded, "api_persons", {}))
+    persons = _values_with_rows(everyone, "person")
+    assert len(persons) > 1
+    queries = Queries(store=cast(Store, Recording()), settings=settings)
+    together = to_records(queries.run_for("api_persons", "person", persons))
+    alone = [
+        r for p in persons for r in to_records(CATALOGUE.run(loaded, "api_persons", {"person": p}))
+    ]
+    assert together and _multiset(together) == _multiset(alone)
+    assert VALUES_MARK not in sent[-1] and sent[-1].count("VALUES (?person)") == 2
 
 
 def _values_with_rows(records: list[dict], param: str) -> list[str]:
