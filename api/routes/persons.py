@@ -42,6 +42,10 @@ def persons(
 ) -> Response:
     """Each person with every spelling, and the documents that name them."""
     least = parse_int("min_documents", min_documents, 1, 10_000)
+    if least is None:  # the page's persons only are read in full
+        return page_answer(
+            service.persons(queries, q=q, offset=page.offset, limit=page.limit), page
+        )
     found = recurring.with_documents(service.persons(queries, q=q), least)
     return page_answer(found, page)
 
