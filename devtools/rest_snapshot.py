@@ -72,6 +72,10 @@ def requests() -> list[tuple[str, dict[str, str]]]:
     out.append(("/states", {"status": "state-party"}))
     out += [("/actors", {})] + [("/actors", {"q": q}) for q in ("zam", "united", "cmc", "la")]
     out += [("/persons", {})] + [("/persons", {"q": q}) for q in ("ma", "masmejan", "an")]
+    # Pages of a few persons: GET /persons reads its page's persons only (a `limit` given here
+    # is the size of the pages walked).
+    out += [("/persons", {"limit": "7"}), ("/persons", {"q": "an", "limit": "3"})]
+    out += [("/persons", {"q": "delega", "limit": "40"}), ("/persons", {"min_documents": "2"})]
     out += [("/conflicts", {}), ("/review", {}), ("/review", {"reason": "unresolved-name"})]
     out.append(("/working-groups", {}))
     out += [("/working-groups", {"area": a}) for a in AREAS]
@@ -84,16 +88,18 @@ def label(path: str, params: dict[str, str]) -> str:
 
 
 def answer(client: httpx.Client, path: str, params: dict[str, str]) -> dict[str, Any]:
-    """Every page of one list: its items in order, its count, and truncation per page."""
+    """Every page of one list (of `limit` items when given, else PAGE): its items in order, its
+    count, and truncation per page."""
     items: list[Any] = []
     offset = 0
+    size = int(params.get("limit", PAGE))
     while True:
-        response = client.get(path, params={**params, "limit": PAGE, "offset": offset})
+        response = client.get(path, params={**params, "limit": size, "offset": offset})
         if response.status_code != 200:
             return {"status": response.status_code, "body": response.json()}
         body = response.json()
         items += body["items"]
-        offset += PAGE
+        offset += size
         if offset >= body["count"]:
             return {
                 "count": body["count"],
