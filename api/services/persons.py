@@ -17,6 +17,13 @@ from ccmkg.model.names import fold, squash
 from ccmkg.store import Rows
 
 
+def _least(held: str | None, met: str | None) -> str | None:
+    """Of two values of a field that should have one (two documents may write a name two
+    ways), the lesser: the same on every request, whatever order the rows come in."""
+    values = [v for v in (held, met) if v is not None]
+    return min(values) if values else None
+
+
 def _fold_persons(rows: Rows) -> list[dict[str, Any]]:
     """One dict per person, shaped like `Person` plus `key` (its name key, for the search).
 
@@ -40,8 +47,8 @@ def _fold_persons(rows: Rows) -> list[dict[str, Any]]:
         if doc is not None:
             add_unique(item, "documents", document_ref(row))
             return
-        item["name"] = item["name"] or text(row, "name")
-        item["key"] = item["key"] or text(row, "nameKey")
+        item["name"] = _least(item["name"], text(row, "name"))
+        item["key"] = _least(item["key"], text(row, "nameKey"))
         add_unique(item, "spellings", text(row, "spelling"))
         add_unique(item, "alternate_names", text(row, "alternateName"))
         add_unique(item, "honorifics", text(row, "honorific"))
@@ -50,8 +57,12 @@ def _fold_persons(rows: Rows) -> list[dict[str, Any]]:
     items = fold_rows(rows.rows, "person", build, more)
     for item in items:
         del item["sources"]  # fold_rows reads the document rows as passages: not a person's
-        honorifics = item.pop("honorifics")
+        # In a fixed order, not the rows' (which differs between query workers, and between
+        # the chunks a page is read in): the same person answers the same on every request.
+        honorifics = sorted(item.pop("honorifics"))
         item["honorific"] = honorifics[0] if honorifics else None
+        item["spellings"].sort()
+        item["alternate_names"].sort()
         # Date order, undated first (as SPARQL orders an unbound date), then by IRI.
         item["documents"].sort(key=lambda d: (d["date"] or "", d["id"]))
     return items
@@ -75,8 +86,8 @@ def _fold_names(rows: Sequence[Row]) -> dict[str, dict[str, Any]]:
     for row in rows:
         iri = text(row, "person") or ""
         item = found.setdefault(iri, {"name": None, "key": None, "spellings": []})
-        item["name"] = item["name"] or text(row, "name")
-        item["key"] = item["key"] or text(row, "nameKey")
+        item["name"] = _least(item["name"], text(row, "name"))
+        item["key"] = _least(item["key"], text(row, "nameKey"))
         add_unique(item, "spellings", text(row, "spelling"))
     found.pop("", None)
     return found
