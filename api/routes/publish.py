@@ -21,13 +21,13 @@ from ccmkg.api.deps import get_settings, get_store
 from ccmkg.api.ldpages import ontology_page_fallback, shapes_page
 from ccmkg.api.linking import CONTEXT_PATH, api_context, negotiate
 from ccmkg.api.rest.models import ErrorBody
+from ccmkg.api.services.described import described
 from ccmkg.errors import NotAcceptable
 from ccmkg.export import FORMATS, PREFIXES, stream_export
 from ccmkg.model.vocab import ontology_graph
 from ccmkg.resources import ontology_file, shape_files
 from ccmkg.settings import Settings
 from ccmkg.store import Store
-from ccmkg.void import describe
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["publishing"])
@@ -96,12 +96,21 @@ def choose(request: Request, offered: list[str]) -> str:
 
 def rdf_response(graph: Graph, media_type: str) -> Response:
     """A graph serialised in `media_type`, with prefixes, marked as negotiated."""
+    return negotiated_response(serialised(graph, media_type), media_type)
+
+
+def serialised(graph: Graph, media_type: str) -> bytes:
+    """The graph in `media_type`, with our prefixes."""
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=False)
     if media_type == JSONLD:
-        body = graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+        text = graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
     else:
-        body = graph.serialize(format=_RDFLIB_FORMAT[media_type])
+        text = graph.serialize(format=_RDFLIB_FORMAT[media_type])
+    return text.encode("utf-8")
+
+
+def negotiated_response(body: bytes, media_type: str) -> Response:
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
 
@@ -162,9 +171,11 @@ def void(
     store: Store = Depends(get_store),
     settings: Settings = Depends(get_settings),
 ) -> Response:
-    """Triples, classes, named graphs, source documents, licence: computed from the store."""
+    """Triples, classes, named graphs, source documents, licence: computed from the store
+    (once per data generation: api/services/described.py)."""
     media = choose(request, [TURTLE, JSONLD, NTRIPLES])
-    return rdf_response(describe(store, settings.base_iri), media)
+    body = described(store, settings.base_iri, media, lambda graph: serialised(graph, media))
+    return negotiated_response(body, media)
 
 
 # --- ontology and shapes ---------------------------------------------------------------------
