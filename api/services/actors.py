@@ -11,6 +11,7 @@ from ccmkg.api.rest.refs import ACTOR_TYPE
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, boolean, day, local_name, text
 from ccmkg.api.services.folding import add_unique, fold_rows
+from ccmkg.api.services.passages import with_details
 from ccmkg.errors import NotFound
 from ccmkg.model.iri import IriScheme
 from ccmkg.model.names import fold
@@ -117,5 +118,6 @@ def timeline(queries: Queries, key: str) -> Timeline:
         NotFound: nothing in the record has that key.
     """
     found = actor(queries, key)
-    events = _events(queries.run("api_actor_timeline", {"actor": found.id}).rows)
+    rows, _ = with_details(queries, queries.run("api_actor_timeline", {"actor": found.id}).rows)
+    events = _events(rows)
     return Timeline(actor=found, items=events, count=len(events))

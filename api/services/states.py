@@ -9,7 +9,7 @@ force is derived by Article 17 (rule `entry_into_force`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ccmkg.api.rest.listing import Listing
@@ -29,6 +29,7 @@ from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, day, local_name, text
 from ccmkg.api.services import deadlines as deadline_service
 from ccmkg.api.services.folding import fold_rows
+from ccmkg.api.services.passages import with_details
 from ccmkg.errors import NotFound
 from ccmkg.store import Rows
 
@@ -135,12 +136,12 @@ def _presidencies(rows: Rows, iso3: str) -> list[PresidencyHeld]:
     return list(posts.values())
 
 
-def _timeline(rows: Rows) -> tuple[list[StateFact], list[StateFact]]:
+def _timeline(rows: Sequence[Row]) -> tuple[list[StateFact], list[StateFact]]:
     """Posts held and meetings attended, from the documents (chairs, obligations, apologies
     are left to GET /actors/{id}/timeline)."""
     held: dict[str, StateFact] = {}
     attended: dict[str, StateFact] = {}
-    for row in rows.rows:
+    for row in rows:
         kind = text(row, "kind") or ""
         if kind in ("apology", "chaired", "obligation"):
             continue
@@ -176,8 +177,9 @@ def state(queries: Queries, state_iri: str, *, as_of: dt.date | None = None) -> 
     deadlines = deadline_service.deadlines(queries, state=state_iri, as_of=as_of)
     presided = queries.run("meeting_presidents", {"state": state_iri})
     timeline = queries.run("api_actor_timeline", {"actor": state_iri})
-    held, attended = _timeline(timeline)
-    answers = (rows, *deadlines.answers, presided, timeline)
+    detailed, read = with_details(queries, timeline.rows)
+    held, attended = _timeline(detailed)
+    answers = (rows, *deadlines.answers, presided, timeline, *read)
     return StateDetail(
         **found[0].model_dump(),
         deadlines=list(deadlines.items),
