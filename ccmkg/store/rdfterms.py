@@ -7,6 +7,7 @@ backends so that "replace these graphs" means exactly the same thing everywhere.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -74,6 +75,11 @@ def _plain(term: OxTerm) -> PlainTerm | OxTerm:
     return term
 
 
+# Terms met in one answer recur in the next (the same labels, dates and IRIs, request after
+# request), and an rdflib Literal parses its value when it is made: each plain term is
+# converted once per process, the least recently used first out. rdflib terms are immutable
+# (str subclasses), so sharing them between answers and threads is safe. ~300 B a term.
+@lru_cache(maxsize=50_000)
 def from_plain(term: PlainTerm | OxTerm | None) -> Node | None:
     """The rdflib term of a plain one (as `to_rdflib` makes it of the pyoxigraph term)."""
     if not isinstance(term, tuple):
