@@ -127,6 +127,8 @@ def coordinators(
             return Listing(_choose(found, area, period, role), *answers, *each, *read)
     if not sources:
         return _unsourced(queries, bound, area, period, role, answers)
+    if area is None and (period.start or period.end):
+        return _chosen_by_dates(queries, bound, period, role)
     # The holdings' own rows and their passage rows, not their product.
     if area is not None:
         answers.append(queries.run("api_area_holdings", bound))
@@ -136,6 +138,33 @@ def coordinators(
     answers += read
     found = [Coordinator.model_validate(i) for i in fold_holdings(rows, _build)]
     return Listing(_choose(found, area, period, role), *answers)
+
+
+# Beyond this many holdings chosen, one query for every holding beats binding the chosen ones
+# (1M triples, in process: 16 bound 17 ms, all 178 ms).
+MAX_BOUND_HOLDINGS = 100
+
+
+def _chosen_by_dates(
+    queries: Queries, bound: dict[str, str | None], period: Period, role: str
+) -> Listing[Coordinator]:
+    """Every area's holdings meeting `period`: chosen from their attestation dates and terms
+    (api_coordinators_unsourced, no passage), then read with their sources for those only
+    (api_coordinators bound to them). Reading every holding's sources and filtering took
+    0.6 s at 1M triples for a year's 16 holdings (issue #16)."""
+    state = {"state": bound["state"]}
+    dated = queries.run("api_coordinators_unsourced", state)
+    items = [Coordinator.model_validate(i) for i in fold_holdings(_dated([dated]), _build)]
+    chosen = sorted(item.id for item in _choose(items, None, period, role))
+    if not chosen:
+        return Listing([], dated)
+    if len(chosen) > MAX_BOUND_HOLDINGS:
+        answer = queries.run("api_coordinators", state)
+    else:
+        answer = queries.run_for("api_coordinators", "holding", chosen, state)
+    rows, read = _joined(queries, [answer])
+    found = [Coordinator.model_validate(i) for i in fold_holdings(rows, _build)]
+    return Listing(_choose(found, None, period, role), dated, answer, *read)
 
 
 def _dated(answers: Sequence[Rows]) -> list[Row]:

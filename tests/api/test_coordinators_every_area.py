@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from ccmkg.api.services import coordinators
 from ccmkg.model.vocab import vocabulary
 from tests.api.test_rest_vs_named import Api, api  # noqa: F401  (the fixture)
 
@@ -35,3 +36,29 @@ def test_a_state_is_bound_in_both_kinds_of_row(api: Api) -> None:  # noqa: F811
     theirs = api.rest("/coordinators", role="any", state=holder)
     assert theirs == [item for item in every if item["state"]["iso3"] == holder]
     assert all(item["sources"] for item in theirs)
+
+
+def test_a_period_without_an_area_is_the_areas_periods(
+    api: Api,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a period and no area the holdings are chosen from their dates first (api/services/
+    coordinators.py, _chosen_by_dates): the same items as each area asked with the period, and
+    the same whether the chosen holdings are bound in the query or every holding is read."""
+    every = api.rest("/coordinators", role="any")
+    years = sorted({day[:4] for item in every for day in item["attested"]})
+    asked = [years[0], years[len(years) // 2], years[-1]]
+    for year in asked:
+        found = api.rest("/coordinators", role="any", year=year)
+        by_area = [
+            item
+            for term in vocabulary().areas
+            for item in api.rest("/coordinators", role="any", area=term.slug, year=year)
+        ]
+        with_area = [item for item in found if item["area"] is not None]
+        assert found and sorted(with_area, key=lambda i: i["id"]) == sorted(
+            by_area, key=lambda i: i["id"]
+        )
+        monkeypatch.setattr(coordinators, "MAX_BOUND_HOLDINGS", 0)
+        assert api.rest("/coordinators", role="any", year=year) == found
+        monkeypatch.undo()
