@@ -246,14 +246,18 @@ def values_block(bindings: Mapping[str, Node]) -> str:
     """`VALUES (?a ?b) { (<x> "y") }` for one row of bindings.
 
     Raises:
-        BadParameter: a blank node (VALUES cannot carry one).
+        BadParameter: a blank node (VALUES cannot carry one), or a term pyoxigraph refuses (an
+            IRI with a control character: as the substituted query answers it).
     """
     names, terms = [], []
     for name, term in bindings.items():
         if isinstance(term, BNode):
             raise BadParameter(f"?{name} is bound to a blank node, which VALUES cannot carry.")
         names.append(f"?{name}")
-        terms.append(str(to_oxigraph(term)))
+        try:
+            terms.append(str(to_oxigraph(term)))
+        except ValueError as exc:
+            raise BadParameter(str(exc)) from exc
     return f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
 
 
