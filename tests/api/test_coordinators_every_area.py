@@ -8,6 +8,8 @@ reference data and on bench/synth.py's graph (the `api` fixture of test_rest_vs_
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from ccmkg.api.services import coordinators
@@ -18,15 +20,7 @@ from tests.api.test_rest_vs_named import Api, api  # noqa: F401  (the fixture)
 @pytest.mark.parametrize("sources", ["all", "none"])
 def test_every_area_is_the_areas_one_by_one(api: Api, sources: str) -> None:  # noqa: F811
     every = api.rest("/coordinators", role="any", sources=sources)
-    by_area = [
-        item
-        for term in vocabulary().areas
-        for item in api.rest("/coordinators", role="any", area=term.slug, sources=sources)
-    ]
-    with_area = [item for item in every if item["area"] is not None]
-    assert with_area and sorted(with_area, key=lambda i: i["id"]) == sorted(
-        by_area, key=lambda i: i["id"]
-    )
+    assert_the_areas_one_by_one(api, every, role="any", sources=sources)
     assert all(item["topic"] for item in every if item["area"] is None)
 
 
@@ -50,15 +44,20 @@ def test_a_period_without_an_area_is_the_areas_periods(
     asked = [years[0], years[len(years) // 2], years[-1]]
     for year in asked:
         found = api.rest("/coordinators", role="any", year=year)
-        by_area = [
-            item
-            for term in vocabulary().areas
-            for item in api.rest("/coordinators", role="any", area=term.slug, year=year)
-        ]
-        with_area = [item for item in found if item["area"] is not None]
-        assert found and sorted(with_area, key=lambda i: i["id"]) == sorted(
-            by_area, key=lambda i: i["id"]
-        )
+        assert_the_areas_one_by_one(api, found, role="any", year=year)
         monkeypatch.setattr(coordinators, "MAX_BOUND_HOLDINGS", 0)
         assert api.rest("/coordinators", role="any", year=year) == found
         monkeypatch.undo()
+
+
+def assert_the_areas_one_by_one(served: Api, found: list[dict[str, Any]], **asked: str) -> None:
+    """The items of `found` with an area are those each area answers asked the same."""
+    by_area = [
+        item
+        for term in vocabulary().areas
+        for item in served.rest("/coordinators", area=term.slug, **asked)
+    ]
+    with_area = [item for item in found if item["area"] is not None]
+    assert with_area and sorted(with_area, key=lambda i: i["id"]) == sorted(
+        by_area, key=lambda i: i["id"]
+    )
