@@ -84,6 +84,13 @@ class NamedQuery:
     # would join after the subqueries ran over every area: api_area_holdings 5x slower).
     bind: str = "substitution"
 
+    def with_values(self, block: str) -> str:
+        """The text with a VALUES `block` where the query takes it: at each `#@values` mark
+        (`bind: marked`), else at the start of the WHERE group."""
+        if self.bind == "marked":
+            return self.text.replace(VALUES_MARK, block)
+        return inject_values(self.text, block)
+
     def as_doc(self) -> dict[str, Any]:
         """The documentation as plain data (for GET /queries and `ccmkg query --list`)."""
         return {
@@ -188,9 +195,7 @@ class Catalogue:
         bindings = self.bindings(name, params)
         text = query.text
         if query.bind in ("values", "marked") and bindings:
-            block = values_block(bindings)
-            marked = query.bind == "marked"
-            text = text.replace(VALUES_MARK, block) if marked else inject_values(text, block)
+            text = query.with_values(values_block(bindings))
             bindings = {}
         return store.select(text, bindings=bindings, max_rows=max_rows, timeout_s=timeout_s)
 

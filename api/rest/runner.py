@@ -11,10 +11,9 @@ from functools import cache
 import pyoxigraph as ox
 from fastapi import Request
 
-from ccmkg.catalogue import VALUES_MARK, Catalogue
+from ccmkg.catalogue import Catalogue
 from ccmkg.errors import BadParameter
 from ccmkg.settings import Settings
-from ccmkg.sparql_guard import inject_values
 from ccmkg.store import Rows, Store
 from ccmkg.store.rdfterms import to_oxigraph
 
@@ -100,13 +99,7 @@ class Queries:
             raise BadParameter(str(exc)) from exc
         names = " ".join(f"?{var}" for var in (key, *bindings))
         rows = " ".join(f"({' '.join([str(ox.NamedNode(iri)), *others])})" for iri in iris)
-        block = f"VALUES ({names}) {{ {rows} }}"
-        # A marked query takes the rows where it says (each branch of a UNION: see `bind:
-        # marked` in ccmkg/catalogue.py), as `run` binds it.
-        marked = query.bind == "marked"
-        text = (
-            query.text.replace(VALUES_MARK, block) if marked else inject_values(query.text, block)
-        )
+        text = query.with_values(f"VALUES ({names}) {{ {rows} }}")
         return self.store.select(
             text, max_rows=self.settings.max_result_rows, timeout_s=self.settings.query_timeout_s
         )
