@@ -24,11 +24,13 @@ def _least(held: str | None, met: str | None) -> str | None:
     return min(values) if values else None
 
 
-def _fold_persons(rows: Rows) -> list[dict[str, Any]]:
-    """One dict per person, shaped like `Person` plus `key` (its name key, for the search).
+def _fold_persons(queries: Queries, rows: Sequence[Row]) -> tuple[list[dict[str, Any]], list[Rows]]:
+    """One dict per person, shaped like `Person` plus `key` (its name key, for the search);
+    and the answers the documents' titles and dates were read from.
 
-    api_persons gives a person's own rows and, apart, one row per document naming them: the
-    name fields come from whichever row has them, the documents from the others."""
+    api_persons gives a person's own rows and, apart, one row with the IRIs of the documents
+    naming them (packed): the name fields come from the first, the documents from the other,
+    with their titles and dates from api_documents (one query for every person's documents)."""
 
     def build(row: Row) -> dict[str, Any]:
         return {
@@ -43,9 +45,9 @@ def _fold_persons(rows: Rows) -> list[dict[str, Any]]:
         }
 
     def more(item: dict[str, Any], row: Row) -> None:
-        doc = text(row, "doc")
-        if doc is not None:
-            add_unique(item, "documents", document_ref(row))
+        docs = text(row, "docs")
+        if docs is not None:
+            item["documents"] += docs.split(" ")
             return
         item["name"] = _least(item["name"], text(row, "name"))
         item["key"] = _least(item["key"], text(row, "nameKey"))
@@ -54,23 +56,46 @@ def _fold_persons(rows: Rows) -> list[dict[str, Any]]:
         add_unique(item, "honorifics", text(row, "honorific"))
         item["needs_review"] = item["needs_review"] or bool(boolean(row, "needsReview"))
 
-    items = fold_rows(rows.rows, "person", build, more)
+    items = fold_rows(rows, "person", build, more)
+    refs, answers = document_refs(queries, {iri for item in items for iri in item["documents"]})
     for item in items:
-        del item["sources"]  # fold_rows reads the document rows as passages: not a person's
+        del item["sources"]  # api_persons names no passage
         # In a fixed order, not the rows' (which differs between query workers, and between
         # the chunks a page is read in): the same person answers the same on every request.
         honorifics = sorted(item.pop("honorifics"))
         item["honorific"] = honorifics[0] if honorifics else None
         item["spellings"].sort()
         item["alternate_names"].sort()
+        documents = [ref for iri in set(item["documents"]) for ref in refs[iri]]
         # Date order, undated first (as SPARQL orders an unbound date), then by IRI.
-        item["documents"].sort(key=lambda d: (d["date"] or "", d["id"]))
-    return items
+        item["documents"] = sorted(
+            documents, key=lambda d: (d["date"] or "", d["id"], d["title"] or "")
+        )
+    return items, answers
 
 
-def document_ref(row: Row) -> dict[str, Any]:
-    """The row's document as a `DocumentRef`-shaped dict."""
-    return {"id": text(row, "doc"), "title": text(row, "docTitle"), "date": day(row, "docDate")}
+# Documents bound per api_documents query (at 1M synthetic triples a page of 100 persons
+# names ~440 documents).
+DOCUMENT_CHUNK = 1000
+
+
+def document_refs(
+    queries: Queries, iris: set[str]
+) -> tuple[dict[str, list[dict[str, Any]]], list[Rows]]:
+    """`DocumentRef`-shaped dicts of these documents by IRI (one per title and date written;
+    the IRI alone when none is), and the answers they were read from."""
+    ordered = sorted(iris)
+    chunks = [ordered[i : i + DOCUMENT_CHUNK] for i in range(0, len(ordered), DOCUMENT_CHUNK)]
+    answers = [queries.run_for("api_documents", "doc", chunk) for chunk in chunks]
+    refs: dict[str, list[dict[str, Any]]] = {iri: [] for iri in ordered}
+    for answer in answers:
+        for row in answer.rows:
+            ref = {"id": text(row, "doc"), "title": text(row, "title"), "date": day(row, "date")}
+            add_unique(refs, ref["id"] or "", ref)
+    for iri, found in refs.items():
+        if not found:  # not typed ccm:Document in the union (a stale default graph)
+            found.append({"id": iri, "title": None, "date": None})
+    return refs, answers
 
 
 def _matches(item: dict[str, Any], q: str) -> bool:
@@ -93,9 +118,10 @@ def _fold_names(rows: Sequence[Row]) -> dict[str, dict[str, Any]]:
     return found
 
 
-# Persons bound per query: their rows grow with the documents naming them (1M synthetic
-# triples: ~45 rows a person, 100 persons 4,300 rows, 117 ms in process), and a query must stay
-# under the row cap (`max_result_rows`, 10,000 by default) to answer whole.
+# Persons bound per query: a person's rows are one per spelling, honorific and alternate name,
+# and one with its documents packed (1M synthetic triples: 100 persons 200 rows, 80 ms in
+# process; a row per document was 4,300 rows, 189 ms); a query must stay under the row cap
+# (`max_result_rows`, 10,000 by default) to answer whole.
 CHUNK = 100
 
 
@@ -122,9 +148,10 @@ def persons(
         return Listing([], names, total=len(chosen), offset=offset)
     chunks = [page[i : i + CHUNK] for i in range(0, len(page), CHUNK)]
     answers = [queries.run_for("api_persons", "person", chunk) for chunk in chunks]
-    folded = {item["id"]: item for rows in answers for item in _fold_persons(rows)}
+    read_in, read = _fold_persons(queries, [row for answer in answers for row in answer.rows])
+    folded = {item["id"]: item for item in read_in}
     items = [Person.model_validate(folded[iri]) for iri in page if iri in folded]
-    return Listing(items, names, *answers, total=len(chosen), offset=offset)
+    return Listing(items, names, *answers, *read, total=len(chosen), offset=offset)
 
 
 def _meetings(rows: Sequence[Row]) -> list[PersonMeeting]:
@@ -158,7 +185,7 @@ def person(queries: Queries, key: str) -> PersonDetail:
         if key.startswith(("http://", "https://"))
         else str(IriScheme(queries.base_iri).mint("person", key=key))
     )
-    found = _fold_persons(queries.run("api_persons", {"person": iri}))
+    found, _ = _fold_persons(queries, queries.run("api_persons", {"person": iri}).rows)
     if not found:
         raise NotFound(f"No person {key!r} in the record.", "Search with GET /persons?q=…")
     meetings = _meetings(queries.run("api_person_meetings", {"person": iri}).rows)
