@@ -41,9 +41,11 @@ class Scheme:
     name: str
     terms: tuple[Term, ...]
     _names: dict[str, Term] = field(default_factory=dict, repr=False, compare=False)
+    _iris: dict[str, Term] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for term in self.terms:
+            self._iris.setdefault(term.iri, term)
             for spelling in (term.slug, term.label, term.local_name, *term.aliases):
                 self._names.setdefault(fold(spelling), term)
 
@@ -68,7 +70,8 @@ class Scheme:
         raise KeyError(f"{self.name}: no term with slug {slug!r}; known: {self.slugs}")
 
     def by_iri(self, iri: str) -> Term | None:
-        return next((t for t in self.terms if t.iri == str(iri)), None)
+        """The term with this IRI, or None (a lookup: the lists call it for every row)."""
+        return self._iris.get(str(iri))
 
     def iri(self, slug: str) -> URIRef:
         return URIRef(self.by_slug(slug).iri)
