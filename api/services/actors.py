@@ -37,7 +37,12 @@ def _fold_actors(rows: Rows) -> list[Actor]:
     def more(item: dict[str, Any], row: Row) -> None:
         add_unique(item, "names", text(row, "name"))
 
-    return [Actor.model_validate(i) for i in fold_rows(rows.rows, "actor", build, more)]
+    # `complete`: the rows in a fixed order, so the label and flags shown never depend on the
+    # order the store gives them in; the names sorted for the same reason.
+    items = fold_rows(rows.rows, "actor", build, more, complete=True)
+    for item in items:
+        item["names"].sort()
+    return [Actor.model_validate(i) for i in items]
 
 
 def _matches(item: Actor, q: str) -> bool:
@@ -106,7 +111,8 @@ def _events(rows: Sequence[Row]) -> list[TimelineEvent]:
             item["date"] = d
 
     items = [TimelineEvent.model_validate(i) for i in fold_rows(rows, "fact", build, more)]
-    items.sort(key=lambda i: (i.date or "9999", i.kind))
+    # Date and kind, then the fact and label: events of one day and kind in a fixed order.
+    items.sort(key=lambda i: (i.date or "9999", i.kind, i.fact or "", i.label or ""))
     return items
 
 

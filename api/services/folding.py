@@ -53,10 +53,11 @@ def reference_source(row: Row, prefix: str = "") -> dict[str, Any] | None:
     }
 
 
-def source_order(src: dict[str, Any]) -> tuple[str, str, int, int]:
-    """A fixed order for an item's sources: by document date, document, then span. The store
-    gives rows in no fixed order (its disk and in-memory copies differ), and a researcher
-    comparing two answers must not see a difference where there is none."""
+def source_order(src: dict[str, Any]) -> tuple[str, str, int, int, str, str, str]:
+    """A fixed order for an item's sources: by document date, document, span, then section,
+    quote and page (a total order: two sources that differ never tie). The store gives rows in
+    no fixed order (its disk and in-memory copies differ, and so does a query's shape), and a
+    researcher comparing two answers must not see a difference where there is none."""
     doc = src["document"]
     start, end = src.get("start"), src.get("end")
     return (
@@ -64,6 +65,9 @@ def source_order(src: dict[str, Any]) -> tuple[str, str, int, int]:
         str(doc["id"]),
         start if start is not None else -1,
         end if end is not None else -1,
+        str(src.get("section") or ""),
+        str(src.get("quote") or ""),
+        str(src.get("url") or ""),
     )
 
 
@@ -83,7 +87,8 @@ def fold_rows(
     complete: bool = False,
 ) -> list[dict[str, Any]]:
     """Group rows by the value of `key`: `build` makes the item from its first row, `more`
-    adds what each further row carries; every row's passage goes into `sources`. With
+    adds what each further row carries; every row's passage goes into `sources`, in
+    `source_order` whatever order the rows come in. With
     `complete`, fields still empty are taken from later rows: the queries match inside one
     document graph, and a node several documents describe comes once per document."""
     items: dict[str, dict[str, Any]] = {}
@@ -104,6 +109,8 @@ def fold_rows(
         if more is not None:
             more(item, row)
         add_source(item, row)
+    for item in items.values():
+        item["sources"].sort(key=source_order)
     return list(items.values())
 
 
