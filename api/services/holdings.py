@@ -19,7 +19,7 @@ from rdflib import Literal, URIRef
 from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import overlaps
 from ccmkg.api.rest.terms import Row, day, integer, text
-from ccmkg.api.services.folding import add_unique, fold_rows, source_order
+from ccmkg.api.services.folding import add_unique, fold_rows
 from ccmkg.model.vocab import vocabulary
 
 
@@ -70,8 +70,7 @@ def fold_holdings(
     items = fold_rows(rows, "holding", first, more)
     for item in items:
         item["mandate_years"].sort()
-        item["attested"].sort()
-        item["sources"].sort(key=source_order)
+        item["attested"].sort()  # (fold_rows has put the sources in source_order)
         kind = item.pop("term_kind")
         item["term_basis"] = term_basis(kind, bool(item["mandate_years"]), bool(item["attested"]))
         if item["attested"]:
