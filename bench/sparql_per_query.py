@@ -27,7 +27,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.query import ccmkg_server, oxigraph_server
-from bench.sparql_throughput import corpus_store, queries, union_dump
+from bench.sparql_throughput import prepared
 
 HEADERS = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
 
@@ -57,9 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="ccmkg-perq-"))
     try:
-        location = corpus_store(work)
-        texts = queries(location)
-        nquads = union_dump(location, work)
+        location, texts, nquads = prepared(work)
         with (
             ccmkg_server(location, {"CCMKG_SPARQL_CACHE_MB": "0"}) as (_, base),
             oxigraph_server(nquads, work) as ox_url,

@@ -85,6 +85,12 @@ def queries(location: Path) -> list[str]:
         store.close()
 
 
+def prepared(work: Path) -> tuple[Path, list[str], Path]:
+    """The corpus store under `work`, the query texts sent, and its N-Quads for oxigraph."""
+    location = corpus_store(work)
+    return location, queries(location), union_dump(location, work)
+
+
 _TICK = os.sysconf("SC_CLK_TCK")
 UNCACHED = "ccmkg serve /sparql, answer cache off"
 OXIGRAPH = "oxigraph serve"
@@ -138,9 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="ccmkg-tput-"))
     try:
-        location = corpus_store(work)
-        texts = queries(location)
-        nquads = union_dump(location, work)
+        location, texts, nquads = prepared(work)
         # all clients come from 127.0.0.1: one "client" for the per-client admission (429)
         env = {"CCMKG_SPARQL_PER_CLIENT": str(args.clients)}
         env.update(dict(e.split("=", 1) for e in args.env))
