@@ -38,6 +38,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from ccmkg.api.heap import settle_heap
 from ccmkg.settings import Settings
 
 log = logging.getLogger("ccmkg.api")
@@ -253,6 +254,16 @@ def server_config(
     return uvicorn.Config(app, **options)
 
 
+class ServingServer(uvicorn.Server):
+    """uvicorn's server, which settles the process's heap once the app has started (its
+    lifespan: store opened, catalogue parsed): see api/heap.py. For a process of its own only:
+    the collector settings are the whole process's."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        settle_heap()
+
+
 def serve(app: Any, settings: Settings, sockets: list[socket.socket] | None = None) -> None:
     """Run `app` under uvicorn on settings.host:settings.port (or on `sockets`) until stopped."""
-    uvicorn.Server(server_config(app, settings)).run(sockets=sockets)
+    ServingServer(server_config(app, settings)).run(sockets=sockets)

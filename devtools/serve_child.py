@@ -11,9 +11,7 @@ from __future__ import annotations
 import os
 import socket
 
-import uvicorn
-
-from ccmkg.api.serving import server_config
+from ccmkg.api.serving import ServingServer, server_config
 from ccmkg.settings import Settings
 from devtools.rel_support import build_app
 
@@ -29,7 +27,7 @@ def main() -> None:
     os.dup2(2, 1)
     level = os.environ.get("REL_LOG_LEVEL", "info")
     config = server_config(app, settings, log_level=level, access_log=True)
-    uvicorn.Server(config).run(sockets=[sock])
+    ServingServer(config).run(sockets=[sock])  # as `ccmkg serve` runs
 
 
 if __name__ == "__main__":
