@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, VOID
 
 from ccmkg.errors import (
+    CcmKgError,
     Forbidden,
     InputCrashed,
     InputError,
@@ -38,6 +40,7 @@ from ccmkg.errors import (
 )
 from ccmkg.model.iri import IriScheme
 from ccmkg.rdf_input import ParsedRdf, RdfFormat, ntriples_to_rdflib, parse_rdf
+from ccmkg.rules import rederive_if_reference
 from ccmkg.settings import Settings
 from ccmkg.store import Store
 from ccmkg.store.workers import (
@@ -329,3 +332,39 @@ def delete_submission(settings: Settings, store: Store, submission_id: str) -> N
     if not _ID.match(submission_id) or prov not in store.graphs():
         raise NotFound(f"no submission {submission_id!r}", hint="GET /ingest lists them.")
     store.replace_graphs({}, delete=[graph_iri(settings, submission_id), prov])
+
+
+# One re-derivation at a time in this process: a run reads the facts when it starts, so the
+# run after the last write sees that write (two at once could end with the older answer).
+_RULES_LOCK = threading.Lock()
+
+
+def rederive(settings: Settings, store: Store, validator: Validator) -> dict[str, Any] | None:
+    """The rules again (ccmkg.rules) after an upload was written or removed, so that derived
+    terms and deadlines follow it as they follow `ccmkg load`; None without reference data
+    (the rules derive nothing then).
+
+    The upload itself is already committed: a failure here is reported, not raised, so that
+    the caller still learns what was written (`error`; `ccmkg load` runs the rules again).
+    """
+
+    def check(graph: Graph, context: Graph | None) -> tuple[bool, list[str]]:
+        report = validator.validate(graph, context=context)
+        return report.conforms, report.violation_lines()
+
+    try:
+        with _RULES_LOCK:
+            report = rederive_if_reference(store, settings.base_iri, check)
+    except CcmKgError as exc:
+        return {
+            "error": exc.message,
+            "hint": "The upload is stored; derived terms and deadlines may lag behind it "
+            "until the rules run again (`ccmkg load`, or another upload).",
+        }
+    if report is None:
+        return None
+    return {
+        "statements": dict(report.derived),
+        "rejected": report.rejected,
+        "rewritten": report.rewritten,
+    }

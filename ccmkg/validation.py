@@ -132,6 +132,14 @@ class Report:
         seen = Counter(r.severity for r in self.results)
         return {s: seen.get(s, 0) for s in SEVERITIES}
 
+    def violation_lines(self) -> list[str]:
+        """One line per violation (focus, path, message): what a load or a rule reports."""
+        return [
+            f"{r.severity}: {r.focus}" + (f" {r.path}" if r.path else "") + f": {r.message}"
+            for r in self.results
+            if r.severity == "Violation"
+        ]
+
     @cached_property
     def graph(self) -> Graph:
         """The sh:ValidationReport, its sh:conforms following the rule above."""

@@ -7,17 +7,15 @@ else, and the loading process checks again only what it changed (conflict nodes,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 
 from rdflib import Graph, URIRef
 
 from ccmkg.loaders.tripleset import TripleSet, ntriples
 from ccmkg.resources import shape_files
-
-Verdict = tuple[bool, list[str]]  # (conforms, violation lines)
-# (document graph, other documents' nodes it links to) → verdict
-Validate = Callable[[Graph, Graph | None], Verdict]
+from ccmkg.rules import Validate as Validate  # the loaders' name for it
+from ccmkg.rules import Verdict as Verdict
 
 
 def check_text(data: str, subjects: Iterable[str], context: Graph | str | None = None) -> Verdict:
@@ -39,12 +37,7 @@ def check_text(data: str, subjects: Iterable[str], context: Graph | str | None =
         report = validator.validate(data + "".join(borrowed), focus=set(subjects))
     else:
         report = validator.validate(data, context=context, focus=set(subjects))
-    details = [
-        f"{r.severity}: {r.focus}" + (f" {r.path}" if r.path else "") + f": {r.message}"
-        for r in report.results
-        if r.severity == "Violation"
-    ]
-    return report.conforms, details
+    return report.conforms, report.violation_lines()
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -18,12 +19,14 @@ from ccmkg.ingest import (
     delete_submission,
     ingest_checked,
     list_submissions,
+    rederive,
 )
 from ccmkg.settings import Settings
 from ccmkg.store import Store
 from ccmkg.store.workers import trim_memory
 from ccmkg.validation import Report, Validator
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["ingest"])
 TRIM_AFTER_BYTES = 1024 * 1024
 
@@ -55,10 +58,11 @@ async def post_ingest(
     store: Store = Depends(get_store),
     validator: Validator = Depends(get_validator),
 ) -> Response:
-    """Validate the body and, if it conforms, store it as a new named graph.
+    """Validate the body and, if it conforms, store it as a new named graph; then run the
+    rules again (derived terms and deadlines follow the upload).
 
-    201 with the graph's IRI; 422 with the SHACL report and nothing written; 401/403 before
-    the body is read.
+    201 with the graph's IRI and what the rules derived (`derived`: null without reference
+    data); 422 with the SHACL report and nothing written; 401/403 before the body is read.
     """
     check_token(settings, bearer(authorization))
     checked, body = await check_body(request, settings, store, validator, keep_triples=True)
@@ -75,8 +79,9 @@ async def post_ingest(
     finally:
         if len(body) > TRIM_AFTER_BYTES:  # the graph of a large upload is gone: give it back
             await run_in_threadpool(trim_memory)
+    derived = await run_in_threadpool(rederive, settings, store, validator)
     return JSONResponse(
-        {**sub.as_dict(), "report": report.as_dict()},
+        {**sub.as_dict(), "report": report.as_dict(), "derived": derived},
         status_code=201,
         headers={"Location": f"/ingest/{sub.id}"},
     )
@@ -100,8 +105,13 @@ def delete_ingest(
     authorization: str | None = Header(None),
     settings: Settings = Depends(get_settings),
     store: Store = Depends(get_store),
+    validator: Validator = Depends(get_validator),
 ) -> Response:
-    """Remove one submission: its graph and its record, together."""
+    """Remove one submission: its graph and its record, together; then run the rules again
+    (what was derived from it goes with it)."""
     check_token(settings, bearer(authorization))
     delete_submission(settings, store, submission_id)
+    derived = rederive(settings, store, validator)
+    if derived is not None and "error" in derived:
+        log.warning("rules not run again after removing %s: %s", submission_id, derived["error"])
     return Response(status_code=204)

@@ -24,7 +24,7 @@ from ccmkg.cli.validate import (
     print_errors,
 )
 from ccmkg.errors import CcmKgError, InputError, NotConformant
-from ccmkg.ingest import ingest
+from ccmkg.ingest import ingest, rederive
 from ccmkg.rdf_input import check_size, format_for_path, parse_rdf
 from ccmkg.store import open_store
 from ccmkg.validation import Report, package_validator
@@ -58,18 +58,21 @@ def run(
     validator = package_validator(engine)
     opened = open_store(settings)
     try:
-        sub, _ = ingest(
-            settings, opened, validator, parsed, body,
-            submitter=submitter or getpass.getuser(), note=note,
-        )  # fmt: skip
-    except NotConformant as exc:
-        console.print(f"[bold red]refused[/bold red]: {exc.message}")
-        assert isinstance(exc.report, Report)
-        emit(exc.report, Output.text, validator, parsed)
-        raise typer.Exit(EXIT_VIOLATIONS) from None
-    except CcmKgError as exc:  # e.g. an upload with no triple: nothing written
-        print_errors([exc])
-        raise typer.Exit(EXIT_UNREADABLE) from None
+        try:
+            sub, _ = ingest(
+                settings, opened, validator, parsed, body,
+                submitter=submitter or getpass.getuser(), note=note,
+            )  # fmt: skip
+        except NotConformant as exc:
+            console.print(f"[bold red]refused[/bold red]: {exc.message}")
+            assert isinstance(exc.report, Report)
+            emit(exc.report, Output.text, validator, parsed)
+            raise typer.Exit(EXIT_VIOLATIONS) from None
+        except CcmKgError as exc:  # e.g. an upload with no triple: nothing written
+            print_errors([exc])
+            raise typer.Exit(EXIT_UNREADABLE) from None
+        # Derived terms and deadlines follow the upload, as they follow `ccmkg load`.
+        derived = rederive(settings, opened, validator)
     finally:
         opened.close()
-    typer.echo(json.dumps(sub.as_dict(), indent=2, ensure_ascii=False))
+    typer.echo(json.dumps({**sub.as_dict(), "derived": derived}, indent=2, ensure_ascii=False))

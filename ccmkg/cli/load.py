@@ -56,9 +56,11 @@ def run(
     ] = None,
 ) -> None:
     from ccmkg.links import load_links
+    from ccmkg.loaders.checking import default_validator
     from ccmkg.loaders.pipeline import UnreadableFile, load_paths
-    from ccmkg.loaders.reference.load import load_reference, rederive_if_reference
+    from ccmkg.loaders.reference.load import load_reference
     from ccmkg.loaders.report import LoadReport
+    from ccmkg.rules import rederive_if_reference
     from ccmkg.store import open_store
 
     if not paths and not reference:
@@ -95,7 +97,7 @@ def run(
         ref = load_reference(the_store, settings) if reference else None
         links = load_links(the_store, settings) if reference else None
         if ref is None and paths:
-            rederive_if_reference(the_store, settings)
+            rederive_if_reference(the_store, settings.base_iri, default_validator())
     except UnreadableFile as exc:
         console.print(f"[red]{exc.message}[/red] — nothing was written. {exc.hint}")
         raise typer.Exit(2) from exc

@@ -23,10 +23,10 @@ from ccmkg.loaders.pipeline import (
     default_validator,
     ensure_ontology,
 )
-from ccmkg.loaders.reference.derive import DeriveReport, derive
 from ccmkg.loaders.reference.emit import emit_reference
 from ccmkg.loaders.reference.iris import Iris
 from ccmkg.loaders.reference.rows import read_reference
+from ccmkg.rules import DeriveReport, derive
 from ccmkg.settings import Settings
 from ccmkg.store.base import Store
 
@@ -107,15 +107,3 @@ def load_reference(
     report.dropped = len(stale)
     report.derived = derive(store, base, check)
     return report
-
-
-def has_reference(store: Store, settings: Settings) -> bool:
-    prefix = Iris(base_of(settings)).reference_graph_prefix()
-    return any(g.startswith(prefix) for g in store.graphs())
-
-
-def rederive_if_reference(store: Store, settings: Settings) -> DeriveReport | None:
-    """After documents changed: re-run the rules when the store holds reference data."""
-    if not has_reference(store, settings):
-        return None
-    return derive(store, base_of(settings))

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from rdflib import Graph
 
 from ccmkg.api.main import create_app
+from ccmkg.loaders.checking import default_validator
 from ccmkg.loaders.reference.load import load_reference
+from ccmkg.rules import derive, rules
 from ccmkg.settings import Settings
 from ccmkg.store import open_store
 from tests.reference.conftest import write_reference
@@ -89,6 +92,35 @@ def test_derived_deadlines_follow_their_inputs(edge_client, tmp_path: Path) -> N
     )
     assert nru["due"] == "2020-09-01"
     assert not [d for d in deadlines if d["type"] == "clearance"]  # its input is gone
+
+
+def test_rules_rerun_on_unchanged_facts_write_nothing(edge_client) -> None:
+    """A derived graph already as derived is not written again (a write renews the query
+    workers and the caches); one whose input changed is, and only it."""
+    _, store, settings, _ = edge_client
+    validate = default_validator()
+    before = store.dump_nquads()
+    generation = store.data_generation
+    again = derive(store, settings.base_iri, validate)
+    assert again.rewritten == 0 and not again.rejected
+    assert store.data_generation == generation and store.dump_nquads() == before
+    store.replace_graphs(
+        {"https://example.org/graph/extra": Graph().parse(data=EXTRA_DEPOSIT, format="turtle")}
+    )
+    changed = derive(store, settings.base_iri, validate)
+    # entry into force, the initial and annual reports: the graphs of the other rules stay
+    assert 1 <= changed.rewritten < len(rules())
+    assert changed.derived["entry_into_force"] == again.derived["entry_into_force"] + 1
+
+
+EXTRA_DEPOSIT = """
+@prefix ccm: <https://ccm-kg.org/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://example.org/slb-deposit> a ccm:TreatyAction ;
+    ccm:ofState <https://ccm-kg.org/id/state/SLB> ; ccm:actionType "accession" ;
+    dcterms:date "2030-05-05"^^xsd:date .
+"""
 
 
 def test_documents_alone_never_add_reference_data(tmp_path: Path) -> None:

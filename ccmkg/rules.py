@@ -9,24 +9,33 @@ read entries into force). Graphs of rules that no longer exist are dropped in th
 Derived graphs are validated like any load: a graph that breaks a shape is not written.
 A rule must not construct the triples its WHERE clause matches: its previous output would keep
 its own inputs alive when they are removed from the facts (tests/reference: re-derivation).
+
+The rules run after every change of the facts, whoever makes it: `ccmkg load` (documents,
+reference data) and an accepted or removed upload (POST/DELETE /ingest, `ccmkg ingest`). So
+this module sits below both the loaders and the API.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
-from rdflib import RDF, RDFS, Graph, Literal
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from ccmkg.loaders.pipeline import Validate, default_validator
-from ccmkg.loaders.reference.iris import Iris
+from ccmkg.model.iri import IriScheme
 from ccmkg.model.terms import CCM
 from ccmkg.resources import queries_dir
 from ccmkg.store.base import Store
+
+Verdict = tuple[bool, list[str]]  # (conforms, violation lines)
+# (graph about to be written, other graphs' nodes it links to) → verdict
+Validate = Callable[[Graph, Graph | None], Verdict]
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,7 @@ class DeriveReport:
     triples: Counter[str] = field(default_factory=Counter)
     derived: Counter[str] = field(default_factory=Counter)
     rejected: dict[str, list[str]] = field(default_factory=dict)
+    rewritten: int = 0  # derived graphs written (the others were already as derived)
 
     @property
     def ok(self) -> bool:
@@ -87,7 +97,27 @@ def rules(directory: Path | None = None) -> tuple[Rule, ...]:
     return _rules(str(directory or rules_dir()))
 
 
-def rule_node(graph: Graph, ids: Iris, rule: Rule) -> None:
+class RuleIris:
+    """The rules' names for the patterns of ccmkg.model.iri, for one base IRI."""
+
+    def __init__(self, base: str) -> None:
+        self.scheme = IriScheme(base)
+        self.base = self.scheme.base
+
+    def rule(self, name: str) -> URIRef:
+        return self.scheme.mint("rule", key=quote(name, safe="-._~"))
+
+    def derived_graph(self, rule: str) -> str:
+        return str(self.scheme.mint("derived-graph", key=rule))
+
+    def derived_graph_prefix(self) -> str:
+        return self.scheme.prefix("derived-graph")
+
+    def reference_graph_prefix(self) -> str:
+        return self.scheme.prefix("reference-graph")
+
+
+def rule_node(graph: Graph, ids: RuleIris, rule: Rule) -> None:
     node = ids.rule(rule.name)
     graph.add((node, RDF.type, CCM.Rule))
     graph.add((node, RDFS.label, Literal(rule.title)))
@@ -95,32 +125,61 @@ def rule_node(graph: Graph, ids: Iris, rule: Rule) -> None:
     graph.add((node, CCM.ruleFile, Literal(f"queries/rules/{rule.path.name}")))
 
 
-def derive(store: Store, base_iri: str, validate: Validate | None = None) -> DeriveReport:
+def derive(store: Store, base_iri: str, validate: Validate) -> DeriveReport:
     """Re-run every rule against `store` and replace the derived graphs, stage by stage.
 
     Raises:
         StoreError: the store failed (graphs of earlier stages stay written).
     """
-    check = validate or default_validator()
-    ids = Iris(base_iri)
+    ids = RuleIris(base_iri)
     report = DeriveReport()
     all_rules = rules()
     known = {ids.derived_graph(r.name) for r in all_rules}
-    stale = [g for g in store.graphs() if g.startswith(ids.derived_graph_prefix())]
-    stale = [g for g in stale if g not in known]
+    held = store.graphs()
+    stale = [g for g in held if g.startswith(ids.derived_graph_prefix()) and g not in known]
     for stage in sorted({r.stage for r in all_rules}):
         writes: dict[str, Graph] = {}
         for rule in (r for r in all_rules if r.stage == stage):
             bindings = {"base": Literal(ids.base), "rule": ids.rule(rule.name)}
             graph = store.construct(rule.text, bindings)
             rule_node(graph, ids, rule)
-            conforms, details = check(graph, None)
+            conforms, details = validate(graph, None)
             if not conforms:
                 report.rejected[rule.name] = list(details)
                 continue
-            writes[ids.derived_graph(rule.name)] = graph
+            iri = ids.derived_graph(rule.name)
+            if not _unchanged(store, iri, held.get(iri), graph):
+                writes[iri] = graph
             report.triples[rule.name] = len(graph)
             report.derived[rule.name] = len(set(graph.subjects(CCM.rule, None)))
         store.replace_graphs(writes, delete=stale)
+        report.rewritten += len(writes)
         stale = []
     return report
+
+
+def _unchanged(store: Store, iri: str, count: int | None, graph: Graph) -> bool:
+    """Whether the store holds `graph` as `iri` already (then it is not written again).
+
+    Why: most changes of the facts (an upload, a document) leave most derived graphs as they
+    were, and every write renews the query workers and the answer caches. Compared as sets of
+    triples; a graph with blank nodes is always written (their labels differ between runs).
+    """
+    if count != len(graph) or any(isinstance(t, BNode) for triple in graph for t in triple):
+        return False
+    return set(store.graph_triples(iri)) == set(graph)
+
+
+def has_reference(store: Store, base_iri: str) -> bool:
+    """Whether the store holds reference data (the rules read it: the calendar, the
+    entries into force)."""
+    prefix = RuleIris(base_iri).reference_graph_prefix()
+    return any(g.startswith(prefix) for g in store.graphs())
+
+
+def rederive_if_reference(store: Store, base_iri: str, validate: Validate) -> DeriveReport | None:
+    """After facts changed: re-run the rules when the store holds reference data (without
+    it they derive nothing: `ccmkg load --reference` runs them when it arrives)."""
+    if not has_reference(store, base_iri):
+        return None
+    return derive(store, base_iri, validate)
