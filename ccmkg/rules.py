@@ -97,6 +97,11 @@ def rules(directory: Path | None = None) -> tuple[Rule, ...]:
     return _rules(str(directory or rules_dir()))
 
 
+def iri_segment(key: str) -> str:
+    """A key as one IRI path segment (percent-encoded, as the IRI policy writes them)."""
+    return quote(key, safe="-._~")
+
+
 class RuleIris:
     """The rules' names for the patterns of ccmkg.model.iri, for one base IRI."""
 
@@ -105,7 +110,7 @@ class RuleIris:
         self.base = self.scheme.base
 
     def rule(self, name: str) -> URIRef:
-        return self.scheme.mint("rule", key=quote(name, safe="-._~"))
+        return self.scheme.mint("rule", key=iri_segment(name))
 
     def derived_graph(self, rule: str) -> str:
         return str(self.scheme.mint("derived-graph", key=rule))

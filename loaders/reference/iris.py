@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from urllib.parse import quote
 
 from rdflib import URIRef
 
-from ccmkg.model.iri import COORDINATION_COMMITTEE, IriScheme, meeting_key
+from ccmkg.model.iri import COORDINATION_COMMITTEE, meeting_key
 from ccmkg.model.terms import CCM
+from ccmkg.rules import RuleIris, iri_segment
 
 MEETING_KEY = re.compile(r"^(?P<n>\d+)(?P<kind>MSP|RC)(?:-part(?P<part>\d+))?$")
 OBLIGATION_TYPE = {3: CCM.StockpileDestruction, 4: CCM.Clearance}
@@ -24,17 +24,10 @@ def digest(*parts: object) -> str:
     return hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
 
 
-def _segment(key: str) -> str:
-    return quote(key, safe="-._~")
-
-
-class Iris:
+class Iris(RuleIris):
     """IRI minting for one base IRI: the reference data's names for the patterns of
-    ccmkg.model.iri (where every pattern is defined)."""
-
-    def __init__(self, base: str) -> None:
-        self.scheme = IriScheme(base)
-        self.base = self.scheme.base
+    ccmkg.model.iri (where every pattern is defined); the rules' own (rule nodes, derived
+    graphs) come from ccmkg.rules."""
 
     # named graphs
     def source_graph(self, url: str) -> str:
@@ -43,15 +36,6 @@ class Iris:
     def conflicts_graph(self) -> str:
         return str(self.scheme.mint("reference-graph", key="conflicts"))
 
-    def reference_graph_prefix(self) -> str:
-        return self.scheme.prefix("reference-graph")
-
-    def derived_graph(self, rule: str) -> str:
-        return str(self.scheme.mint("derived-graph", key=rule))
-
-    def derived_graph_prefix(self) -> str:
-        return self.scheme.prefix("derived-graph")
-
     # nodes
     def committee(self) -> URIRef:
         return self.scheme.mint("body", key=COORDINATION_COMMITTEE)
@@ -59,14 +43,11 @@ class Iris:
     def source(self, url: str) -> URIRef:
         return self.scheme.mint("source", key=digest(url))
 
-    def rule(self, name: str) -> URIRef:
-        return self.scheme.mint("rule", key=_segment(name))
-
     def state(self, iso3: str) -> URIRef:
-        return self.scheme.mint("state", key=_segment(iso3))
+        return self.scheme.mint("state", key=iri_segment(iso3))
 
     def person(self, key: str) -> URIRef:
-        return self.scheme.mint("person", key=_segment(key))
+        return self.scheme.mint("person", key=iri_segment(key))
 
     def meeting(self, key: str) -> URIRef:
         """`6MSP` → id/meeting/msp-6, `2RC` → rc-2, `2RC-part1` → rc-2-part-1."""
@@ -83,7 +64,7 @@ class Iris:
 
     def obligation(self, iso3: str, otype: URIRef) -> URIRef:
         name = str(otype).removeprefix(str(CCM))
-        return self.scheme.mint("obligation", key=f"{_segment(iso3)}/{name}")
+        return self.scheme.mint("obligation", key=f"{iri_segment(iso3)}/{name}")
 
     def obligation_event(self, obligation: URIRef, event_type: URIRef, key: str) -> URIRef:
         return self.scheme.mint(
@@ -91,7 +72,7 @@ class Iris:
         )
 
     def treaty_action(self, iso3: str, which: str) -> URIRef:
-        return self.scheme.mint("treaty-action", key=f"{_segment(iso3)}/{which}")
+        return self.scheme.mint("treaty-action", key=f"{iri_segment(iso3)}/{which}")
 
     def conflict(self, *key: object) -> URIRef:
         return self.scheme.mint("fact", kind="conflict", key=digest(*key))
