@@ -1,26 +1,26 @@
 """Derived facts follow an upload: POST /ingest runs the rules again, DELETE /ingest too.
 
-Over real HTTP, on a copy of the corpus-and-reference store. The upload is a deposit of an
-instrument for a State the reference data knows only as a signatory (found in the store, not
-named here), on a made-up day far from every real one: the entry into force (Article 17) and
-the deadlines that follow from it must appear with the upload and go with it.
+Over real HTTP, on the corpus and its reference data, on both backends. The upload is a
+deposit of an instrument for a State the reference data knows only as a signatory (found in
+the store, not named here), on a made-up day far from every real one: the entry into force
+(Article 17) and the deadlines that follow from it must appear with the upload and go with it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from pydantic import SecretStr
 
 from ccmkg.ingest import rederive
-from ccmkg.loaders.reference.load import ReferenceReport
+from ccmkg.loaders.pipeline import load_paths
+from ccmkg.loaders.reference.load import load_reference
+from ccmkg.resources import corpus_files
 from ccmkg.settings import Settings
-from ccmkg.store import Store, open_store
+from ccmkg.store import Store
 from ccmkg.validation import package_validator
-from devtools.rel_support import copy_store
 from devtools.server import serve_app
 
 TOKEN = "rules-token"
@@ -40,22 +40,16 @@ ORDER BY ?iso3 LIMIT 1
 
 
 @pytest.fixture(scope="module")
-def served(
-    corpus_reference_template: tuple[Path, ReferenceReport],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[httpx.Client, Store, str]]:
-    """A client on a private copy of the store, with ingest on, and the signatory's ISO code."""
-    template, _ = corpus_reference_template
-    location = copy_store(template, tmp_path_factory.mktemp("rules-upload") / "store")
-    settings = Settings(store=str(location), query_workers=1, ingest_token=SecretStr(TOKEN))
-    store = open_store(settings)
+def served(module_backend: tuple[Settings, Store]) -> Iterator[tuple[httpx.Client, Store, str]]:
+    """A client on the corpus with its reference data, with ingest on, on each backend; and
+    the signatory's ISO code."""
+    settings, store = module_backend
+    load_paths(store, settings, corpus_files())
+    load_reference(store, settings)
+    settings = settings.model_copy(update={"ingest_token": SecretStr(TOKEN)})
     (row,) = store.select(SIGNATORY_ONLY).rows
-    iso3 = str(row["iso3"])
-    try:
-        with serve_app(settings, store) as base, httpx.Client(base_url=base, timeout=120) as c:
-            yield c, store, iso3
-    finally:
-        store.close()
+    with serve_app(settings, store) as base, httpx.Client(base_url=base, timeout=120) as c:
+        yield c, store, str(row["iso3"])
 
 
 def deposit(iso3: str) -> str:
