@@ -89,7 +89,8 @@ case "${1:-}" in
         for arg in "$@"; do
             case "$arg" in -n | -n* | --numprocesses* | no:xdist) parallel=() ;; esac
         done
-        exec "$venv/bin/python" -m pytest -q -p no:cacheprovider ${parallel[@]+"${parallel[@]}"} "$@"
+        exec "$venv/bin/python" -m pytest -q -p no:cacheprovider \
+            ${parallel[@]+"${parallel[@]}"} "$@"
         ;;
     *)
         echo "usage: ./dev.sh serve [ccmkg serve options] | ./dev.sh test [pytest options]" >&2
