@@ -43,7 +43,10 @@ _AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     status_code=201,
     openapi_extra=RDF_BODY,
     responses={
-        201: {"description": "Stored: the submission, with its report."},
+        201: {
+            "description": "Stored: the submission, with its report and what the rules "
+            "derived again (`derived`: null without reference data)."
+        },
         422: {**_ERROR, "description": "SHACL violations (with the report); nothing written."},
         **_AUTH_ERRORS,
         **UPLOAD_ERRORS,
