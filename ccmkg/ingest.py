@@ -40,7 +40,7 @@ from ccmkg.errors import (
 )
 from ccmkg.model.iri import IriScheme
 from ccmkg.rdf_input import ParsedRdf, RdfFormat, ntriples_to_rdflib, parse_rdf
-from ccmkg.rules import rederive_if_reference
+from ccmkg.rules import Verdict, rederive_if_reference
 from ccmkg.settings import Settings
 from ccmkg.store import Store
 from ccmkg.store.workers import (
@@ -348,7 +348,7 @@ def rederive(settings: Settings, store: Store, validator: Validator) -> dict[str
     the caller still learns what was written (`error`; `ccmkg load` runs the rules again).
     """
 
-    def check(graph: Graph, context: Graph | None) -> tuple[bool, list[str]]:
+    def check(graph: Graph, context: Graph | None) -> Verdict:
         report = validator.validate(graph, context=context)
         return report.conforms, report.violation_lines()
 
