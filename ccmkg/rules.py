@@ -18,7 +18,7 @@ this module sits below both the loaders and the API.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -130,8 +130,12 @@ def rule_node(graph: Graph, ids: RuleIris, rule: Rule) -> None:
     graph.add((node, CCM.ruleFile, Literal(f"queries/rules/{rule.path.name}")))
 
 
-def derive(store: Store, base_iri: str, validate: Validate) -> DeriveReport:
+def derive(
+    store: Store, base_iri: str, validate: Validate, held: Mapping[str, int] | None = None
+) -> DeriveReport:
     """Re-run every rule against `store` and replace the derived graphs, stage by stage.
+    `held`: the store's graphs and their sizes, when the caller has just read them (a count
+    walks every quad).
 
     Raises:
         StoreError: the store failed (graphs of earlier stages stay written).
@@ -140,7 +144,7 @@ def derive(store: Store, base_iri: str, validate: Validate) -> DeriveReport:
     report = DeriveReport()
     all_rules = rules()
     known = {ids.derived_graph(r.name) for r in all_rules}
-    held = store.graphs()
+    held = store.graphs() if held is None else held
     stale = [g for g in held if g.startswith(ids.derived_graph_prefix()) and g not in known]
     for stage in sorted({r.stage for r in all_rules}):
         writes: dict[str, Graph] = {}
@@ -175,16 +179,12 @@ def _unchanged(store: Store, iri: str, count: int | None, graph: Graph) -> bool:
     return set(store.graph_triples(iri)) == set(graph)
 
 
-def has_reference(store: Store, base_iri: str) -> bool:
-    """Whether the store holds reference data (the rules read it: the calendar, the
-    entries into force)."""
-    prefix = RuleIris(base_iri).reference_graph_prefix()
-    return any(g.startswith(prefix) for g in store.graphs())
-
-
 def rederive_if_reference(store: Store, base_iri: str, validate: Validate) -> DeriveReport | None:
-    """After facts changed: re-run the rules when the store holds reference data (without
-    it they derive nothing: `ccmkg load --reference` runs them when it arrives)."""
-    if not has_reference(store, base_iri):
+    """After facts changed: re-run the rules when the store holds reference data (the rules
+    read it: the calendar, the entries into force; without it they derive nothing, and
+    `ccmkg load --reference` runs them when it arrives)."""
+    held = store.graphs()
+    prefix = RuleIris(base_iri).reference_graph_prefix()
+    if not any(g.startswith(prefix) for g in held):
         return None
-    return derive(store, base_iri, validate)
+    return derive(store, base_iri, validate, held)
