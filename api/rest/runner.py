@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,6 +22,10 @@ _LOADING = threading.Lock()
 # Each named query run is logged (debug) by name: which queries an answer read can be seen
 # (e.g. that `sources=none` reads no passage; tests/api/test_sources_none.py).
 log = logging.getLogger(__name__)
+# The threads `Queries.run_many` waits on: each only waits for a store worker process (or a
+# remote server) to answer, so a few serve every request of the process.
+_AT_ONCE = ThreadPoolExecutor(max_workers=8, thread_name_prefix="ccmkg-named-query")
+Call = tuple[str, Mapping[str, str | None] | None]
 
 
 @cache
@@ -62,6 +67,26 @@ class Queries:
             max_rows=self.settings.max_result_rows,
             timeout_s=self.settings.query_timeout_s,
         )
+
+    def run_many(self, calls: Sequence[Call]) -> list[Rows]:
+        """The rows of each named query `(name, params)`, as `run` gives them, in order; the
+        queries run at the same time.
+
+        Why: a list that needs several answers that do not depend on one another then waits
+        for the slowest of them, not for their sum: each query runs in a store worker process
+        (or on the remote server), and the threads here only wait for it. Issue #16: at 1M
+        triples, the two holdings of /coordinators?area=universalization&year=2014, 4.8 ms one
+        after the other, 2.8 ms at once (in process, medians of 21).
+
+        Raises:
+            as `run`: the first failure in the order of `calls`, once every query has ended.
+        """
+        if len(calls) < 2:
+            return [self.run(name, params) for name, params in calls]
+        futures = [_AT_ONCE.submit(self.run, name, params) for name, params in calls]
+        for future in futures:  # every query ends before a failure is raised
+            future.exception()
+        return [future.result() for future in futures]
 
     def run_for(
         self,

@@ -1,9 +1,10 @@
 """Coordinator and Friend of the President holdings, filtered by area, State, period and role.
 
-With an area and a period, the holdings are chosen first from their days alone (attestations
-and terms, no passages: two flat lookups from the area), and the passages are read for those
-holdings only; reading every passage of every holding of the area and filtering in Python
-took 37x the time of the named query `coordinators_in_year` at 1M triples (issue #16).
+With an area and a period, the holdings are chosen first from their spans of days alone
+(attestations and terms, no passages; held in memory between two writes: holding_spans), and
+the passages are read for those holdings only; reading every passage of every holding of
+the area and filtering in Python took 37x the time of the named query `coordinators_in_year`
+at 1M triples (issue #16).
 Otherwise one query gives each holding's own rows and its passage rows apart, joined here
 (api_area_holdings for an area, api_coordinators for every area and topic): their product
 (every passage once per mandate year and term) cost more to read than to find (without an
@@ -23,12 +24,12 @@ from ccmkg.api.rest.models import Coordinator
 from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import area, state
 from ccmkg.api.rest.runner import Queries
-from ccmkg.api.rest.terms import Row, day, local_name, text
+from ccmkg.api.rest.terms import Row, local_name, text
+from ccmkg.api.services.holding_spans import chosen_holdings
 from ccmkg.api.services.holdings import (
     facts_then_passages,
     fold_holdings,
     in_period,
-    span_meets,
     unpacked,
     unpacked_days,
 )
@@ -66,31 +67,6 @@ def _order(item: Coordinator) -> tuple[str, str, str]:
 MAX_HOLDING_QUERIES = 8
 
 
-def _chosen_by_days(
-    queries: Queries, bound: dict[str, str | None], period: Period
-) -> tuple[list[str], list[Rows]]:
-    """The holdings whose days meet `period`, from their attestation dates and terms (the
-    term a rule dated is taken before the stated one, as `fold_holdings` does)."""
-    attested = queries.run("api_holding_days", bound)
-    terms = queries.run("api_holding_terms", bound)
-    days: dict[str, list[str]] = {}
-    for row in attested.rows:  # the first and last attested days: the span is all it takes
-        found = [day(row, "firstAttested") or "", day(row, "lastAttested") or ""]
-        days.setdefault(text(row, "holding") or "", []).extend(found)
-    derived: dict[str, list[str]] = {}
-    stated: dict[str, list[str]] = {}
-    for row in terms.rows:
-        target = derived if text(row, "termKind") else stated
-        ends = [day(row, "termStart") or "", day(row, "termEnd") or ""]
-        target.setdefault(text(row, "holding") or "", []).extend(ends)
-    chosen = [
-        holding
-        for holding, dated in days.items()
-        if span_meets([*dated, *derived.get(holding, stated.get(holding, []))], period)
-    ]
-    return sorted(chosen), [attested, terms]
-
-
 def _joined(queries: Queries, answers: Sequence[Rows]) -> tuple[list[Row], list[Rows]]:
     """The rows `fold_holdings` folds, from the two kinds of row of api_area_holdings and
     api_coordinator_holding: each holding's own rows (with its role), and its passage rows
@@ -118,10 +94,10 @@ def coordinators(
     bound = {"area": area.slug if area else None, "state": local_name(state) if state else None}
     answers: list[Rows] = []
     if area is not None and (period.start or period.end):  # (a topic post has no area)
-        chosen, answers = _chosen_by_days(queries, bound, period)
+        chosen, answers = chosen_holdings(queries, area, state, period)
         if len(chosen) <= MAX_HOLDING_QUERIES:
             name = "api_coordinator_holding" if sources else "api_coordinator_holding_unsourced"
-            each = [queries.run(name, {"holding": h}) for h in chosen]
+            each = queries.run_many([(name, {"holding": h}) for h in chosen])
             held, read = _joined(queries, each) if sources else (_dated(each), [])
             found = [Coordinator.model_validate(i) for i in fold_holdings(held, _build)]
             return Listing(_choose(found, area, period, role), *answers, *each, *read)

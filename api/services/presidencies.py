@@ -68,20 +68,20 @@ def presidencies(
 ) -> Listing[Presidency]:
     """Roles of the State (IRI; any if None) meeting `period`, in order of start and meeting.
 
-    The roles and their passages are read apart and joined (`facts_then_passages`); with no
-    role there is nothing to join, so the passages are not read (a State that never held one:
-    at 1M triples, half the time of /presidencies?state=AUT, issue #16). Without `sources`
-    (GET /presidencies?sources=none) the passages are not read at all: the roles come with
-    their attestation dates only (api_presidency_dates), and no source."""
+    The roles and their passages are read apart, at the same time, and joined
+    (`facts_then_passages`). Without `sources` (GET /presidencies?sources=none) the passages
+    are not read at all: the roles come with their attestation dates only
+    (api_presidency_dates), and no source."""
     bound = {"state": local_name(state) if state else None}
-    facts = queries.run("api_presidency_facts", bound)
-    if not facts.rows:
-        return Listing([], facts)
     if not sources:
-        dated = queries.run("api_presidency_dates", bound)
+        facts, dated = queries.run_many(
+            [("api_presidency_facts", bound), ("api_presidency_dates", bound)]
+        )
         rows = facts_then_passages(facts.rows, unpacked_days(dated.rows))
         return Listing(_chosen(rows, period), facts, dated)
-    passages = queries.run("api_presidency_passages", bound)
+    facts, passages = queries.run_many(
+        [("api_presidency_facts", bound), ("api_presidency_passages", bound)]
+    )
     rows, read = with_details(
         queries, facts_then_passages(facts.rows, unpacked(passages.rows)), reference=True
     )

@@ -1,0 +1,105 @@
+"""The coordinator holdings' spans, kept between two writes (api/services/holding_spans.py).
+
+GET /coordinators with an area and a period chooses holdings from their spans of days. The
+spans are read once per data generation of an embedded store: after any committed write the
+list chooses by what the store now says. A remote store (no generation) and an answer cut by
+the row cap keep nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+
+from ccmkg.api.rest.params import Period, parse_area
+from ccmkg.api.rest.runner import Queries
+from ccmkg.api.services.holding_spans import chosen_holdings
+from ccmkg.settings import Settings
+from ccmkg.store import Store
+from devtools.server import serve_app
+from tests.api.test_rest_api import BASE, fixture_graphs
+
+CCM = Namespace(f"{BASE}ontology#")
+HOLDING = f"{BASE}id/holding/ecu2016"
+PASSAGE = URIRef(f"{BASE}id/doc/1111111111111111/passage/50-91")
+LATER = f"{BASE}graph/doc/2222222222222222"
+YEAR_2018 = {"area": "universalization", "year": "2018"}
+UNIVERSALIZATION = parse_area("universalization")
+IN_2016 = Period(dt.date(2016, 1, 1), dt.date(2016, 12, 31))
+
+
+@pytest.fixture
+def loaded(store: Store) -> Iterator[Store]:
+    store.replace_graphs(fixture_graphs())
+    yield store
+
+
+def _later_attestation() -> Graph:
+    """A document of 2019 that attests the 2016 holding again: its span then covers 2018."""
+    graph = Graph()
+    attestation = URIRef(f"{BASE}id/attestation/ecu2016-again")
+    graph.add((attestation, RDF.type, CCM.Attestation))
+    graph.add((attestation, CCM.attests, URIRef(HOLDING)))
+    graph.add((attestation, DCTERMS.date, Literal("2019-05-02", datatype=XSD.date)))
+    graph.add((attestation, PROV.wasDerivedFrom, PASSAGE))
+    return graph
+
+
+def _ids(client: httpx.Client, params: dict[str, str]) -> set[str]:
+    body = client.get("/coordinators", params=params).raise_for_status().json()
+    return {item["id"] for item in body["items"]}
+
+
+def test_a_write_that_moves_a_span_is_seen_by_the_next_period(
+    loaded: Store, tmp_path: Path
+) -> None:
+    settings = Settings(store=str(tmp_path / "unused"), base_iri=BASE)
+    with serve_app(settings, loaded) as url, httpx.Client(base_url=url) as client:
+        assert HOLDING in _ids(client, {"area": "universalization", "year": "2016"})
+        assert HOLDING not in _ids(client, YEAR_2018)  # (the spans are now held)
+        loaded.replace_graphs({LATER: _later_attestation()})
+        assert HOLDING in _ids(client, YEAR_2018)
+        loaded.replace_graphs({}, delete=[LATER])
+        assert HOLDING not in _ids(client, YEAR_2018)
+
+
+def _span_reads(caplog: pytest.LogCaptureFixture) -> int:
+    return sum("api_holding_days" in r.getMessage() for r in caplog.records)
+
+
+def test_spans_are_read_once_between_writes_on_the_embedded_store(
+    loaded: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="ccmkg.api.rest.runner")
+    queries = Queries(loaded, Settings(store=str(tmp_path / "unused"), base_iri=BASE))
+    first, answers = chosen_holdings(queries, UNIVERSALIZATION, None, IN_2016)
+    assert HOLDING in first and answers and _span_reads(caplog) == 1
+    again, answers_again = chosen_holdings(queries, UNIVERSALIZATION, None, IN_2016)
+    assert again == first and answers_again  # a Listing is built from the answers
+    held = loaded.kind == "embedded"  # a remote server's data can change behind our back
+    assert _span_reads(caplog) == (1 if held else 2)
+    loaded.replace_graphs({LATER: _later_attestation()})
+    chosen_holdings(queries, UNIVERSALIZATION, None, IN_2016)
+    assert _span_reads(caplog) == (2 if held else 3)
+
+
+def test_spans_cut_by_the_row_cap_are_not_kept_and_the_list_says_so(
+    loaded: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="ccmkg.api.rest.runner")
+    settings = Settings(store=str(tmp_path / "unused"), base_iri=BASE, max_result_rows=1)
+    queries = Queries(loaded, settings)
+    for reads in (1, 2):
+        _, answers = chosen_holdings(queries, UNIVERSALIZATION, None, IN_2016)
+        assert any(answer.truncated for answer in answers)
+        assert _span_reads(caplog) == reads
+    with serve_app(settings, loaded) as url, httpx.Client(base_url=url) as client:
+        body = client.get("/coordinators", params={"area": "universalization", "year": "2016"})
+        assert body.raise_for_status().json()["truncated"] is True
