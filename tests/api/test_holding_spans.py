@@ -70,6 +70,18 @@ def test_a_write_that_moves_a_span_is_seen_by_the_next_period(
         assert HOLDING not in _ids(client, YEAR_2018)
 
 
+def test_a_state_asked_chooses_its_holdings_only(loaded: Store, tmp_path: Path) -> None:
+    settings = Settings(store=str(tmp_path / "unused"), base_iri=BASE)
+    in_2016 = {"area": "universalization", "year": "2016"}
+    with serve_app(settings, loaded) as url, httpx.Client(base_url=url) as client:
+        both = _ids(client, in_2016)
+        for iso3 in ("ECU", "ZMB"):
+            assert _ids(client, {**in_2016, "state": iso3}) == {
+                h for h in both if h.endswith(f"/{iso3.lower()}2016")
+            }
+        assert len(both) == 2
+
+
 def _span_reads(caplog: pytest.LogCaptureFixture) -> int:
     return sum("api_holding_days" in r.getMessage() for r in caplog.records)
 
