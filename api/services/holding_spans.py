@@ -5,14 +5,10 @@ holdings whose span meets the period before reading their passages. Read from th
 every request, the choice was most of the answer's time at 1M triples (api_holding_days and
 api_holding_terms, 8.4 of 11.2 ms in process: the named query `coordinators_in_year` finds its
 holdings in one lookup of the ccm:activeYear index the loaders write). The spans change only
-when the data does: an embedded store bumps its `data_generation` on every committed write, so
-the spans of an area, read once under a generation (the same two queries, by the first period
-request for the area after a write), are exactly what reading them again would give until the
-next write. The generation is read before the queries, so spans read across a write are kept
-under the older generation and never used after it. A store with no generation (a remote
-SPARQL server, whose data can change behind our back) reads the spans of the asked area and
-State on every request, as before. Spans read from an answer cut by the row cap are not kept,
-and the list says it is truncated.
+when the data does: the spans of an area are read by the first period request for the area
+after a write (the same two queries as every request read before) and kept until the next
+write (`between_writes.kept`). A store with no generation (a remote SPARQL server) reads the
+spans of the asked area and State on every request.
 
 A holding's span: its first and last attested days, and the days of its term: a term a rule
 dated from the calendar before the stated one (as `holdings.fold_holdings` takes them). A
@@ -21,16 +17,15 @@ holding no dated attestation names has no span, and no period chooses it.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass
 
 from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import day, local_name, text
+from ccmkg.api.services.between_writes import kept
 from ccmkg.api.services.holdings import span_meets
 from ccmkg.model.vocab import Term as Area
-from ccmkg.store import Rows, Store
+from ccmkg.store import Rows
 
 
 @dataclass(frozen=True)
@@ -78,49 +73,18 @@ def read_spans(queries: Queries, area: str | None, state: str | None) -> tuple[S
     return spans_from(attested, terms), [attested, terms]
 
 
-# Per store: the generation, and per area slug the spans and the answers they were read from
-# (a `Listing` is built from the answers its items were chosen from; these are never cut by
-# the row cap).
-Held = tuple[Spans, list[Rows]]
-_HELD: weakref.WeakKeyDictionary[Store, tuple[int, dict[str, Held]]] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
-def held_spans(queries: Queries, area: str) -> Held | None:
-    """The spans of the holdings of `area` (slug) under the store's current generation (read on
-    the first call for the area after a write), and the answers they were read from; None
-    when the store has no generation."""
-    store = queries.store
-    generation = getattr(store, "data_generation", None)
-    if not isinstance(generation, int):
-        return None
-    with _LOCK:
-        held = _HELD.get(store)
-        if held is not None and held[0] == generation and area in held[1]:
-            return held[1][area]
-    # Read without the lock: two first requests may both read; neither waits for the other.
-    spans, answers = read_spans(queries, area, None)
-    if any(answer.truncated for answer in answers):
-        return spans, answers
-    with _LOCK:
-        held = _HELD.get(store)
-        if held is None or held[0] < generation:
-            held = _HELD[store] = (generation, {})
-        if held[0] == generation:
-            held[1][area] = (spans, answers)
-    return spans, answers
-
-
 def chosen_holdings(
     queries: Queries, area: Area, state: str | None, period: Period
 ) -> tuple[list[str], list[Rows]]:
     """The holdings of `area` held by `state` (an IRI; None for any) whose span meets `period`,
     in IRI order, and the store answers they were chosen from (cut by the row cap, they say
     so)."""
-    found = held_spans(queries, area.slug)
-    if found is None:  # no generation: this area's and State's spans, read again each time
-        found = read_spans(queries, area.slug, local_name(state) if state else None)
-    spans, answers = found
+    if isinstance(getattr(queries.store, "data_generation", None), int):
+        spans, answers = kept(
+            queries, ("holding-spans", area.slug), lambda: read_spans(queries, area.slug, None)
+        )
+    else:  # read every time: only the asked State's
+        spans, answers = read_spans(queries, area.slug, local_name(state) if state else None)
     chosen = [
         holding
         for holding, span in spans.items()

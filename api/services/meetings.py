@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from ccmkg.api.rest.listing import Listing
@@ -19,6 +20,7 @@ from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import actor, meeting_format, meeting_kind, meeting_segment, within
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, boolean, day, integer, text
+from ccmkg.api.services.between_writes import kept
 from ccmkg.api.services.folding import add_source, disputed_fields, fold_rows
 from ccmkg.api.services.passages import with_details
 from ccmkg.errors import NotFound
@@ -93,7 +95,8 @@ def meetings(
     most `limit` of them (None: all), of a list whose `total` counts them all.
 
     The meetings are chosen and ordered from their dates alone (api_meeting_dates: with a State
-    or person, of the meetings they attended only), and the
+    or person, of the meetings they attended only; else every meeting's, of the kind if one is
+    asked, kept until the next write: `between_writes`), and the
     details and passages are read for the page only (api_meetings): reading every meeting's
     passages was most of the time at 1M triples (issue #16). A meeting's date is the earliest
     of those the documents state, as `_fold_meetings` shows it. The answers used to filter
@@ -101,6 +104,7 @@ def meetings(
     `sources` (GET /meetings?sources=none) no passage is read: the page's meetings come from
     api_meetings_unsourced, with no source."""
     answers: list[Rows] = []
+    bound = {"kindClass": kind}
     if state:
         answers.append(queries.run("api_actor_meetings", {"actor": state}))
     if person:
@@ -114,34 +118,44 @@ def meetings(
         if not attended:
             return Listing([], *answers, total=0, offset=offset)
         iris = sorted(str(iri) for iri in attended)
-        dated = queries.run_for("api_meeting_dates", "meeting", iris, {"kindClass": kind})
-    else:
-        dated = queries.run("api_meeting_dates", {"kindClass": kind})
-    answers.append(dated)
-    days: dict[str, set[str]] = {}
-    for row in dated.rows:
-        found = days.setdefault(text(row, "meeting") or "", set())
-        found.update(d for d in [day(row, "date")] if d)
-    days.pop("", None)
-    kept = set(days)
+        first, read = _first_days(queries.run_for("api_meeting_dates", "meeting", iris, bound))
+    else:  # every meeting of the kind: kept until the next write (what chooses, not the items)
+        first, read = kept(queries, ("meeting-dates", kind), partial(_every_date, queries, kind))
+    answers += read
     chosen = sorted(
-        (min(days[iri], default=""), meeting_segment(iri), iri)
-        for iri in kept
-        if within(min(days[iri], default=None), period.start, period.end)
+        (earliest, meeting_segment(iri), iri)
+        for iri, earliest in first.items()
+        if within(earliest or None, period.start, period.end)
     )
     page = [iri for _, _, iri in chosen[offset:][:limit]]
     if not page:
         return Listing([], *answers, total=len(chosen), offset=offset)
     if not sources:
-        rows = queries.run_for("api_meetings_unsourced", "meeting", page, {"kindClass": kind})
+        rows = queries.run_for("api_meetings_unsourced", "meeting", page, bound)
         folded = {i["iri"]: i for i in _fold_meetings(rows.rows)}
         items = [Meeting.model_validate(folded[iri]) for iri in page if iri in folded]
         return Listing(items, *answers, rows, total=len(chosen), offset=offset)
-    rows = queries.run_for("api_meetings", "meeting", page, {"kindClass": kind})
+    rows = queries.run_for("api_meetings", "meeting", page, bound)
     detailed, read = with_details(queries, rows.rows)
     folded = {i["iri"]: i for i in _fold_meetings(detailed)}
     items = [Meeting.model_validate(folded[iri]) for iri in page if iri in folded]
     return Listing(items, *answers, rows, *read, total=len(chosen), offset=offset)
+
+
+def _every_date(queries: Queries, kind: str | None) -> tuple[dict[str, str], list[Rows]]:
+    """`_first_days` of every meeting (of `kind`, a class IRI, if not None)."""
+    return _first_days(queries.run("api_meeting_dates", {"kindClass": kind}))
+
+
+def _first_days(dated: Rows) -> tuple[dict[str, str], list[Rows]]:
+    """Each meeting's earliest stated date ("" when none is), from an api_meeting_dates
+    answer, and that answer."""
+    days: dict[str, set[str]] = {}
+    for row in dated.rows:
+        found = days.setdefault(text(row, "meeting") or "", set())
+        found.update(d for d in [day(row, "date")] if d)
+    days.pop("", None)
+    return {iri: min(found, default="") for iri, found in days.items()}, [dated]
 
 
 def _presence(rows: Sequence[Row]) -> list[Presence]:

@@ -1,9 +1,10 @@
-"""The coordinator holdings' spans, kept between two writes (api/services/holding_spans.py).
+"""What lists read to choose their items, kept between two writes (api/services/between_writes).
 
-GET /coordinators with an area and a period chooses holdings from their spans of days. The
-spans are read once per data generation of an embedded store: after any committed write the
-list chooses by what the store now says. A remote store (no generation) and an answer cut by
-the row cap keep nothing.
+GET /coordinators with an area and a period chooses holdings from their spans of days
+(holding_spans.py); GET /meetings, without a State or person, chooses meetings from every
+meeting's dates. Both are read once per data generation of an embedded store: after any
+committed write the list chooses by what the store now says. A remote store (no generation)
+and an answer cut by the row cap keep nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from ccmkg.api.rest.params import Period, parse_area
 from ccmkg.api.rest.runner import Queries
@@ -115,3 +116,35 @@ def test_spans_cut_by_the_row_cap_are_not_kept_and_the_list_says_so(
     with serve_app(settings, loaded) as url, httpx.Client(base_url=url) as client:
         body = client.get("/coordinators", params={"area": "universalization", "year": "2016"})
         assert body.raise_for_status().json()["truncated"] is True
+
+
+def _later_meeting() -> Graph:
+    """A Coordination Committee meeting of 2019, from its own document."""
+    graph = Graph()
+    meeting = URIRef(f"{BASE}id/meeting/coordination-committee-2019-05-02")
+    graph.add((meeting, RDF.type, CCM.CoordinationCommitteeMeeting))
+    graph.add((meeting, DCTERMS.date, Literal("2019-05-02", datatype=XSD.date)))
+    graph.add((meeting, RDFS.label, Literal("Coordination Committee, 2 May 2019")))
+    graph.add((meeting, PROV.wasDerivedFrom, PASSAGE))
+    return graph
+
+
+def test_a_meeting_written_is_listed_by_the_next_request_of_its_kind(
+    loaded: Store, tmp_path: Path
+) -> None:
+    settings = Settings(store=str(tmp_path / "unused"), base_iri=BASE)
+    kind = {"kind": "coordination-committee"}
+
+    def dates(params: dict[str, str]) -> list[str]:
+        body = client.get("/meetings", params=params).raise_for_status().json()
+        return [item["date"] for item in body["items"]]
+
+    with serve_app(settings, loaded) as url, httpx.Client(base_url=url) as client:
+        before = dates(kind)
+        assert before and "2019-05-02" not in before  # (the dates are now held)
+        assert dates({**kind, "from": "2019-01-01"}) == []
+        loaded.replace_graphs({LATER: _later_meeting()})
+        assert dates(kind) == [*before, "2019-05-02"]
+        assert dates({**kind, "from": "2019-01-01"}) == ["2019-05-02"]
+        loaded.replace_graphs({}, delete=[LATER])
+        assert dates(kind) == before
