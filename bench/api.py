@@ -224,6 +224,8 @@ def own_queries(path: str, params: dict[str, str], answer: dict) -> Queries:
     if path == "/coordinators":
         return [("api_area_holdings_unsourced", area)]
     state = {k: v for k, v in params.items() if k == "state"}
+    if state and not ids:  # the States that held a role are kept between writes
+        return [("api_presidency_holders", {})]
     return [("api_presidency_facts", state), ("api_presidency_dates", state)]
 
 

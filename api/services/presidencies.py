@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from ccmkg.api.rest.listing import Listing
@@ -10,6 +11,7 @@ from ccmkg.api.rest.params import Period
 from ccmkg.api.rest.refs import state
 from ccmkg.api.rest.runner import Queries
 from ccmkg.api.rest.terms import Row, integer, local_name, text
+from ccmkg.api.services.between_writes import kept
 from ccmkg.api.services.holdings import (
     facts_then_passages,
     fold_holdings,
@@ -20,6 +22,7 @@ from ccmkg.api.services.holdings import (
 from ccmkg.api.services.passages import with_details
 from ccmkg.model.iri import NUMBERED_MEETINGS
 from ccmkg.model.vocab import vocabulary
+from ccmkg.store import Rows
 
 
 def _role(iri: str | None) -> str | None:
@@ -69,23 +72,30 @@ def presidencies(
     """Roles of the State (IRI; any if None) meeting `period`, in order of start and meeting.
 
     The roles and their passages are read apart, at the same time, and joined
-    (`facts_then_passages`). Without `sources` (GET /presidencies?sources=none) the passages
-    are not read at all: the roles come with their attestation dates only
-    (api_presidency_dates), and no source."""
+    (`facts_then_passages`). A State that never held a role is answered from the States that
+    did (api_presidency_holders, kept until the next write), with nothing more read. Without
+    `sources` (GET /presidencies?sources=none) the passages are not read at all: the roles
+    come with their attestation dates only (api_presidency_dates), and no source."""
     bound = {"state": local_name(state) if state else None}
+    if state is not None:  # most States never held a role: their answer is empty, nothing read
+        holders, answers = kept(queries, "presidency-holders", partial(_holders, queries))
+        if state not in holders:
+            return Listing([], *answers)
+    second = "api_presidency_passages" if sources else "api_presidency_dates"
+    facts, found = queries.run_many([("api_presidency_facts", bound), (second, bound)])
     if not sources:
-        facts, dated = queries.run_many(
-            [("api_presidency_facts", bound), ("api_presidency_dates", bound)]
-        )
-        rows = facts_then_passages(facts.rows, unpacked_days(dated.rows))
-        return Listing(_chosen(rows, period), facts, dated)
-    facts, passages = queries.run_many(
-        [("api_presidency_facts", bound), ("api_presidency_passages", bound)]
-    )
+        rows = facts_then_passages(facts.rows, unpacked_days(found.rows))
+        return Listing(_chosen(rows, period), facts, found)
     rows, read = with_details(
-        queries, facts_then_passages(facts.rows, unpacked(passages.rows)), reference=True
+        queries, facts_then_passages(facts.rows, unpacked(found.rows)), reference=True
     )
-    return Listing(_chosen(rows, period), facts, passages, *read)
+    return Listing(_chosen(rows, period), facts, found, *read)
+
+
+def _holders(queries: Queries) -> tuple[set[str], list[Rows]]:
+    """The IRIs of the States that hold or held a presidency role, and the answer read."""
+    answer = queries.run("api_presidency_holders")
+    return {found for row in answer.rows if (found := text(row, "state"))}, [answer]
 
 
 def _chosen(rows: list[Row], period: Period) -> list[Presidency]:

@@ -2,7 +2,8 @@
 
 GET /coordinators with an area and a period chooses holdings from their spans of days
 (holding_spans.py); GET /meetings, without a State or person, chooses meetings from every
-meeting's dates. Both are read once per data generation of an embedded store: after any
+meeting's dates; GET /presidencies?state= reads roles only for a State that held one. Each is
+read once per data generation of an embedded store: after any
 committed write the list chooses by what the store now says. A remote store (no generation)
 and an answer cut by the row cap keep nothing.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, XSD
 
 from ccmkg.api.rest.params import Period, parse_area
 from ccmkg.api.rest.runner import Queries
@@ -148,3 +149,38 @@ def test_a_meeting_written_is_listed_by_the_next_request_of_its_kind(
         assert dates({**kind, "from": "2019-01-01"}) == ["2019-05-02"]
         loaded.replace_graphs({}, delete=[LATER])
         assert dates(kind) == before
+
+
+def _zambia_presides() -> Graph:
+    """Zambia as President of the 6MSP, attested by a passage of a later document."""
+    graph = Graph()
+    holding = URIRef(f"{BASE}id/holding/zmb-pres")
+    attestation = URIRef(f"{BASE}id/attestation/zmb-pres")
+    graph.add((holding, RDF.type, CCM.PostHolding))
+    graph.add((holding, CCM.holder, URIRef(f"{BASE}id/state/ZMB")))
+    graph.add((holding, ORG.role, CCM.President))
+    graph.add((holding, CCM.post, URIRef(f"{BASE}id/post/presidency/msp-6")))
+    graph.add((attestation, RDF.type, CCM.Attestation))
+    graph.add((attestation, CCM.attests, holding))
+    graph.add((attestation, DCTERMS.date, Literal("2019-05-02", datatype=XSD.date)))
+    graph.add((attestation, PROV.wasDerivedFrom, PASSAGE))
+    return graph
+
+
+def test_a_state_that_comes_to_hold_a_presidency_is_listed_by_the_next_request(
+    loaded: Store, tmp_path: Path
+) -> None:
+    settings = Settings(store=str(tmp_path / "unused"), base_iri=BASE)
+
+    def roles(iso3: str) -> list[tuple[str, str]]:
+        body = client.get("/presidencies", params={"state": iso3}).raise_for_status().json()
+        return [(item["state"]["iso3"], item["role"]) for item in body["items"]]
+
+    with serve_app(settings, loaded) as url, httpx.Client(base_url=url) as client:
+        assert roles("CHE") == [("CHE", "president")]
+        assert roles("ZMB") == []  # (the States that held a role are now held)
+        loaded.replace_graphs({LATER: _zambia_presides()})
+        assert roles("ZMB") == [("ZMB", "president")]
+        assert roles("CHE") == [("CHE", "president")]
+        loaded.replace_graphs({}, delete=[LATER])
+        assert roles("ZMB") == []
