@@ -37,7 +37,8 @@ _LOCK = threading.Lock()
 
 def kept(queries: Queries, key: Hashable, read: Callable[[], Read[T]]) -> Read[T]:
     """What `read()` gives (a value and the store answers it was read from), read once per data
-    generation of the store and `key`; every time on a store with no generation."""
+    generation of the store and `key`; every time on a store with no generation. The value is
+    shared by every request until the next write: read it, never change it."""
     store = queries.store
     generation = getattr(store, "data_generation", None)
     if not isinstance(generation, int):
@@ -45,8 +46,8 @@ def kept(queries: Queries, key: Hashable, read: Callable[[], Read[T]]) -> Read[T
     with _LOCK:
         held = _HELD.get(store)
         if held is not None and held[0] == generation and key in held[1]:
-            found: Read[T] = held[1][key]
-            return found
+            value, answers = held[1][key]
+            return value, list(answers)  # a list of its own: a caller may add to it
     # Read without the lock: two first requests may both read; neither waits for the other.
     value, answers = read()
     if any(answer.truncated for answer in answers):
@@ -56,5 +57,5 @@ def kept(queries: Queries, key: Hashable, read: Callable[[], Read[T]]) -> Read[T
         if held is None or held[0] < generation:
             held = _HELD[store] = (generation, {})
         if held[0] == generation:
-            held[1][key] = (value, answers)
+            held[1][key] = (value, list(answers))
     return value, answers

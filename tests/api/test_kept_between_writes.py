@@ -104,6 +104,14 @@ def test_spans_are_read_once_between_writes_on_the_embedded_store(
     assert _span_reads(caplog) == (2 if held else 3)
 
 
+def test_a_caller_adding_to_the_answers_changes_nothing_held(loaded: Store, tmp_path: Path) -> None:
+    queries = Queries(loaded, Settings(store=str(tmp_path / "unused"), base_iri=BASE))
+    _, answers = chosen_holdings(queries, UNIVERSALIZATION, None, IN_2016)
+    answers.append(queries.run("api_states"))  # as coordinators() adds the area's holdings
+    _, again = chosen_holdings(queries, UNIVERSALIZATION, None, IN_2016)
+    assert len(again) == 2  # api_holding_days and api_holding_terms only
+
+
 def test_spans_cut_by_the_row_cap_are_not_kept_and_the_list_says_so(
     loaded: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
