@@ -30,9 +30,10 @@ from ccmkg.store import Rows
 
 @dataclass(frozen=True)
 class HoldingSpan:
-    """A holding's holder (an IRI) and the first and last day of its span."""
+    """A holding's holders (IRIs: one, unless documents disagree) and the first and last day
+    of its span."""
 
-    state: str | None
+    states: frozenset[str]
     first: str
     last: str
 
@@ -44,12 +45,12 @@ def spans_from(attested: Rows, terms: Rows) -> Spans:
     """The span of each holding that api_holding_days answers (`attested`), with the terms of
     api_holding_terms (`terms`): a term a rule dated (`termKind`) before the stated one."""
     days: dict[str, list[str]] = {}
-    holder: dict[str, str | None] = {}
+    holders: dict[str, set[str]] = {}
     for row in attested.rows:
         holding = text(row, "holding") or ""
         found = [day(row, "firstAttested") or "", day(row, "lastAttested") or ""]
         days.setdefault(holding, []).extend(found)
-        holder.setdefault(holding, text(row, "state"))
+        holders.setdefault(holding, set()).update(s for s in [text(row, "state")] if s)
     derived: dict[str, list[str]] = {}
     stated: dict[str, list[str]] = {}
     for row in terms.rows:
@@ -60,7 +61,7 @@ def spans_from(attested: Rows, terms: Rows) -> Spans:
     for holding, dated in days.items():
         every = [d for d in (*dated, *derived.get(holding, stated.get(holding, []))) if d]
         if every:
-            spans[holding] = HoldingSpan(holder[holding], min(every), max(every))
+            spans[holding] = HoldingSpan(frozenset(holders[holding]), min(every), max(every))
     return spans
 
 
@@ -88,6 +89,6 @@ def chosen_holdings(
     chosen = [
         holding
         for holding, span in spans.items()
-        if (state is None or span.state == state) and span_meets([span.first, span.last], period)
+        if (state is None or state in span.states) and span_meets([span.first, span.last], period)
     ]
     return sorted(chosen), answers

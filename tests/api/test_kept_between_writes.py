@@ -84,6 +84,20 @@ def test_a_state_asked_chooses_its_holdings_only(loaded: Store, tmp_path: Path) 
         assert len(both) == 2
 
 
+def test_a_holding_two_documents_give_two_holders_is_chosen_for_either(
+    loaded: Store, tmp_path: Path
+) -> None:
+    settings = Settings(store=str(tmp_path / "unused"), base_iri=BASE)
+    in_2016 = {"area": "universalization", "year": "2016"}
+    other = Graph()
+    other.add((URIRef(HOLDING), CCM.holder, URIRef(f"{BASE}id/state/BGR")))
+    with serve_app(settings, loaded) as url, httpx.Client(base_url=url) as client:
+        assert HOLDING not in _ids(client, {**in_2016, "state": "BGR"})
+        loaded.replace_graphs({LATER: other})
+        for iso3 in ("BGR", "ECU"):
+            assert HOLDING in _ids(client, {**in_2016, "state": iso3})
+
+
 def _span_reads(caplog: pytest.LogCaptureFixture) -> int:
     return sum("api_holding_days" in r.getMessage() for r in caplog.records)
 
