@@ -117,7 +117,7 @@ def test_packed_sources_are_unpacked_one_row_each() -> None:
     rows = unpacked([fact, packed, {"holding": holding, "sources": Literal("")}])
     assert rows[0] == fact and len(rows) == 4
     assert [(r["attested"], r["passage"]) for r in rows[1:]] == [
-        (Literal("2016-05-26"), URIRef(p1)),
+        ("2016-05-26", URIRef(p1)),  # the date's lexical form, as with_details adds values
         (None, URIRef(p2)),
         (None, None),  # only blank-node sources (not packed): the holding keeps a row
     ]
