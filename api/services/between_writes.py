@@ -1,17 +1,19 @@
 """What a list reads to choose its items, kept until the store's next committed write.
 
 Why: a list with a filter first reads what chooses its items (the coordinator holdings' spans
-of an area, the dates of the meetings of a kind), then reads the chosen items with their
-sources. At 1M triples the choosing was most of such an answer's time (issue #16), and it
-changes only when the data does. An embedded store bumps its `data_generation` on every
-committed write; what is read under a generation is kept under it, and a lookup under a newer
-one finds nothing. The generation is read before reading, so what is read across a write is
-kept under the older generation and never used after it. A store with no generation (a remote
-SPARQL server, whose data can change behind our back) reads every time. What was read from an
-answer cut by the row cap is not kept: the next request reads again, and each list built from
-it says it is truncated. Only what chooses is kept: the items themselves are read each time.
+of an area, the dates of the meetings of a kind, the States that held a presidency role), then
+reads the chosen items with their sources. At 1M triples the choosing was most of such an
+answer's time (issue #16), and it changes only when the data does. An embedded store bumps
+its `data_generation` on every committed write; what is read under a generation is kept
+under it, and a lookup under a newer one finds nothing. The generation is read before
+reading, so what is read across a write is kept under the older generation and never used
+after it. A store with no generation (a remote SPARQL server, whose data can change behind
+our back) reads every time. What was read from an answer cut by the row cap is not kept: the
+next request reads again, and each list built from it says it is truncated. Only what
+chooses is kept: the items themselves are read each time.
 
-The keys are few (one per area, one per meeting kind), so nothing is evicted but by a write.
+The keys are few (one per area, one per meeting kind, one for the presidency holders), so
+nothing is evicted but by a write.
 """
 
 from __future__ import annotations

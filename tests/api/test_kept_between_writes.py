@@ -45,10 +45,14 @@ def loaded(store: Store) -> Iterator[Store]:
 
 def _later_attestation() -> Graph:
     """A document of 2019 that attests the 2016 holding again: its span then covers 2018."""
+    return _attestation(URIRef(f"{BASE}id/attestation/ecu2016-again"), URIRef(HOLDING))
+
+
+def _attestation(attestation: URIRef, holding: URIRef) -> Graph:
+    """`attestation` of `holding` in a document of 2 May 2019, from the fixture's passage."""
     graph = Graph()
-    attestation = URIRef(f"{BASE}id/attestation/ecu2016-again")
     graph.add((attestation, RDF.type, CCM.Attestation))
-    graph.add((attestation, CCM.attests, URIRef(HOLDING)))
+    graph.add((attestation, CCM.attests, holding))
     graph.add((attestation, DCTERMS.date, Literal("2019-05-02", datatype=XSD.date)))
     graph.add((attestation, PROV.wasDerivedFrom, PASSAGE))
     return graph
@@ -175,17 +179,12 @@ def test_a_meeting_written_is_listed_by_the_next_request_of_its_kind(
 
 def _zambia_presides() -> Graph:
     """Zambia as President of the 6MSP, attested by a passage of a later document."""
-    graph = Graph()
     holding = URIRef(f"{BASE}id/holding/zmb-pres")
-    attestation = URIRef(f"{BASE}id/attestation/zmb-pres")
+    graph = _attestation(URIRef(f"{BASE}id/attestation/zmb-pres"), holding)
     graph.add((holding, RDF.type, CCM.PostHolding))
     graph.add((holding, CCM.holder, URIRef(f"{BASE}id/state/ZMB")))
     graph.add((holding, ORG.role, CCM.President))
     graph.add((holding, CCM.post, URIRef(f"{BASE}id/post/presidency/msp-6")))
-    graph.add((attestation, RDF.type, CCM.Attestation))
-    graph.add((attestation, CCM.attests, holding))
-    graph.add((attestation, DCTERMS.date, Literal("2019-05-02", datatype=XSD.date)))
-    graph.add((attestation, PROV.wasDerivedFrom, PASSAGE))
     return graph
 
 
