@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import threading
 import uuid
@@ -337,6 +338,11 @@ def delete_submission(settings: Settings, store: Store, submission_id: str) -> N
 # One re-derivation at a time in this process: a run reads the facts when it starts, so the
 # run after the last write sees that write (two at once could end with the older answer).
 _RULES_LOCK = threading.Lock()
+log = logging.getLogger(__name__)
+LAG_HINT = (
+    "The upload is stored; derived terms and deadlines may lag behind it until the rules run "
+    "again (`ccmkg load`, or another upload)."
+)
 
 
 def rederive(settings: Settings, store: Store, validator: Validator) -> dict[str, Any] | None:
@@ -344,8 +350,9 @@ def rederive(settings: Settings, store: Store, validator: Validator) -> dict[str
     terms and deadlines follow it as they follow `ccmkg load`; None without reference data
     (the rules derive nothing then).
 
-    The upload itself is already committed: a failure here is reported, not raised, so that
-    the caller still learns what was written (`error`; `ccmkg load` runs the rules again).
+    The upload itself is already committed: any failure here is reported, not raised, so that
+    the caller still learns what was written (`error`; `ccmkg load` runs the rules again). A
+    client told "500" would send the upload again, and store it twice.
     """
 
     def check(graph: Graph, context: Graph | None) -> Verdict:
@@ -356,11 +363,10 @@ def rederive(settings: Settings, store: Store, validator: Validator) -> dict[str
         with _RULES_LOCK:
             report = rederive_if_reference(store, settings.base_iri, check)
     except CcmKgError as exc:
-        return {
-            "error": exc.message,
-            "hint": "The upload is stored; derived terms and deadlines may lag behind it "
-            "until the rules run again (`ccmkg load`, or another upload).",
-        }
+        return {"error": exc.message, "hint": LAG_HINT}
+    except Exception:  # a fault of ours: logged with its trace, said plainly to the client
+        log.exception("the rules failed after an upload was written or removed")
+        return {"error": "The rules failed to run again (an internal error).", "hint": LAG_HINT}
     if report is None:
         return None
     return {

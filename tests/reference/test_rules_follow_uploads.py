@@ -114,3 +114,27 @@ def test_without_reference_data_the_rules_do_not_run(
     before = set(store.graphs())
     assert rederive(store_settings, store, package_validator()) is None
     assert set(store.graphs()) == before
+
+
+class _FailingValidator:
+    """A fault of ours inside the rules' run (not a CcmKgError): the check of a derived graph
+    raises."""
+
+    def validate(self, graph: object, context: object = None) -> object:
+        raise RuntimeError("a bug in the validator")
+
+
+def test_a_fault_in_the_rules_is_reported_not_raised(
+    module_backend: tuple[Settings, Store],
+    served: tuple[httpx.Client, Store, str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The upload is already stored when the rules run: a fault there must not turn into a
+    500 (the client would send the upload again), and nothing derived is written."""
+    settings, store = module_backend
+    before = store.graphs()
+    answer = rederive(settings, store, _FailingValidator())  # type: ignore[arg-type]
+    assert answer is not None and "internal error" in answer["error"]
+    assert "upload is stored" in answer["hint"]
+    assert "a bug in the validator" in caplog.text  # the trace is in the server's log
+    assert store.graphs() == before
