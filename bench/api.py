@@ -18,7 +18,10 @@ against its `api_*` query through /queries (the list's cost on top of its query)
 table asks the lists whose items carry sources with `sources=none` (no passage read), against
 the same named queries: then both answers hold the same kind of facts. A third table asks the
 lists still above issue #16's goal (`sources=none`) against the api_* queries each runs
-itself, one after the other through /queries: what the REST layer adds on top of them.
+itself, one after the other through /queries: what the REST layer adds on top of them. A
+fourth asks the lists with every source against the research queries that give the same facts
+and the same passages (e.g. coordinators_of_area_over_years + coordinators_of_area_sources):
+what a researcher runs through /queries to have what the list gives.
 
 Data: the bundled corpus (loaded with the loaders pipeline) and, with --synth N, a synthetic
 CCM-shaped graph of ~N triples from bench/synth.py (bulk-loaded with pyoxigraph). The meeting,
@@ -201,7 +204,8 @@ def unsourced_pairs(s: Sample) -> list[Pair]:
 def list_ratios(client: httpx.Client, sample: Sample, n: int) -> None:
     """Median REST time / median named-query time (both through HTTP), per list and total:
     the lists as they answer by default, then the lists with sources asked `sources=none`,
-    then the lists still above the goal against the queries they run themselves."""
+    then the lists still above the goal against the queries they run themselves, then the
+    lists with every source against the research queries that give as much."""
     ratio_table(client, pairs(sample), n)
     print("\nThe lists with sources, asked `sources=none` (no passage read):")
     ratio_table(client, unsourced_pairs(sample), n)
@@ -210,6 +214,11 @@ def list_ratios(client: httpx.Client, sample: Sample, n: int) -> None:
         "other through /queries: what the REST layer adds on top of its own queries."
     )
     own_table(client, sample, n)
+    print(
+        "\nThe lists with every source against the research queries that give the same facts "
+        "and the same passages, one after the other through /queries:"
+    )
+    sequence_table(client, cited_pairs(sample), n, "named queries")
 
 
 def own_queries(path: str, params: dict[str, str], answer: dict) -> Queries:
@@ -230,24 +239,50 @@ def own_queries(path: str, params: dict[str, str], answer: dict) -> Queries:
 
 
 def own_table(client: httpx.Client, s: Sample, n: int) -> None:
-    print("\n| REST list | its queries | REST p50 | queries p50 | ratio |")
-    print("| --- | --- | ---: | ---: | ---: |")
+    asked: list[tuple[str, dict[str, str], Queries]] = []
     for pair in unsourced_pairs(s):
         if pair.path not in ("/coordinators", "/presidencies"):
             continue
         every = {**pair.params, "limit": "1000"}
         answer = client.get(pair.path, params=every).raise_for_status().json()
-        queries = own_queries(pair.path, pair.params, answer)
+        asked.append((pair.path, pair.params, own_queries(pair.path, pair.params, answer)))
+    sequence_table(client, asked, n, "its queries")
 
-        def rest(pair: Pair = pair) -> object:
-            return client.get(pair.path, params=pair.params).raise_for_status()
 
-        def own(queries: Queries = queries) -> None:
+def cited_pairs(s: Sample) -> list[tuple[str, dict[str, str], Queries]]:
+    """The lists with every source, each with the research queries that give the same facts
+    and the same passages (document, date, quote, offsets): what a researcher runs through
+    /queries to have what the list gives. tests/api/test_rest_vs_named.py checks that the
+    passages are the same."""
+    area = {"area": "universalization"}
+    state = {"state": s.state}
+    return [
+        ("/coordinators", area,
+         [("coordinators_of_area_over_years", area), ("coordinators_of_area_sources", area)]),
+        ("/presidencies", {}, [("presidencies_in_order", {}), ("presidencies_sources", {})]),
+        ("/presidencies", state,
+         [("presidencies_in_order", state), ("presidencies_sources", state)]),
+    ]  # fmt: skip
+
+
+def sequence_table(
+    client: httpx.Client, asked: list[tuple[str, dict[str, str], Queries]], n: int, what: str
+) -> None:
+    """Median time of each REST list against that of its named queries run one after the
+    other through /queries."""
+    print(f"\n| REST list | {what} | REST p50 | queries p50 | ratio |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for path, params, queries in asked:
+
+        def rest(path: str = path, params: dict[str, str] = params) -> object:
+            return client.get(path, params=params).raise_for_status()
+
+        def named(queries: Queries = queries) -> None:
             for name, bound in queries:
                 client.get(f"/queries/{name}", params=bound).raise_for_status()
 
-        a, b = (statistics.median(x) for x in interleaved([rest, own], n))
-        label = pair.path + "?" + "&".join(f"{k}={v}" for k, v in pair.params.items())
+        a, b = (statistics.median(x) for x in interleaved([rest, named], n))
+        label = path + "?" + "&".join(f"{k}={v}" for k, v in params.items())
         names = " + ".join(sorted({name for name, _ in queries}))
         print(f"| {label} | {names} ({len(queries)}) | {a:.1f} | {b:.1f} | {a / b:.2f}× |")
 

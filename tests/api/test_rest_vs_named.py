@@ -203,3 +203,44 @@ def test_pages_read_apart_are_the_whole_list(api: Api) -> None:
         past = api.client.get(path, params={**params, "offset": len(whole)}).json()
         assert (past["items"], past["count"]) == ([], len(whole)), (path, params)
     assert longest > 7  # at least one list had several pages
+
+
+def cited(source: dict[str, Any]) -> tuple[Any, ...]:
+    """What identifies a source a REST item cites: its document, quote and offsets, or its
+    reference page (whose address REST also gives as the document's id)."""
+    if source["url"]:
+        return (None, None, None, None, source["url"])
+    document = source["document"]["id"]
+    return (document, source["quote"], source["start"], source["end"], None)
+
+
+def cited_by_row(row: dict[str, Any]) -> tuple[Any, ...]:
+    """The same, from a row of a named `*_sources` query."""
+    return tuple(row.get(k) for k in ("document", "quote", "start", "end", "sourceUrl"))
+
+
+def same_sources(rest: list[dict[str, Any]], named: list[dict[str, Any]]) -> list[str]:
+    """Holdings whose sources differ between a REST list and a named query's rows."""
+    by_holding: dict[str, set[tuple[Any, ...]]] = {}
+    for row in named:
+        by_holding.setdefault(row["holding"], set()).add(cited_by_row(row))
+    answered = {item["id"]: {cited(s) for s in item["sources"]} for item in rest}
+    holdings = sorted(set(answered) | set(by_holding))
+    return [h for h in holdings if answered.get(h, set()) != by_holding.get(h, set())]
+
+
+def test_an_areas_sources_are_those_of_coordinators_of_area_sources(api: Api) -> None:
+    cited_anything = 0
+    for area in AREAS:
+        rest = api.rest("/coordinators", area=area, role="any")
+        named = api.named("coordinators_of_area_sources", area=area)
+        assert not same_sources(rest, named), area
+        cited_anything += len(named)
+    assert cited_anything > 0, "no source in any area: the comparison proved nothing"
+
+
+def test_presidencies_sources_are_those_of_presidencies_sources(api: Api) -> None:
+    rest = api.rest("/presidencies")
+    named = api.named("presidencies_sources")
+    assert named
+    assert not same_sources(rest, named)

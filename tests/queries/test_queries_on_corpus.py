@@ -6,6 +6,7 @@ not taken from a run of the query. A failure means the loaders or a query misrea
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,31 @@ def test_coordinators_sources_cite_the_passage(catalogue: Catalogue, corpus_stor
     text = (corpus_files()[0]).read_text(encoding="utf-8")
     for r in got:
         assert text[r["start"] : r["end"]] == r["quote"]
+
+
+def _texts_by_sha256() -> dict[str, str]:
+    return {
+        hashlib.sha256(path.read_bytes()).hexdigest(): path.read_text(encoding="utf-8")
+        for path in corpus_files()
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("coordinators_of_area_sources", {"area": "universalization"}),
+        ("presidencies_sources", {}),
+    ],
+)
+def test_sources_quote_their_document(
+    catalogue: Catalogue, corpus_store: Store, name: str, params: dict[str, str]
+) -> None:
+    """Every document passage the `*_sources` queries give is its file's text at its offsets."""
+    texts = _texts_by_sha256()
+    got = [r for r in rows(catalogue, corpus_store, name, **params) if r.get("document")]
+    assert got, f"{name}: no document passage in the corpus"
+    for r in got:
+        assert texts[r["documentId"]][r["start"] : r["end"]] == r["quote"], r
 
 
 def test_presidencies_in_order(catalogue: Catalogue, corpus_store: Store) -> None:
