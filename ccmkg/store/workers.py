@@ -60,10 +60,13 @@ _ctx = multiprocessing.get_context("fork")
 # them for ever (seen: a graph count stuck until its 60 s limit under a loaded test run).
 _CLEAN = multiprocessing.get_context("forkserver")
 # Imported once in the forkserver, so that a new worker starts in milliseconds: the store, and
-# the server's main script (see forkmain.py; a module run with `python -m` needs nothing).
-# This process's own main script, for the forkserver it starts (which inherits the environment).
+# the server's main script or module (see forkmain.py).
+# This process's own main, for the forkserver it starts (which inherits the environment).
 FORKSERVER_MAIN_ENV = "CCMKG_FORKSERVER_MAIN"
-os.environ[FORKSERVER_MAIN_ENV] = spawn.get_preparation_data("ccmkg").get("init_main_from_path", "")
+FORKSERVER_MAIN_NAME_ENV = "CCMKG_FORKSERVER_MAIN_NAME"
+_MAIN = spawn.get_preparation_data("ccmkg")
+os.environ[FORKSERVER_MAIN_ENV] = _MAIN.get("init_main_from_path", "")
+os.environ[FORKSERVER_MAIN_NAME_ENV] = _MAIN.get("init_main_from_name", "")
 _CLEAN.set_forkserver_preload(["ccmkg.store.forkmain", "ccmkg.store.embedded"])
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 # A worker whose resident memory grew by more than this since it started retires after its
